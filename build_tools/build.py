@@ -1,0 +1,68 @@
+"""The build, as a table of contents: read the manuscript, parse it into a Book, write formats."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from .errors import ReleaseError
+from .manuscript import load
+from .model import Book
+from .output import source_date_epoch
+from .parse import parse
+
+FORMATS = ("epub", "pdf")
+
+
+class Writer(Protocol):
+    def write(self, book: Book, out_dir: Path) -> Path: ...
+
+
+@dataclass(frozen=True)
+class Project:
+    """Where things are: the manuscript, the styles, the output folder."""
+
+    source: Path
+    styles: Path
+    out: Path
+
+
+def read_book(project: Project) -> Book:
+    """Everything the writers need, from the whole manuscript, before anything is written."""
+    manuscript = load(project.source)
+    return parse(manuscript, source_date_epoch(project.source))
+
+
+def writer_for(name: str, styles: Path) -> Writer:
+    # Imported on demand: ``book build epub`` never imports WeasyPrint.
+    if name == "epub":
+        from .epub import EpubWriter
+
+        return EpubWriter(styles)
+    from .pdf import PdfWriter
+
+    return PdfWriter(styles)
+
+
+def build(
+    project: Project,
+    formats: Sequence[str] = FORMATS,
+    release: bool = False,
+    step: Callable[[str], None] = lambda message: None,
+) -> tuple[Book, list[Path]]:
+    """Build the requested formats into ``project.out``; return the book and the files written."""
+    step("Reading the manuscript")
+    book = read_book(project)
+    if release and book.queries:
+        raise ReleaseError(
+            f"release build refused: {len(book.queries)} editorial quer"
+            f"{'y is' if len(book.queries) == 1 else 'ies are'} open, first at {book.queries[0]}",
+            book.queries[0].location,
+        )
+    written = []
+    for name in formats:
+        step(f"Writing {name.upper()}")
+        written.append(writer_for(name, project.styles).write(book, project.out))
+    return book, written

@@ -1,0 +1,66 @@
+"""The ``book`` command: parses options, calls the library, maps errors to exit codes."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .build import FORMATS, Project, build
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="book")
+def main() -> None:
+    """Build books from one Markdown manuscript: an EPUB 3 and a print-ready PDF.
+
+    A manuscript is a folder with a book.toml (metadata and reading order) and the Markdown
+    files it lists. Run 'book COMMAND --help' for the options of a command.
+    """
+
+
+@main.command("build")
+@click.argument("target", type=click.Choice(["epub", "pdf", "all"]), default="all")
+@click.option(
+    "--source", type=click.Path(path_type=Path), default=Path("manuscript"), show_default=True,
+    help="The manuscript folder (with book.toml).",
+)
+@click.option(
+    "--out", type=click.Path(path_type=Path), default=Path("dist"), show_default=True,
+    help="The folder the EPUB and PDF are written to.",
+)
+@click.option(
+    "--styles", type=click.Path(path_type=Path), default=None,
+    help="The styles folder (CSS and fonts); default: 'styles' beside the manuscript folder.",
+)
+@click.option(
+    "--release", is_flag=True,
+    help="Refuse to build while editorial queries are open (for the files sent to press).",
+)
+def build_command(target: str, source: Path, out: Path, styles: Path | None, release: bool) -> None:
+    """Build TARGET (epub, pdf or all; default all) from the manuscript.
+
+    Outputs are written as <slug>.epub and <slug>.pdf; each replaces the previous one only
+    when it is complete. Warnings and open editorial queries are listed on stderr.
+    """
+    project = Project(source, styles or source.resolve().parent / "styles", out)
+    started = time.monotonic()
+
+    def step(message: str) -> None:
+        click.echo(f"[{time.monotonic() - started:5.1f}s] {message}…", err=True)
+
+    formats = FORMATS if target == "all" else (target,)
+    book, written = build(project, formats, release=release, step=step)
+    for diagnostic in book.diagnostics:
+        click.echo(f"warning: {diagnostic}", err=True)
+    for query in book.queries:
+        click.echo(f"warning: {query}", err=True)
+    for path in written:
+        click.echo(f"wrote {path}")
+
+
+def run() -> None:  # pragma: no cover - the console script
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Our Python-Markdown extensions, one feature per module."""

@@ -1,0 +1,133 @@
+"""The Book model: what the parser produces and every writer reads.
+
+    Book
+     ├─ Metadata (from book.toml; Trim is the page size)
+     ├─ Section*           one per manuscript file, in reading order
+     │    ├─ body          an XHTML fragment (namespace-free) of the section's text
+     │    └─ Note*         its notes, numbered from 1 in order of first reference
+     ├─ Query*            editorial queries left open in the text and notes
+     └─ Diagnostic*       warnings gathered while reading
+
+Bodies are strings of well-formed XHTML; writers adapt links (``href="#note-…"``) to the files
+they produce, and never go back to the Markdown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import Diagnostic, Location
+
+
+@dataclass(frozen=True)
+class Trim:
+    """The trimmed page size of the printed book, in inches."""
+
+    width: float
+    height: float
+
+    @property
+    def css(self) -> str:
+        return f"{self.width:g}in {self.height:g}in"
+
+    @property
+    def label(self) -> str:
+        return f"{self.width:g} × {self.height:g} in"
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """The book's bibliographic data, as stated in ``book.toml``."""
+
+    title: str
+    author: str
+    author_sort: str
+    language: str
+    identifier: str
+    publisher: str
+    rights: str
+    edition: str
+    date: str
+    slug: str
+    trim: Trim
+    subtitle: str = ""
+    description: str = ""
+    isbn_print: str = ""
+    subjects: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Note:
+    """One endnote: its number within its section and its body as XHTML."""
+
+    section: int
+    number: int
+    label: str
+    body: str
+    location: Location
+    ref_count: int = 1
+
+    @property
+    def id(self) -> str:
+        return f"note-{self.section}-{self.number}"
+
+    def ref_id(self, occurrence: int = 1) -> str:
+        """The id of the ``occurrence``-th reference to this note in the text."""
+        base = f"noteref-{self.section}-{self.number}"
+        return base if occurrence == 1 else f"{base}-{occurrence}"
+
+
+@dataclass(frozen=True)
+class Query:
+    """An editorial query: a question for the editor, and the text it is about (may be empty)."""
+
+    location: Location
+    comment: str
+    text: str = ""
+
+    def __str__(self) -> str:
+        about = f" [{self.text}]" if self.text else ""
+        return f"{self.location}: query{about}: {self.comment}"
+
+
+@dataclass(frozen=True)
+class Section:
+    """One manuscript file: a main division of the book (a chapter)."""
+
+    number: int
+    title: str
+    title_html: str
+    source: Path
+    body: str
+    notes: tuple[Note, ...] = ()
+
+    @property
+    def id(self) -> str:
+        return f"sec-{self.number}"
+
+    @property
+    def file_stem(self) -> str:
+        return f"section-{self.number:03d}"
+
+
+@dataclass(frozen=True)
+class Book:
+    """Everything the writers need, gathered from the whole manuscript before anything is written."""
+
+    meta: Metadata
+    sections: tuple[Section, ...]
+    root: Path
+    source_date_epoch: int
+    queries: tuple[Query, ...] = ()
+    diagnostics: tuple[Diagnostic, ...] = field(default_factory=tuple)
+
+    @property
+    def notes(self) -> tuple[Note, ...]:
+        return tuple(note for section in self.sections for note in section.notes)
+
+    @property
+    def uses_bold(self) -> bool:
+        return any("<strong" in s.body or "<b>" in s.body for s in self.sections) or any(
+            "<strong" in n.body for n in self.notes
+        )

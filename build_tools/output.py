@@ -1,0 +1,81 @@
+"""Writing outputs safely and reproducibly: build time, atomic replacement, deterministic zips."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import tempfile
+import time
+import zipfile
+from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from .errors import BookError, Location
+
+ZIP_EPOCH_MIN = 315532800  # 1980-01-01: the earliest time a zip entry can carry
+
+
+def source_date_epoch(root: Path) -> int:
+    """``SOURCE_DATE_EPOCH``, else the last commit's time, else the newest source file's mtime."""
+    if value := os.environ.get("SOURCE_DATE_EPOCH"):
+        try:
+            return int(value)
+        except ValueError:
+            raise BookError(f"SOURCE_DATE_EPOCH must be an integer, not {value!r}") from None
+    try:
+        found = subprocess.run(
+            ["git", "log", "-1", "--format=%ct", "--", "."],
+            cwd=root, capture_output=True, text=True, timeout=10, check=False,
+        ).stdout.strip()
+        if found:
+            return int(found)
+    except (OSError, subprocess.SubprocessError, ValueError):
+        pass
+    mtimes = [p.stat().st_mtime for p in root.rglob("*") if p.is_file()]
+    return int(max(mtimes, default=ZIP_EPOCH_MIN))
+
+
+def iso_utc(epoch: int) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(epoch))
+
+
+@contextmanager
+def atomic_output(target: Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``target``; move it into place only if the block succeeds.
+
+    The previous output stays intact if the build fails or is interrupted (os.replace is atomic
+    on one file system), and two builds into the same folder never write the same file.
+    """
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BookError(f"cannot create the output folder: {exc.strerror}", Location(target.parent)) from None
+    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    os.close(handle)
+    temporary = Path(name)
+    try:
+        yield temporary
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def write_zip(
+    path: Path,
+    entries: Iterable[tuple[str, bytes | Callable[[], bytes]]],
+    epoch: int,
+    stored: Iterable[str] = ("mimetype",),
+) -> None:
+    """Write a zip whose bytes depend only on its entries and ``epoch``; entry order is kept."""
+    stamp = time.gmtime(max(epoch, ZIP_EPOCH_MIN))[:6]
+    keep_stored = set(stored)
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in entries:
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.create_system = 3
+            info.external_attr = 0o100644 << 16
+            info.compress_type = zipfile.ZIP_STORED if name in keep_stored else zipfile.ZIP_DEFLATED
+            archive.writestr(info, data() if callable(data) else data, compresslevel=6)

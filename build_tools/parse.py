@@ -1,0 +1,163 @@
+"""Parsing: each manuscript file through Python-Markdown and our extensions into a Section.
+
+The Markdown is converted once. The resulting fragment is read back as an XML tree in which the
+parser takes the section title, gives headings stable ids and turns note placeholders into
+numbered references (numbering restarts in every section, in order of first reference).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from lxml import etree
+from markdown import Markdown
+
+from .errors import Diagnostic, Location, ManuscriptError
+from .manuscript import Manuscript, SourceFile
+from .mdext.notes import Definition, NotesExtension
+from .mdext.queries import QueryExtension
+from .model import Book, Note, Query, Section
+
+_RAW_HTML = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(\s[^<>]*)?/?>")
+_ATX_H1 = re.compile(r"^#(?!#)\s*(.*?)\s*#*\s*$")
+
+
+class Parser:
+    """Converts manuscript files into Sections, reusing two Markdown instances."""
+
+    def __init__(self) -> None:
+        self.notes = NotesExtension()
+        self.queries = QueryExtension()
+        self.text_md = _markdown(self.notes, self.queries)
+        self.note_queries = QueryExtension(scan=False)
+        self.note_md = _markdown(self.note_queries)
+        self.diagnostics: list[Diagnostic] = []
+
+    def section(self, number: int, source: SourceFile) -> tuple[Section, list[Query]]:
+        self.text_md.reset()
+        self.notes.source = self.queries.source = source.path
+        self._warn_raw_html(source)
+        tree = _fragment(self.text_md.convert(source.text), source.path)
+        title = _take_title(tree, source)
+        _name_headings(tree, number)
+        notes = self._number_notes(tree, number, self.notes.definitions)
+        section = Section(
+            number=number,
+            title=" ".join("".join(title.itertext()).split()),
+            title_html=_inner(title),
+            source=source.path,
+            body=_inner(tree),
+            notes=notes,
+        )
+        return section, list(self.queries.queries)
+
+    def _number_notes(
+        self, tree: etree._Element, section: int, definitions: dict[str, Definition]
+    ) -> tuple[Note, ...]:
+        numbers: dict[str, int] = {}
+        counts: dict[str, int] = {}
+        for ref in tree.iter("a"):
+            label = ref.get("data-note")
+            if label is None:
+                continue
+            number = numbers.setdefault(label, len(numbers) + 1)
+            counts[label] = counts.get(label, 0) + 1
+            del ref.attrib["data-note"]
+            occurrence = counts[label]
+            ref_id = f"noteref-{section}-{number}" + (f"-{occurrence}" if occurrence > 1 else "")
+            ref.set("href", f"#note-{section}-{number}")
+            ref.set("id", ref_id)
+            ref.set("class", "noteref")
+            ref.text = str(number)
+        notes = []
+        for label, number in numbers.items():
+            definition = definitions[label]
+            self.note_md.reset()
+            self.note_queries.source = definition.location.file
+            body = _inner(_fragment(self.note_md.convert(definition.text), definition.location.file))
+            notes.append(Note(section, number, label, body, definition.location, counts[label]))
+        return tuple(notes)
+
+    def _warn_raw_html(self, source: SourceFile) -> None:
+        in_fence = False
+        for number, line in enumerate(source.text.splitlines(), 1):
+            if line.lstrip().startswith(("```", "~~~")):
+                in_fence = not in_fence
+            if not in_fence and (tag := _RAW_HTML.search(re.sub(r"`[^`]*`", "", line))):
+                self.diagnostics.append(Diagnostic(
+                    Location(source.path, number, tag.start() + 1),
+                    "raw-html",
+                    f"raw HTML is not allowed in the manuscript and is printed as text: {tag[0][:40]}",
+                ))
+
+
+def parse(manuscript: Manuscript, source_date_epoch: int) -> Book:
+    """Parse every file of the manuscript, in reading order, into the Book model."""
+    parser = Parser()
+    sections, queries = [], []
+    for number, source in enumerate(manuscript.files, 1):
+        section, found = parser.section(number, source)
+        sections.append(section)
+        queries.extend(found)
+    return Book(
+        meta=manuscript.meta,
+        sections=tuple(sections),
+        root=manuscript.root,
+        source_date_epoch=source_date_epoch,
+        queries=tuple(queries),
+        diagnostics=tuple(parser.diagnostics),
+    )
+
+
+def _markdown(*extensions: object) -> Markdown:
+    md = Markdown(extensions=["sane_lists", *extensions], output_format="xhtml")
+    # Raw HTML would let a manuscript script the EPUB: it is escaped and shown as text instead.
+    md.preprocessors.deregister("html_block")
+    md.inlinePatterns.deregister("html")
+    return md
+
+
+def _fragment(html: str, path: Path) -> etree._Element:
+    try:
+        return etree.fromstring(f"<div>{html}</div>")
+    except etree.XMLSyntaxError as exc:  # a bug of ours, but say where it came from
+        raise ManuscriptError(f"could not convert the Markdown to XHTML: {exc}", Location(path)) from None
+
+
+def _take_title(tree: etree._Element, source: SourceFile) -> etree._Element:
+    first = tree[0] if len(tree) else None
+    if first is None or first.tag != "h1":
+        raise ManuscriptError(
+            "section has no heading: start the file with '# Title'", Location(source.path, 1)
+        )
+    tree.remove(first)
+    if first.tail and first.tail.strip():
+        raise ManuscriptError("unexpected text after the heading", Location(source.path, 1))
+    tree.text = (tree.text or "") + (first.tail or "")
+    if tree.find("h1") is not None:
+        lines = [n for n, line in enumerate(source.text.splitlines(), 1) if _ATX_H1.match(line)]
+        where = Location(source.path, lines[1] if len(lines) > 1 else 0)
+        raise ManuscriptError(
+            "a second '#' heading: one file is one section; use '##' for its subheadings", where
+        )
+    return first
+
+
+def _name_headings(tree: etree._Element, section: int) -> None:
+    seen: set[str] = set()
+    for heading in tree.iter("h2", "h3", "h4", "h5", "h6"):
+        slug = re.sub(r"[^a-z0-9]+", "-", "".join(heading.itertext()).lower()).strip("-") or "h"
+        candidate, n = slug, 1
+        while candidate in seen:
+            n += 1
+            candidate = f"{slug}-{n}"
+        seen.add(candidate)
+        heading.set("id", f"sec-{section}-{candidate}")
+
+
+def _inner(element: etree._Element) -> str:
+    """The XML of an element's content, without the element itself."""
+    parts = [element.text or ""]
+    parts.extend(etree.tostring(child, encoding="unicode") for child in element)
+    return "".join(parts)
