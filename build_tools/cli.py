@@ -62,5 +62,14 @@ def build_command(target: str, source: Path, out: Path, styles: Path | None, rel
         click.echo(f"wrote {path}")
 
 
-def run() -> None:  # pragma: no cover - the console script
-    sys.exit(main())
+def run() -> None:
+    """The console script: no traceback reaches the user, whatever happens."""
+    try:
+        main(standalone_mode=True)
+    except KeyboardInterrupt:
+        click.echo("interrupted: the previous outputs are intact", err=True)
+        sys.exit(130)
+    except Exception as exc:  # a bug of ours: say so plainly, with what to report
+        click.echo(f"internal error: {type(exc).__name__}: {exc}", err=True)
+        click.echo("please report this with the manuscript file that triggered it", err=True)
+        sys.exit(70)

@@ -48,14 +48,12 @@ class PdfWriter:
     def render(self, book: Book, inside_margin: float = 0.875):  # type: ignore[no-untyped-def]
         """Lay out the book; widen the gutter and lay out again if the page count needs it."""
         fonts = FontConfiguration()
-        html = HTML(
-            string=book_html(book),
-            base_url=str(self.styles) + "/",
-            url_fetcher=_ProjectFetcher((self.styles, book.root.resolve())),
-        )
+        fetcher = _ProjectFetcher((self.styles, book.root.resolve()))
+        html = HTML(string=book_html(book), base_url=self.styles.as_uri() + "/", url_fetcher=fetcher)
         stylesheets = [
-            CSS(string=_page_css(book, inside_margin) + _font_css(self.styles), font_config=fonts),
-            CSS(filename=str(self.styles / "print.css"), font_config=fonts),
+            CSS(string=_page_css(book, inside_margin) + _font_css(self.styles), font_config=fonts,
+                url_fetcher=fetcher),
+            CSS(filename=str(self.styles / "print.css"), font_config=fonts, url_fetcher=fetcher),
         ]
         try:
             document = html.render(stylesheets=stylesheets, font_config=fonts)
@@ -99,7 +97,7 @@ def _page_css(book: Book, inside: float) -> str:
 def _font_css(styles: Path) -> str:
     return "".join(
         f'@font-face {{ font-family: "EB Garamond"; font-weight: {weight}; font-style: {style}; '
-        f'src: url("fonts/{name}"); }}\n'
+        f'src: url("{(styles / "fonts" / name).as_uri()}"); }}\n'
         for (weight, style), name in FONT_FILES.items()
     )
 

@@ -92,22 +92,25 @@ class _NoteScanner(Preprocessor):
             raise ManuscriptError(
                 f"note [^{label}] is defined twice (first at line {first})", self._where(start, 1)
             )
-        body = [found[2]]
+        body, margins = [found[2]], [found.start(2)]
         end = start + 1
         while end < len(lines):
             line = lines[end]
             if line.startswith(("    ", "\t")):
-                body.append(line[1:] if line.startswith("\t") else line[4:])
+                margin = 1 if line.startswith("\t") else 4
+                body.append(line[margin:])
+                margins.append(margin)
             elif not line.strip() and _indented_follows(lines, end):
                 body.append("")
+                margins.append(0)
             else:
                 break
             end += 1
-        for offset, text in enumerate(body):
-            if nested := REFERENCE.search(_CODE_SPAN.sub("", text)):
+        for offset, (text, margin) in enumerate(zip(body, margins, strict=True)):
+            if nested := REFERENCE.search(_CODE_SPAN.sub(lambda m: " " * len(m[0]), text)):
                 raise ManuscriptError(
                     f"a note cannot contain a note: [^{nested[1]}] inside the note [^{label}]",
-                    self._where(start + offset, nested.start() + 1),
+                    self._where(start + offset, margin + nested.start() + 1),
                 )
         self.ext.definitions[label] = Definition(label, "\n".join(body).strip(), self._where(start, 1))
         return end

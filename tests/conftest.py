@@ -1,0 +1,54 @@
+"""Shared fixtures: books built once per session, from the fixture and the real manuscript."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+import pytest
+
+from build_tools.build import Project, build
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+STYLES = ROOT / "styles"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--save-golden-files", action="store_true", help="rewrite the golden files from this run"
+    )
+
+
+@pytest.fixture(scope="session")
+def save_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--save-golden-files"))
+
+
+def _built(tmp_path_factory: pytest.TempPathFactory, source: Path, name: str):  # type: ignore[no-untyped-def]
+    out = tmp_path_factory.mktemp(name)
+    os.environ.setdefault("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01, for stable goldens
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler(logging.WARNING)
+    handler.emit = records.append  # type: ignore[method-assign]
+    logging.getLogger("weasyprint").addHandler(handler)
+    try:
+        book, written = build(Project(source, STYLES, out))
+    finally:
+        logging.getLogger("weasyprint").removeHandler(handler)
+    # Like WeasyPrint's own assert_no_logs: a stray warning is a layout problem unseen.
+    assert [r.getMessage() for r in records] == []
+    return book, {path.suffix: path for path in written}
+
+
+@pytest.fixture(scope="session")
+def small(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """The two-chapter fixture book: (Book, {".epub": path, ".pdf": path})."""
+    return _built(tmp_path_factory, FIXTURES / "small", "small")
+
+
+@pytest.fixture(scope="session")
+def essay(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """The first book, from manuscript/."""
+    return _built(tmp_path_factory, ROOT / "manuscript", "essay")

@@ -1,0 +1,59 @@
+"""Reading a built PDF back for tests: text per page, fonts, outline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pikepdf
+import pypdfium2 as pdfium
+
+
+def page_texts(pdf: Path) -> list[str]:
+    document = pdfium.PdfDocument(str(pdf))
+    try:
+        texts = []
+        for page in document:
+            textpage = page.get_textpage()
+            texts.append(textpage.get_text_range())
+            textpage.close()
+            page.close()
+        return texts
+    finally:
+        document.close()
+
+
+def head_and_foot(pdf: Path) -> list[tuple[str, str]]:
+    """The text in the top and bottom margins of every page (running heads, folios)."""
+    document = pdfium.PdfDocument(str(pdf))
+    found = []
+    for page in document:
+        width, height = page.get_size()
+        textpage = page.get_textpage()
+        top = textpage.get_text_bounded(0, height - 0.7 * 72, width, height)
+        bottom = textpage.get_text_bounded(0, 0, width, 0.75 * 72)
+        found.append((" ".join(top.split()), " ".join(bottom.split())))
+        textpage.close()
+        page.close()
+    document.close()
+    return found
+
+
+def unembedded_fonts(pdf: Path) -> list[str]:
+    missing = []
+    with pikepdf.open(pdf) as document:
+        for number, page in enumerate(document.pages, 1):
+            fonts = page.Resources.get("/Font", {})
+            for name, font in fonts.items():
+                descriptor = font.get("/FontDescriptor")
+                if descriptor is None and "/DescendantFonts" in font:
+                    descriptor = font.DescendantFonts[0].get("/FontDescriptor")
+                if descriptor is None or not any(
+                    key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")
+                ):
+                    missing.append(f"page {number}: {name} {font.get('/BaseFont')}")
+    return missing
+
+
+def outline(pdf: Path) -> list[tuple[str, list[str]]]:
+    with pikepdf.open(pdf) as document, document.open_outline() as tree:
+        return [(item.title, [child.title for child in item.children]) for item in tree.root]

@@ -1,0 +1,100 @@
+"""The EPUB: valid (EPUBCheck, Ace), accessible, notes that link both ways, reproducible."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+from epub_tools import EPUB_TYPE, NS, documents, links, resolve
+from validators import ace, epubcheck, problems
+
+from build_tools.build import Project, build
+
+from conftest import FIXTURES, STYLES
+
+GOLDEN = Path(__file__).resolve().parent / "golden" / "small"
+
+
+@pytest.mark.parametrize("book", ["small", "essay"])
+def test_epubcheck_reports_nothing(book: str, request: pytest.FixtureRequest) -> None:
+    _, files = request.getfixturevalue(book)
+    messages = epubcheck(files[".epub"])
+    assert problems(messages) == []
+
+
+def test_ace_reports_no_violation(essay, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    _, files = essay
+    assert ace(files[".epub"], tmp_path / "ace") == []
+
+
+@pytest.mark.parametrize("book", ["small", "essay"])
+def test_noterefs_and_backlinks_resolve(book: str, request: pytest.FixtureRequest) -> None:
+    model, files = request.getfixturevalue(book)
+    docs = documents(files[".epub"])
+    refs = links(docs, "noteref")
+    assert len(refs) == sum(note.ref_count for note in model.notes) > 0
+    for here, ref in refs:
+        assert ref.get("role") == "doc-noteref"
+        note = resolve(docs, here, ref.get("href"))
+        assert note.tag == f"{{{NS['x']}}}li" and note.get(EPUB_TYPE) == "endnote"
+        assert note.get("role") is None  # doc-endnote is deprecated (EPUBCheck warns)
+        backs = [a.get("href") for a in note.iter(f"{{{NS['x']}}}a") if a.get(EPUB_TYPE) == "backlink"]
+        assert f"{here}#{ref.get('id')}" in backs
+    for here, back in links(docs, "backlink"):
+        assert back.get("role") == "doc-backlink"
+        assert resolve(docs, here, back.get("href")).get(EPUB_TYPE) == "noteref"
+
+
+def test_numbering_restarts_per_section(small) -> None:  # type: ignore[no-untyped-def]
+    _, files = small
+    docs = documents(files[".epub"])
+    numbers = {
+        name: [a.text for _, a in links({name: docs[name]}, "noteref")]
+        for name in ("section-001.xhtml", "section-002.xhtml")
+    }
+    assert numbers == {"section-001.xhtml": ["1", "2", "1"], "section-002.xhtml": ["1"]}
+
+
+def test_every_document_has_language_and_title(essay) -> None:  # type: ignore[no-untyped-def]
+    model, files = essay
+    for name, root in documents(files[".epub"]).items():
+        assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == model.meta.language, name
+        assert root.findtext("x:head/x:title", namespaces=NS), name
+    with zipfile.ZipFile(files[".epub"]) as archive:
+        names = archive.namelist()
+        assert names[0] == "mimetype" and archive.getinfo("mimetype").compress_type == zipfile.ZIP_STORED
+        assert "OEBPS/fonts/EBGaramond-Regular.ttf" in names
+        opf = archive.read("OEBPS/content.opf").decode()
+    assert 'xml:lang="en"' in opf and "toc=" not in opf
+    for field in ("accessMode", "accessibilityFeature", "accessibilityHazard", "accessibilitySummary"):
+        assert f'property="schema:{field}"' in opf
+
+
+def test_xhtml_matches_golden_files(small, save_golden: bool) -> None:  # type: ignore[no-untyped-def]
+    _, files = small
+    with zipfile.ZipFile(files[".epub"]) as archive:
+        produced = {
+            Path(name).name: archive.read(name).decode()
+            for name in archive.namelist()
+            if name.endswith((".xhtml", ".opf"))
+        }
+    if save_golden:
+        GOLDEN.mkdir(parents=True, exist_ok=True)
+        for old in GOLDEN.iterdir():
+            old.unlink()
+        for name, text in produced.items():
+            (GOLDEN / name).write_text(text, encoding="utf-8")
+    expected = {path.name: path.read_text(encoding="utf-8") for path in GOLDEN.iterdir()}
+    assert sorted(produced) == sorted(expected)
+    for name, text in produced.items():
+        assert text == expected[name], f"{name} differs from tests/golden/small/{name}"
+
+
+def test_two_builds_are_byte_identical(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    first = build(Project(FIXTURES / "small", STYLES, tmp_path / "a"))[1]
+    second = build(Project(FIXTURES / "small", STYLES, tmp_path / "b"))[1]
+    for a, b in zip(first, second, strict=True):
+        assert a.name == b.name
+        assert a.read_bytes() == b.read_bytes(), f"{a.name} differs between two builds"

@@ -1,0 +1,90 @@
+"""Loading book.toml and the text files: every bad input names its file and line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from build_tools.errors import ManuscriptError
+from build_tools.manuscript import load
+
+GOOD = """[book]
+title = "T"
+author = "A B"
+language = "en"
+identifier = "urn:uuid:00000000-0000-4000-8000-000000000000"
+publisher = "P"
+rights = "R"
+
+[contents]
+files = ["one.md"]
+"""
+
+
+def manuscript(tmp_path: Path, config: str = GOOD, text: bytes = b"# One\n\nText.\n") -> Path:
+    (tmp_path / "book.toml").write_text(config, encoding="utf-8")
+    (tmp_path / "one.md").write_bytes(text)
+    return tmp_path
+
+
+def message(root: Path) -> str:
+    with pytest.raises(ManuscriptError) as caught:
+        load(root)
+    return caught.value.format_message()
+
+
+def test_good_manuscript_loads(tmp_path: Path) -> None:
+    loaded = load(manuscript(tmp_path))
+    assert loaded.meta.author_sort == "B, A"
+    assert loaded.meta.slug == "t"
+    assert loaded.meta.trim.css == "6in 9in"
+    assert [f.path.name for f in loaded.files] == ["one.md"]
+
+
+def test_missing_field(tmp_path: Path) -> None:
+    root = manuscript(tmp_path, GOOD.replace('publisher = "P"\n', ""))
+    assert message(root) == f"{root / 'book.toml'}: missing metadata field 'publisher' in [book]"
+
+
+def test_malformed_toml_gives_its_line(tmp_path: Path) -> None:
+    root = manuscript(tmp_path, GOOD.replace('rights = "R"', "rights = R ="))
+    assert message(root).startswith(f"{root / 'book.toml'}:7:10: malformed TOML")
+
+
+def test_file_in_reading_order_missing(tmp_path: Path) -> None:
+    root = manuscript(tmp_path, GOOD.replace('"one.md"', '"one.md", "two.md"'))
+    assert message(root) == (
+        f"{root / 'book.toml'}:10: file in the reading order does not exist: two.md"
+    )
+
+
+def test_file_outside_manuscript_refused(tmp_path: Path) -> None:
+    root = manuscript(tmp_path, GOOD.replace('"one.md"', '"../x.md"'))
+    assert "outside the manuscript folder" in message(root)
+
+
+def test_empty_reading_order(tmp_path: Path) -> None:
+    root = manuscript(tmp_path, GOOD.replace('["one.md"]', "[]"))
+    assert "the manuscript is empty" in message(root)
+
+
+def test_not_utf8_gives_byte_offset(tmp_path: Path) -> None:
+    root = manuscript(tmp_path, text=b"# One\n\nCaf\xe9.\n")
+    assert message(root) == (
+        f"{root / 'one.md'}:3: not valid UTF-8: byte 0xe9 at byte offset 10; save the file as UTF-8"
+    )
+
+
+def test_control_character_refused(tmp_path: Path) -> None:
+    root = manuscript(tmp_path, text=b"# One\n\nA\x07b.\n")
+    assert message(root) == (
+        f"{root / 'one.md'}:3:2: control character U+0007 is not allowed in a book"
+    )
+
+
+def test_bad_trim_and_isbn(tmp_path: Path) -> None:
+    root = manuscript(tmp_path, GOOD.replace('rights = "R"', 'rights = "R"\ntrim = "A4"'))
+    assert message(root) == f"{root / 'book.toml'}:8: unknown trim 'A4'; use one of 6x9in, 5.5x8.5in, 5x8in"
+    root = manuscript(tmp_path, GOOD.replace('rights = "R"', 'rights = "R"\nisbn_print = "978-0-306-40615-8"'))
+    assert "not a valid ISBN-13" in message(root)

@@ -1,0 +1,90 @@
+"""The print PDF: trim, fonts, outline, metadata, contents and running heads on the real pages."""
+
+from __future__ import annotations
+
+import re
+
+import pikepdf
+import pytest
+from pdf_tools import head_and_foot, outline, page_texts, unembedded_fonts
+
+TRIM_6X9 = [0, 0, 432, 648]
+
+
+@pytest.mark.parametrize("book", ["small", "essay"])
+def test_every_page_is_the_trim_size_and_every_font_embedded(book: str, request: pytest.FixtureRequest) -> None:
+    _, files = request.getfixturevalue(book)
+    with pikepdf.open(files[".pdf"]) as pdf:
+        assert {tuple(float(v) for v in page.MediaBox) for page in pdf.pages} == {tuple(TRIM_6X9)}
+    assert unembedded_fonts(files[".pdf"]) == []
+
+
+def test_metadata_and_outline(small) -> None:  # type: ignore[no-untyped-def]
+    model, files = small
+    with pikepdf.open(files[".pdf"]) as pdf:
+        assert str(pdf.docinfo["/Title"]) == "A Small Book"
+        assert str(pdf.docinfo["/Author"]) == "Ada Example"
+        assert str(pdf.Root.Lang) == "en"
+    assert outline(files[".pdf"]) == [
+        ("Contents", []),
+        ("The First Chapter", ["A Subhead"]),
+        ("The Second Chapter", []),
+        ("Notes", ["The First Chapter", "The Second Chapter"]),
+    ]
+
+
+def folio_pages(files) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    """Printed folio -> page index, read from the heads and feet of the pages."""
+    found = {}
+    for index, (top, bottom) in enumerate(head_and_foot(files[".pdf"])):
+        for text in (top, bottom):
+            for token in re.findall(r"\b([0-9]+|[ivxlc]+)\b", text):
+                found.setdefault(token, index)
+    return found
+
+
+@pytest.mark.parametrize("book", ["small", "essay"])
+def test_contents_page_numbers_lead_to_the_sections(book: str, request: pytest.FixtureRequest) -> None:
+    model, files = request.getfixturevalue(book)
+    texts = page_texts(files[".pdf"])
+    contents = next(t for t in texts if t.lstrip().lower().startswith("contents"))
+    folios = folio_pages(files)
+    for section in model.sections:
+        line = next(line for line in contents.splitlines() if line.startswith(section.title[:20]))
+        folio = re.search(r"(\d+)\s*$", line)[1]
+        page = texts[folios[folio]]
+        assert section.title[:20] in " ".join(page.split()), f"{section.title} not on page {folio}"
+
+
+@pytest.mark.parametrize("book", ["small", "essay"])
+def test_sections_open_on_recto_with_no_running_head(book: str, request: pytest.FixtureRequest) -> None:
+    model, files = request.getfixturevalue(book)
+    texts = [" ".join(t.split()) for t in page_texts(files[".pdf"])]
+    heads = head_and_foot(files[".pdf"])
+    for section in model.sections:
+        index = next(i for i, t in enumerate(texts) if section.title in t and i > 4)
+        assert index % 2 == 0, f"{section.title} opens on a verso (page index {index})"
+        assert heads[index][0] == "", f"running head on the opener of {section.title}"
+    for index, text in enumerate(texts):
+        if not text.strip():
+            assert heads[index] == ("", ""), f"blank page {index + 1} has a head or folio"
+
+
+def test_running_heads_verso_book_recto_section(essay) -> None:  # type: ignore[no-untyped-def]
+    model, files = essay
+    heads = head_and_foot(files[".pdf"])
+    texts = [" ".join(t.split()) for t in page_texts(files[".pdf"])]
+    checked = 0
+    for index, (top, _) in enumerate(heads):
+        if not top or top.lower().startswith("notes"):
+            continue
+        words = top.lower()
+        if index % 2 == 1:  # a verso: the book's title
+            assert model.meta.title.lower() in words, (index, top)
+        else:
+            assert any(s.title.lower() in words for s in model.sections), (index, top)
+        assert re.search(r"\d", top), f"no folio in the head of page {index + 1}"
+        checked += 1
+    assert checked >= 4
+    assert not any(heads[i][0] for i in range(4)), "a head on the half title, title or copyright page"
+    assert texts[0].strip() == model.meta.title
