@@ -8,10 +8,11 @@ Importing this module imports WeasyPrint: only the PDF path of the build does.
 from __future__ import annotations
 
 from html import escape
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from weasyprint import CSS, HTML
+from weasyprint import CSS, HTML, Document
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 from weasyprint.text.fonts import FontConfiguration
 
@@ -19,6 +20,7 @@ from .errors import BookError
 from .frontmatter import copyright_lines
 from .model import Book, Note, Section
 from .output import atomic_output, iso_utc
+from .ranges import page_range
 
 FONT_FILES = {
     ("normal", "normal"): "EBGaramond-Regular.ttf",
@@ -45,24 +47,81 @@ class PdfWriter:
             document.write_pdf(temporary, uncompressed_pdf=False)
         return target
 
-    def render(self, book: Book, inside_margin: float = 0.875):  # type: ignore[no-untyped-def]
-        """Lay out the book; widen the gutter and lay out again if the page count needs it."""
+    def render(self, book: Book, inside_margin: float = 0.875) -> Document:
+        """Lay out the book, then the back matter again with what only the layout tells.
+
+        Pass 1 lays out the whole book (so the contents gets every page number). The notes'
+        running heads ("Notes to pages 12–15") need the pages of the references, so pass 2
+        lays out the back matter alone, with those heads written in, and its pages replace
+        the back matter's pages of pass 1: the text is laid out once (REFERENCE.md §2).
+        """
         fonts = FontConfiguration()
+        document = self._layout(book_html(book), book, fonts, inside_margin)
+        needed = required_gutter(len(document.pages))
+        if needed > inside_margin:  # the printer's gutter grows with the page count
+            return self.render(book, needed)
+        if not book.notes:
+            return document
+        pages = first_pages(document)
+        back_start = pages["notes"]
+        folio = _folios(pages)
+        heads = _notes_heads(book, document, pages, folio)
+        restart = f"@page :first {{ counter-reset: page {folio(back_start)}; }}\n"
+        back = self._layout(back_html(book, heads), book, fonts, inside_margin, restart)
+        if len(back.pages) != len(document.pages) - back_start:
+            raise BookError("internal error: the back matter laid out differently in pass 2")
+        return document.copy(document.pages[:back_start] + back.pages)
+
+    def _layout(
+        self, html_text: str, book: Book, fonts: FontConfiguration, inside: float, extra: str = ""
+    ) -> Document:
         fetcher = _ProjectFetcher((self.styles, book.root.resolve()))
-        html = HTML(string=book_html(book), base_url=self.styles.as_uri() + "/", url_fetcher=fetcher)
+        html = HTML(string=html_text, base_url=self.styles.as_uri() + "/", url_fetcher=fetcher)
         stylesheets = [
-            CSS(string=_page_css(book, inside_margin) + _font_css(self.styles), font_config=fonts,
+            CSS(string=_page_css(book, inside) + _font_css(self.styles), font_config=fonts,
                 url_fetcher=fetcher),
             CSS(filename=str(self.styles / "print.css"), font_config=fonts, url_fetcher=fetcher),
         ]
+        if extra:
+            stylesheets.append(CSS(string=extra, font_config=fonts))
         try:
-            document = html.render(stylesheets=stylesheets, font_config=fonts)
+            return html.render(stylesheets=stylesheets, font_config=fonts)
         except FatalURLFetchingError as exc:
             raise BookError(str(exc.__cause__ or exc)) from None
-        needed = required_gutter(len(document.pages))
-        if needed > inside_margin:
-            return self.render(book, needed)
-        return document
+
+
+def first_pages(document: Document) -> dict[str, int]:
+    """Element id -> index of the first page it is on (a block across pages is on each)."""
+    found: dict[str, int] = {}
+    for index, page in enumerate(document.pages):
+        for anchor in page.anchors:
+            found.setdefault(anchor, index)
+    return found
+
+
+def _folios(pages: dict[str, int]) -> Callable[[int], int]:
+    """Page index -> printed folio: arabic 1 is the first section's opening page."""
+    first = pages["sec-1"]
+    return lambda index: index - first + 1
+
+
+def _notes_heads(
+    book: Book, document: Document, pages: dict[str, int], folio: Callable[[int], int]
+) -> dict[str, str]:
+    """For the first note that starts on each notes page, the head of that page."""
+    notes = {note.id: note for note in book.notes}
+    heads = {}
+    for page in document.pages[pages["notes"]:]:
+        on_page = [notes[a] for a in page.anchors if a in notes]
+        if not on_page:
+            continue
+        cited = sorted(folio(pages[note.ref_id()]) for note in on_page)
+        span = page_range(cited[0], cited[-1])
+        noun = "pages" if cited[0] != cited[-1] else "page"
+        starts_here = [n for n in on_page if pages[n.id] == document.pages.index(page)]
+        if starts_here:
+            heads[starts_here[0].id] = f"Notes to {noun} {span}"
+    return heads
 
 
 def required_gutter(pages: int) -> float:
@@ -104,24 +163,32 @@ def _font_css(styles: Path) -> str:
 
 def book_html(book: Book) -> str:
     """The whole book as one HTML document for print."""
+    parts = [_head(book), _front_matter(book)]
+    parts += [_section(section, first=index == 0) for index, section in enumerate(book.sections)]
+    if book.notes:
+        parts.append(_notes(book, {}))
+    parts.append("</body>\n</html>\n")
+    return "".join(parts)
+
+
+def back_html(book: Book, heads: dict[str, str]) -> str:
+    """The back matter alone, as laid out in pass 2."""
+    return _head(book) + _notes(book, heads) + "</body>\n</html>\n"
+
+
+def _head(book: Book) -> str:
     meta = book.meta
     e = escape
-    head = (
-        f'<!DOCTYPE html>\n<html lang="{e(meta.language)}" data-title="{e(meta.title)}">\n<head>\n<meta charset="utf-8">\n'
-        f"<title>{e(meta.title)}</title>\n"
+    keywords = f'<meta name="keywords" content="{e(", ".join(meta.subjects))}">\n' if meta.subjects else ""
+    return (
+        f'<!DOCTYPE html>\n<html lang="{e(meta.language)}" data-title="{e(meta.title)}">\n<head>\n'
+        f'<meta charset="utf-8">\n<title>{e(meta.title)}</title>\n'
         f'<meta name="author" content="{e(meta.author)}">\n'
-        f'<meta name="description" content="{e(meta.description)}">\n'
-        f'<meta name="keywords" content="{e(", ".join(meta.subjects))}">\n'
+        f'<meta name="description" content="{e(meta.description)}">\n{keywords}'
         f'<meta name="dcterms.created" content="{iso_utc(book.source_date_epoch)}">\n'
         f'<meta name="dcterms.modified" content="{iso_utc(book.source_date_epoch)}">\n'
         "</head>\n<body>\n"
     )
-    parts = [head, _front_matter(book)]
-    parts += [_section(section, first=index == 0) for index, section in enumerate(book.sections)]
-    if book.notes:
-        parts.append(_notes(book))
-    parts.append("</body>\n</html>\n")
-    return "".join(parts)
 
 
 def _front_matter(book: Book) -> str:
@@ -152,11 +219,11 @@ def _section(section: Section, first: bool) -> str:
     )
 
 
-def _notes(book: Book) -> str:
+def _notes(book: Book, heads: dict[str, str]) -> str:
     groups = []
     for section in book.sections:
         if section.notes:
-            notes = "\n".join(_note(note) for note in section.notes)
+            notes = "\n".join(_note(note, heads.get(note.id)) for note in section.notes)
             groups.append(
                 f'<section class="notes-group"><h2>{section.title_html}</h2>\n{notes}\n</section>'
             )
@@ -166,7 +233,7 @@ def _notes(book: Book) -> str:
     )
 
 
-def _note(note: Note) -> str:
+def _note(note: Note, head: str | None) -> str:
     """A note with its full-size number, which links back to the (first) reference."""
     number = f'<a class="note-number" href="#{note.ref_id()}">{note.number}.</a> '
     body = note.body
@@ -174,4 +241,9 @@ def _note(note: Note) -> str:
         body = "<p>" + number + body[3:]
     else:
         body = f"<p>{number}</p>{body}"
-    return f'<div class="note" id="{note.id}" data-ref="#{note.ref_id()}">{body}</div>'
+    style = f' style="string-set: notes-head {_css_string(head)}"' if head else ""
+    return f'<div class="note" id="{note.id}"{style}>{body}</div>'
+
+
+def _css_string(text: str) -> str:
+    return escape('"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"')

@@ -1,0 +1,251 @@
+"""Benchmark `book build` against pandoc (EPUB) and pandoc + WeasyPrint (PDF).
+
+Run from the repository root as `.venv/bin/python bench/bench.py` (or `make bench`). Two books: the
+essay in manuscript/ and a generated twenty-chapter book (each chapter is the whole essay). Each
+command runs N times into a fresh folder; we record wall time and the child's own peak RSS.
+Raw numbers go to bench/out/results.json. Exits 0 whatever the ratios, non-zero if a command fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.metadata
+import json
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tomllib
+from pathlib import Path
+
+import pypandoc
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+PRINT_CSS = Path(__file__).resolve().parent / "pandoc-print.css"
+OUT = ROOT / "bench" / "out"
+CHAPTERS = 20
+COMMANDS = {  # key: label in the tables
+    "ours-epub": "ours EPUB (`book build epub`)",
+    "pandoc-epub": "pandoc EPUB",
+    "ours-pdf": "ours PDF (`book build pdf`)",
+    "pandoc-weasyprint-pdf": "pandoc HTML + WeasyPrint PDF",
+    "weasyprint-step": "  of which WeasyPrint step",
+}
+# (label, numerator, denominator, measure, limit)
+TARGETS = (
+    ("EPUB time: ours / pandoc", "ours-epub", "pandoc-epub", "seconds", 1.0),
+    ("PDF time: ours / (pandoc HTML + WeasyPrint)", "ours-pdf", "pandoc-weasyprint-pdf", "seconds", 1.2),
+    ("PDF peak memory: ours / WeasyPrint step", "ours-pdf", "weasyprint-step", "rss_kib", 1.2),
+)
+
+
+class CommandFailed(Exception):
+    """A benchmarked command exited non-zero; carries the command line and its stderr."""
+
+
+def measure(cmd: list[str], log: Path) -> dict[str, float]:
+    """Run cmd once; return its wall time (s) and own peak RSS (KiB). Output goes to log files."""
+    with open(log.with_suffix(".stdout"), "wb") as out, open(log.with_suffix(".stderr"), "wb") as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        stderr = log.with_suffix(".stderr").read_text(errors="replace")
+        raise CommandFailed(f"exit {proc.returncode}: {' '.join(cmd)}\n{stderr}")
+    return {"seconds": seconds, "rss_kib": usage.ru_maxrss}
+
+
+def read_book(source: Path) -> tuple[dict, list[Path]]:
+    """The [book] metadata and the Markdown files, in reading order, of a manuscript folder."""
+    config = tomllib.loads((source / "book.toml").read_text(encoding="utf-8"))
+    return config["book"], [source / name for name in config["contents"]["files"]]
+
+
+def make_twenty_chapters(manuscript: Path, dest: Path) -> Path:
+    """Write a manuscript whose chapter k (1..20) is the whole essay; return its folder."""
+    _, files = read_book(manuscript)
+    texts = [path.read_text(encoding="utf-8") for path in files]
+    texts[1:] = [re.sub(r"^# ", "## ", text, count=1, flags=re.M) for text in texts[1:]]
+    essay = "\n\n".join(text.rstrip("\n") for text in texts) + "\n"
+    (dest / "text").mkdir(parents=True)
+    names = []
+    for k in range(1, CHAPTERS + 1):
+        names.append(f"text/chapter-{k:02d}.md")
+        chapter = re.sub(r"^# (.*)$", rf"# \1 ({k})", essay, count=1, flags=re.M)
+        (dest / names[-1]).write_text(chapter, encoding="utf-8")
+    toml = (manuscript / "book.toml").read_text(encoding="utf-8")
+    files = "files = [" + ", ".join(f'"{name}"' for name in names) + "]"
+    toml, found = re.subn(r"^files\s*=\s*\[.*?\]", lambda _: files, toml, count=1, flags=re.M | re.S)
+    if not found:
+        raise CommandFailed(f"no 'files = [...]' in {manuscript / 'book.toml'}")
+    (dest / "book.toml").write_text(toml, encoding="utf-8")
+    return dest
+
+
+def count_pages(pdf: Path) -> int:
+    """The number of pages of a PDF (pikepdf if installed, else a regex on the page objects)."""
+    try:
+        import pikepdf
+    except ImportError:
+        return len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf.read_bytes()))
+    with pikepdf.open(pdf) as document:
+        return len(document.pages)
+
+
+def run_once(source: Path, styles: Path, out: Path, pandoc: str) -> tuple[dict, dict]:
+    """Run the four pipelines once into out/<command>/; return their measures and PDF pages."""
+    meta, files = read_book(source)
+    inputs = [str(path) for path in files]
+    title = ["--metadata", f"title={meta['title']}"]
+    dirs = {key: out / key for key in COMMANDS}
+    for folder in dirs.values():
+        folder.mkdir(parents=True)
+    ours = [str(BIN / "book"), "build"]
+    paths = ["--source", str(source), "--styles", str(styles)]
+    result = {
+        "ours-epub": measure([*ours, "epub", *paths, "--out", str(dirs["ours-epub"])],
+                             dirs["ours-epub"] / "log"),
+        "pandoc-epub": measure([pandoc, "-f", "markdown", "-t", "epub3", *title,
+                                "--metadata", f"author={meta['author']}", "--metadata", "lang=en",
+                                "-o", str(dirs["pandoc-epub"] / "out.epub"), *inputs],
+                               dirs["pandoc-epub"] / "log"),
+        "ours-pdf": measure([*ours, "pdf", *paths, "--out", str(dirs["ours-pdf"])],
+                            dirs["ours-pdf"] / "log"),
+    }
+    html, pdf = dirs["pandoc-weasyprint-pdf"] / "out.html", dirs["pandoc-weasyprint-pdf"] / "out.pdf"
+    step1 = measure([pandoc, "-f", "markdown", "-t", "html5", "-s", *title,
+                     "-c", PRINT_CSS.as_uri(), "-o", str(html), *inputs],
+                    dirs["pandoc-weasyprint-pdf"] / "log")
+    step2 = measure([str(BIN / "weasyprint"), str(html), str(pdf)], dirs["weasyprint-step"] / "log")
+    result["pandoc-weasyprint-pdf"] = {"seconds": step1["seconds"] + step2["seconds"],
+                                       "rss_kib": max(step1["rss_kib"], step2["rss_kib"]),
+                                       "pandoc_html_seconds": step1["seconds"]}
+    result["weasyprint-step"] = step2
+    ours_pdf = next(dirs["ours-pdf"].glob("*.pdf"))
+    pages = {"ours-pdf": count_pages(ours_pdf), "pandoc-weasyprint-pdf": count_pages(pdf)}
+    pages["weasyprint-step"] = pages["pandoc-weasyprint-pdf"]
+    return result, pages
+
+
+def bench_book(source: Path, styles: Path, runs: int, work: Path, pandoc: str) -> dict:
+    """Run every pipeline `runs` times on one book; return raw runs, summaries and ratios."""
+    raw: dict[str, list[dict]] = {key: [] for key in COMMANDS}
+    for run in range(1, runs + 1):
+        print(f"  run {run}/{runs}", file=sys.stderr, flush=True)
+        measures, pages = run_once(source, styles, work / f"run-{run}", pandoc)
+        for key, value in measures.items():
+            raw[key].append(value)
+    summary = {}
+    for key, values in raw.items():
+        seconds = [v["seconds"] for v in values]
+        summary[key] = {"median_s": statistics.median(seconds), "min_s": min(seconds),
+                        "max_s": max(seconds), "median_rss_mib":
+                        statistics.median(v["rss_kib"] for v in values) / 1024,
+                        "pages": pages.get(key)}
+    ratios = []
+    for label, num, den, what, limit in TARGETS:
+        value = (statistics.median(v[what] for v in raw[num])
+                 / statistics.median(v[what] for v in raw[den]))
+        ratios.append({"target": label, "ratio": value, "limit": limit, "pass": value <= limit})
+    stderr_lines = len((work / "run-1" / "ours-pdf" / "log.stderr").read_text().splitlines())
+    return {"source": str(source), "runs": runs, "raw": raw, "summary": summary,
+            "ratios": ratios, "ours_pdf_stderr_lines": stderr_lines}
+
+
+def machine() -> dict:
+    """The machine and tool versions the numbers were taken with."""
+    model = next((line.split(":", 1)[1].strip() for line in
+                  Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")),
+                 platform.processor())
+    return {"nproc": len(os.sched_getaffinity(0)), "cpu": model,
+            "python": platform.python_version(), "platform": platform.platform(),
+            "weasyprint": importlib.metadata.version("weasyprint"),
+            "pandoc": pypandoc.get_pandoc_version()}
+
+
+def markdown(results: dict) -> str:
+    """The results as Markdown tables, for the README."""
+    lines = []
+    for name, book in results["books"].items():
+        lines += [f"**{name}** (median of {book['runs']} runs)", "",
+                  "| Command | Time (s) | Min–max (s) | Peak RSS (MiB) | PDF pages |",
+                  "|---|---:|---:|---:|---:|"]
+        for key, label in COMMANDS.items():
+            s = book["summary"][key]
+            lines.append(f"| {label.strip()} | {s['median_s']:.2f} | {s['min_s']:.2f}–"
+                         f"{s['max_s']:.2f} | {s['median_rss_mib']:.0f} | {s['pages'] or '—'} |")
+        lines += ["", "| Target | Ratio | Limit | Result |", "|---|---:|---:|---|"]
+        lines += [f"| {r['target']} | {r['ratio']:.2f} | ≤ {r['limit']:.1f} | "
+                  f"{'PASS' if r['pass'] else 'FAIL'} |" for r in book["ratios"]]
+        lines.append("")
+    m = results["machine"]
+    lines.append(f"Machine: {m['nproc']} CPUs ({m['cpu']}), Python {m['python']}, "
+                 f"WeasyPrint {m['weasyprint']}, pandoc {m['pandoc']}.")
+    return "\n".join(lines)
+
+
+def report(results: dict) -> str:
+    """The results as plain-text tables for the terminal."""
+    m = results["machine"]
+    lines = [f"Machine: nproc={m['nproc']} ({m['cpu']}); Python {m['python']}; "
+             f"WeasyPrint {m['weasyprint']}; pandoc {m['pandoc']}; {m['platform']}"]
+    for name, book in results["books"].items():
+        lines += ["", f"== {name}: {book['source']} (median of {book['runs']} runs)",
+                  f"{'command':34} {'time s':>7} {'min–max s':>13} {'peak MiB':>9} {'pages':>6}"]
+        for key, label in COMMANDS.items():
+            s = book["summary"][key]
+            lines.append(f"{label:34} {s['median_s']:7.2f} {s['min_s']:6.2f}–{s['max_s']:<6.2f} "
+                         f"{s['median_rss_mib']:9.0f} {s['pages'] or '—':>6}")
+        lines.append("")
+        lines += [f"{r['target']:46} {r['ratio']:5.2f}  (≤ {r['limit']:.1f})  "
+                  f"{'PASS' if r['pass'] else 'FAIL'}" for r in book["ratios"]]
+        lines.append(f"(book build pdf printed {book['ours_pdf_stderr_lines']} lines on stderr)")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    """Parse options, run the benchmark, print and save the results."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, help="runs per command for both books "
+                        "(default: 5 for the essay, 3 for the twenty-chapter book)")
+    parser.add_argument("--quick", action="store_true", help="one run per command")
+    parser.add_argument("--markdown", action="store_true", help="print only the Markdown tables")
+    parser.add_argument("--source", type=Path, default=ROOT / "manuscript",
+                        help="the essay's manuscript folder (default: manuscript/)")
+    args = parser.parse_args()
+    runs = {"essay": 5, "twenty": 3} if args.runs is None else dict.fromkeys(("essay", "twenty"),
+                                                                              args.runs)
+    if args.quick:
+        runs = {"essay": 1, "twenty": 1}
+    pandoc, styles = pypandoc.get_pandoc_path(), ROOT / "styles"
+    results: dict = {"machine": machine(), "books": {}}
+    try:
+        with tempfile.TemporaryDirectory(prefix="book-bench-") as tmp:
+            work = Path(tmp)
+            books = {"Essay": (args.source.resolve(), runs["essay"]),
+                     f"{CHAPTERS}-chapter book": (make_twenty_chapters(
+                         args.source.resolve(), work / "twenty" / "manuscript"), runs["twenty"])}
+            for index, (name, (source, n)) in enumerate(books.items()):
+                print(f"{name}: {source}", file=sys.stderr, flush=True)
+                results["books"][name] = bench_book(source, styles, n, work / f"book-{index}",
+                                                    pandoc)
+    except CommandFailed as exc:
+        print(f"bench: a command failed: {exc}", file=sys.stderr)
+        return 1
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    if not args.markdown:
+        print(report(results), "", "Markdown for the README:", "", sep="\n")
+    print(markdown(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
