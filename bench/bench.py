@@ -120,7 +120,7 @@ def run_once(source: Path, styles: Path, out: Path, pandoc: str) -> tuple[dict, 
                             dirs["ours-pdf"] / "log"),
     }
     html, pdf = dirs["pandoc-weasyprint-pdf"] / "out.html", dirs["pandoc-weasyprint-pdf"] / "out.pdf"
-    step1 = measure([pandoc, "-f", "markdown", "-t", "html5", "-s", *title,
+    step1 = measure([pandoc, "-f", "markdown", "-t", "html5", "-s", *title, "--metadata", "lang=en",
                      "-c", PRINT_CSS.as_uri(), "-o", str(html), *inputs],
                     dirs["pandoc-weasyprint-pdf"] / "log")
     step2 = measure([str(BIN / "weasyprint"), str(html), str(pdf)], dirs["weasyprint-step"] / "log")

@@ -57,3 +57,20 @@ def unembedded_fonts(pdf: Path) -> list[str]:
 def outline(pdf: Path) -> list[tuple[str, list[str]]]:
     with pikepdf.open(pdf) as document, document.open_outline() as tree:
         return [(item.title, [child.title for child in item.children]) for item in tree.root]
+
+
+def internal_links(pdf: Path) -> list[tuple[int, str, int]]:
+    """Every internal link as (page index of the link, destination name, page index it reaches)."""
+    found = []
+    with pikepdf.open(pdf) as document:
+        index = {page.objgen: number for number, page in enumerate(document.pages)}
+        dests = pikepdf.NameTree(document.Root.Names.Dests)
+        for number, page in enumerate(document.pages):
+            for annot in page.get("/Annots", []):
+                name = annot.get("/Dest")
+                if name is None and "/A" in annot:
+                    name = annot.A.get("/D")
+                if isinstance(name, pikepdf.String):
+                    target = dests[str(name)]
+                    found.append((number, str(name), index[target[0].objgen]))
+    return found

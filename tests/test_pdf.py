@@ -6,7 +6,9 @@ import re
 
 import pikepdf
 import pytest
-from pdf_tools import head_and_foot, outline, page_texts, unembedded_fonts
+from pdf_tools import head_and_foot, internal_links, outline, page_texts, unembedded_fonts
+
+from build_tools.ranges import page_range
 
 TRIM_6X9 = [0, 0, 432, 648]
 
@@ -76,7 +78,7 @@ def test_running_heads_verso_book_recto_section(essay) -> None:  # type: ignore[
     texts = [" ".join(t.split()) for t in page_texts(files[".pdf"])]
     checked = 0
     for index, (top, _) in enumerate(heads):
-        if not top or top.lower().startswith("notes"):
+        if not top or "notes to page" in top.lower():
             continue
         words = top.lower()
         if index % 2 == 1:  # a verso: the book's title
@@ -88,3 +90,35 @@ def test_running_heads_verso_book_recto_section(essay) -> None:  # type: ignore[
     assert checked >= 4
     assert not any(heads[i][0] for i in range(4)), "a head on the half title, title or copyright page"
     assert texts[0].strip() == model.meta.title
+
+
+def test_notes_heads_name_the_pages_of_their_references(essay) -> None:  # type: ignore[no-untyped-def]
+    """Each notes page's head gives the first and last text page its notes are referenced from,
+    read from the PDF itself: the notes' links back to their references and the printed folios."""
+    model, files = essay
+    heads = head_and_foot(files[".pdf"])
+    folio_of = {index: folio for folio, index in folio_pages(files).items() if folio.isdigit()}
+    back_links: dict[int, list[int]] = {}
+    for page, name, target in internal_links(files[".pdf"]):
+        if name.startswith("noteref-"):
+            back_links.setdefault(page, []).append(int(folio_of[target]))
+    assert sum(len(v) for v in back_links.values()) == len(model.notes)
+    checked = 0
+    for page, cited in back_links.items():
+        top = heads[page][0]
+        if not top:  # the opening page of the notes carries no head
+            continue
+        first, last = min(cited), max(cited)
+        noun = "page" if first == last else "pages"
+        assert f"Notes to {noun} {page_range(first, last)}" in top, (page, top, cited)
+        checked += 1
+    assert checked >= 1
+
+
+def test_note_links_go_both_ways(essay) -> None:  # type: ignore[no-untyped-def]
+    model, files = essay
+    links = internal_links(files[".pdf"])
+    to_notes = {name for _, name, _ in links if name.startswith("note-")}
+    to_refs = {name for _, name, _ in links if name.startswith("noteref-")}
+    assert to_notes == {note.id for note in model.notes}
+    assert to_refs == {note.ref_id() for note in model.notes}
