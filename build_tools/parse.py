@@ -42,6 +42,7 @@ class Parser:
         title = _take_title(tree, source)
         _name_headings(tree, number)
         notes = self._number_notes(tree, number, self.notes.definitions)
+        self.diagnostics.extend(self.notes.warnings)
         section = Section(
             number=number,
             title=" ".join("".join(title.itertext()).split()),

@@ -77,3 +77,11 @@ def test_raw_html_is_text_and_warned() -> None:
     sec, _ = parser.section(1, SourceFile(Path("ch.md"), "# T\n\nA <script>x()</script> b.\n"))
     assert "&lt;script&gt;" in sec.body and "<script" not in sec.body
     assert [str(d.location) for d in parser.diagnostics] == ["ch.md:3:3"]
+
+
+def test_reference_before_punctuation_is_warned() -> None:
+    parser = Parser()
+    parser.section(1, SourceFile(Path("ch.md"), "# T\n\nText[^n]. More.\n\n[^n]: N.\n"))
+    assert [(str(d.location), d.code) for d in parser.diagnostics] == [
+        ("ch.md:3:5", "note-before-punctuation")
+    ]

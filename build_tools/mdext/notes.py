@@ -22,7 +22,7 @@ from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.preprocessors import Preprocessor
 
-from ..errors import Location, ManuscriptError
+from ..errors import Diagnostic, Location, ManuscriptError
 
 DEFINITION = re.compile(r"^\[\^([^\]\s]+)\]:[ \t]*(.*)$")
 REFERENCE = re.compile(r"\[\^([^\]\s]+)\]")
@@ -46,10 +46,12 @@ class NotesExtension(Extension):
         self.source = Path("<text>")
         self.definitions: dict[str, Definition] = {}
         self.references: list[tuple[str, Location]] = []
+        self.warnings: list[Diagnostic] = []
 
     def reset(self) -> None:
         self.definitions = {}
         self.references = []
+        self.warnings = []
 
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Python-Markdown's API)
         md.registerExtension(self)
@@ -129,6 +131,12 @@ class _NoteScanner(Preprocessor):
                     where,
                 )
             self.ext.references.append((found[1], where))
+            if line[found.end():found.end() + 1] in (".", ",", ";", ":", "?", "!"):
+                self.ext.warnings.append(Diagnostic(
+                    where, "note-before-punctuation",
+                    f"note reference [^{found[1]}] before punctuation: Chicago puts it after "
+                    "(except a dash)",
+                ))
 
     def _check(self) -> None:
         referenced = set()
