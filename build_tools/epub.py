@@ -68,10 +68,13 @@ class EpubWriter:
             _Document("copyright.xhtml", "Copyright", _copyright(book), lang, "frontmatter"),
             _Document("nav.xhtml", "Contents", _nav(book), lang, "frontmatter", nav=True),
         ]
+        marks = _chronology_marks(book)
         docs += [
-            _Document(f"{s.file_stem}.xhtml", s.title, _section(s), lang, "bodymatter")
+            _Document(f"{s.file_stem}.xhtml", s.title, _section(s, marks), lang, "bodymatter")
             for s in book.sections
         ]
+        if book.chronology:
+            docs.append(_Document("chronology.xhtml", "Chronology", _chronology(book), lang, "backmatter"))
         if book.notes:
             docs.append(_Document("notes.xhtml", "Notes", _notes(book), lang, "backmatter"))
         return docs
@@ -127,6 +130,8 @@ def _nav(book: Book) -> str:
         f'<li><a epub:type="bodymatter" href="{book.sections[0].file_stem}.xhtml">'
         f"{escape(book.sections[0].title)}</a></li>",
     ]
+    if book.chronology:
+        items.append('<li><a href="chronology.xhtml">Chronology</a></li>')
     if book.notes:
         items.append('<li><a href="notes.xhtml">Notes</a></li>')
         landmarks.append('<li><a epub:type="endnotes" href="notes.xhtml">Notes</a></li>')
@@ -138,16 +143,53 @@ def _nav(book: Book) -> str:
     )
 
 
-def _section(section: Section) -> str:
+def _section(section: Section, marks: dict[str, str]) -> str:
     body = re.sub(
         r'<a href="#(note-[\d-]+)" id="([\w-]+)" class="noteref">',
         r'<a href="notes.xhtml#\1" id="\2" class="noteref" epub:type="noteref" role="doc-noteref">',
         section.body,
     )
+    body = re.sub(
+        r'<span class="anchor" id="anchor-([\w-]+)"></span>',
+        lambda found: marks.get(found[1], found[0]),
+        body,
+    )
     return (
         f'<section id="{section.id}" class="chapter" epub:type="chapter" role="doc-chapter" '
         f'aria-labelledby="{section.id}-title">\n'
         f'<h1 id="{section.id}-title">{section.title_html}</h1>\n{body}\n</section>'
+    )
+
+
+def _chronology_marks(book: Book) -> dict[str, str]:
+    """For each anchor an event links to, a small link from the text back to the chronology."""
+    marks = {}
+    for event in book.chronology:
+        for anchor in event.links:
+            marks.setdefault(anchor, (
+                f'<a id="anchor-{anchor}" class="chronology-mark" href="chronology.xhtml#event-{event.id}" '
+                f'aria-label="In the chronology: {escape(event.label)}">\u25c7</a>'
+            ))
+    return marks
+
+
+def _chronology(book: Book) -> str:
+    items = []
+    for event in book.chronology:
+        links = ", ".join(
+            f'<a href="{book.anchor_section(anchor).file_stem}.xhtml#anchor-{anchor}">'
+            f"{_strip_links(book.anchor_section(anchor).title_html)}</a>"
+            for anchor in event.links
+        )
+        see = f' <span class="see">In the text: {links}.</span>' if links else ""
+        items.append(
+            f'<li id="event-{event.id}"><time datetime="{event.datetime}">{escape(event.label)}</time> '
+            f"{event.body}{see}</li>"
+        )
+    return (
+        '<section id="chronology" class="chronology" epub:type="appendix" role="doc-appendix" '
+        'aria-labelledby="chronology-title">\n<h1 id="chronology-title">Chronology</h1>\n'
+        '<ol class="chronology">\n' + "\n".join(items) + "\n</ol>\n</section>"
     )
 
 

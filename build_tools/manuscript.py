@@ -36,6 +36,7 @@ class Manuscript:
     root: Path
     meta: Metadata
     files: tuple[SourceFile, ...]
+    chronology: SourceFile | None = None
 
 
 def read_text(path: Path) -> str:
@@ -85,7 +86,22 @@ def load(root: Path) -> Manuscript:
     files = tuple(
         SourceFile(path, read_text(path)) for path in _reading_order(config, config_path, config_text)
     )
-    return Manuscript(root, meta, files)
+    return Manuscript(root, meta, files, _optional_file(config, config_path, config_text, "chronology"))
+
+
+def _optional_file(config: dict[str, object], path: Path, text: str, key: str) -> SourceFile | None:
+    contents = config.get("contents")
+    name = contents.get(key) if isinstance(contents, dict) else None
+    if name is None:
+        return None
+    if not isinstance(name, str):
+        raise ManuscriptError(f"'{key}' must be a file name", _key_location(path, text, key))
+    root = path.parent.resolve()
+    candidate = (root / name).resolve()
+    if not candidate.is_relative_to(root) or not candidate.is_file():
+        raise ManuscriptError(f"{key} file not found in the manuscript folder: {name}",
+                              _key_location(path, text, key))
+    return SourceFile(path.parent / name, read_text(path.parent / name))
 
 
 def _key_location(path: Path, text: str, key: str) -> Location:

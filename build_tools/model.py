@@ -5,7 +5,8 @@
      ├─ Section*           one per manuscript file, in reading order
      │    ├─ body          an XHTML fragment (namespace-free) of the section's text
      │    └─ Note*         its notes, numbered from 1 in order of first reference
-     ├─ Query*            editorial queries left open in the text and notes
+     ├─ Event*            the chronology, sorted by date
+     ├─ Query*            editorial queries left open in the text, notes and chronology
      └─ Diagnostic*       warnings gathered while reading
 
 Bodies are strings of well-formed XHTML; writers adapt links (``href="#note-…"``) to the files
@@ -15,6 +16,7 @@ they produce, and never go back to the Markdown.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from .errors import Diagnostic, Location
@@ -101,6 +103,7 @@ class Section:
     source: Path
     body: str
     notes: tuple[Note, ...] = ()
+    anchors: tuple[tuple[str, Location], ...] = ()
 
     @property
     def id(self) -> str:
@@ -109,6 +112,21 @@ class Section:
     @property
     def file_stem(self) -> str:
         return f"section-{self.number:03d}"
+
+
+@dataclass(frozen=True)
+class Event:
+    """One entry of the chronology: an EDTF date, its printed label, the event as XHTML."""
+
+    id: str
+    date: str
+    datetime: str
+    lower: date
+    upper: date
+    label: str
+    body: str
+    links: tuple[str, ...]
+    location: Location
 
 
 @dataclass(frozen=True)
@@ -121,6 +139,11 @@ class Book:
     source_date_epoch: int
     queries: tuple[Query, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = field(default_factory=tuple)
+    chronology: tuple[Event, ...] = ()
+
+    def anchor_section(self, anchor: str) -> Section:
+        """The section that holds the anchor ``{#anchor}``."""
+        return next(s for s in self.sections if any(a == anchor for a, _ in s.anchors))
 
     @property
     def notes(self) -> tuple[Note, ...]:

@@ -15,9 +15,11 @@ from markdown import Markdown
 
 from .errors import Diagnostic, Location, ManuscriptError
 from .manuscript import Manuscript, SourceFile
+from .mdext.anchors import AnchorExtension
 from .mdext.notes import Definition, NotesExtension
 from .mdext.queries import QueryExtension
-from .model import Book, Note, Query, Section
+from . import chronology
+from .model import Book, Event, Note, Query, Section
 
 _RAW_HTML = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(\s[^<>]*)?/?>")
 _ATX_H1 = re.compile(r"^#(?!#)\s*(.*?)\s*#*\s*$")
@@ -29,14 +31,15 @@ class Parser:
     def __init__(self) -> None:
         self.notes = NotesExtension()
         self.queries = QueryExtension()
-        self.text_md = _markdown(self.notes, self.queries)
+        self.anchors = AnchorExtension()
+        self.text_md = _markdown(self.notes, self.queries, self.anchors)
         self.note_queries = QueryExtension(scan=False)
         self.note_md = _markdown(self.note_queries)
         self.diagnostics: list[Diagnostic] = []
 
     def section(self, number: int, source: SourceFile) -> tuple[Section, list[Query]]:
         self.text_md.reset()
-        self.notes.source = self.queries.source = source.path
+        self.notes.source = self.queries.source = self.anchors.source = source.path
         self._warn_raw_html(source)
         tree = _fragment(self.text_md.convert(source.text), source.path)
         title = _take_title(tree, source)
@@ -50,6 +53,7 @@ class Parser:
             source=source.path,
             body=_inner(tree),
             notes=notes,
+            anchors=tuple(self.anchors.anchors),
         )
         return section, list(self.queries.queries)
 
@@ -80,6 +84,12 @@ class Parser:
             notes.append(Note(section, number, label, body, definition.location, counts[label]))
         return tuple(notes)
 
+    def inline(self, text: str) -> str:
+        """Inline Markdown (a chronology entry) as XHTML, without its paragraph."""
+        self.note_md.reset()
+        html = _inner(_fragment(self.note_md.convert(text), Path("<inline>")))
+        return html.removeprefix("<p>").removesuffix("</p>")
+
     def _warn_raw_html(self, source: SourceFile) -> None:
         in_fence = False
         for number, line in enumerate(source.text.splitlines(), 1):
@@ -97,9 +107,20 @@ def parse(manuscript: Manuscript, source_date_epoch: int) -> Book:
     """Parse every file of the manuscript, in reading order, into the Book model."""
     parser = Parser()
     sections, queries = [], []
+    anchors: dict[str, Location] = {}
     for number, source in enumerate(manuscript.files, 1):
         section, found = parser.section(number, source)
         sections.append(section)
+        queries.extend(found)
+        for anchor, where in section.anchors:
+            if anchor in anchors:
+                raise ManuscriptError(f"anchor {{#{anchor}}} is also at {anchors[anchor]}", where)
+            anchors[anchor] = where
+    events: tuple[Event, ...] = ()
+    if manuscript.chronology is not None:
+        events, found = chronology.load(
+            manuscript.chronology.path, manuscript.chronology.text, parser.inline, anchors
+        )
         queries.extend(found)
     return Book(
         meta=manuscript.meta,
@@ -108,6 +129,7 @@ def parse(manuscript: Manuscript, source_date_epoch: int) -> Book:
         source_date_epoch=source_date_epoch,
         queries=tuple(queries),
         diagnostics=tuple(parser.diagnostics),
+        chronology=events,
     )
 
 
@@ -157,8 +179,18 @@ def _name_headings(tree: etree._Element, section: int) -> None:
         heading.set("id", f"sec-{section}-{candidate}")
 
 
+VOID = {"br", "hr", "img", "wbr", "col", "area", "source", "track"}
+
+
 def _inner(element: etree._Element) -> str:
-    """The XML of an element's content, without the element itself."""
+    """The XML of an element's content, without the element itself.
+
+    Empty elements are written open and closed (``<span></span>``): the print writer's HTML
+    parser would read ``<span/>`` as an opening tag and swallow the rest of the paragraph.
+    """
+    for node in element.iter():
+        if node.text is None and len(node) == 0 and node.tag not in VOID:
+            node.text = ""
     parts = [element.text or ""]
     parts.extend(etree.tostring(child, encoding="unicode") for child in element)
     return "".join(parts)

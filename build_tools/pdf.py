@@ -60,16 +60,18 @@ class PdfWriter:
         needed = required_gutter(len(document.pages))
         if needed > inside_margin:  # the printer's gutter grows with the page count
             return self.render(book, needed)
-        if not book.notes:
+        if not (book.notes or book.chronology):
             return document
         pages = first_pages(document)
-        back_start = pages["notes"]
+        back_start = pages["chronology" if book.chronology else "notes"]
         folio = _folios(pages)
-        heads = _notes_heads(book, document, pages, folio)
+        heads = _notes_heads(book, document, pages, folio) if book.notes else {}
+        anchors = {a: folio(pages[f"anchor-{a}"]) for e in book.chronology for a in e.links}
         restart = f"@page :first {{ counter-reset: page {folio(back_start)}; }}\n"
-        back = self._layout(back_html(book, heads), book, fonts, inside_margin, restart)
+        back = self._layout(back_html(book, heads, anchors), book, fonts, inside_margin, restart)
         if len(back.pages) != len(document.pages) - back_start:
-            raise BookError("internal error: the back matter laid out differently in pass 2")
+            # The page references changed the back matter's length: lay out the whole book again.
+            return self._layout(book_html(book, heads, anchors), book, fonts, inside_margin)
         return document.copy(document.pages[:back_start] + back.pages)
 
     def _layout(
@@ -161,19 +163,58 @@ def _font_css(styles: Path) -> str:
     )
 
 
-def book_html(book: Book) -> str:
-    """The whole book as one HTML document for print."""
+def book_html(book: Book, heads: dict[str, str] | None = None,
+              anchors: dict[str, int] | None = None) -> str:
+    """The whole book as one HTML document for print; pass 1 has no heads or page references."""
     parts = [_head(book), _front_matter(book)]
     parts += [_section(section, first=index == 0) for index, section in enumerate(book.sections)]
-    if book.notes:
-        parts.append(_notes(book, {}))
+    parts.append(_back_matter(book, heads or {}, anchors))
     parts.append("</body>\n</html>\n")
     return "".join(parts)
 
 
-def back_html(book: Book, heads: dict[str, str]) -> str:
+def back_html(book: Book, heads: dict[str, str], anchors: dict[str, int]) -> str:
     """The back matter alone, as laid out in pass 2."""
-    return _head(book) + _notes(book, heads) + "</body>\n</html>\n"
+    return _head(book) + _back_matter(book, heads, anchors) + "</body>\n</html>\n"
+
+
+def _back_matter(book: Book, heads: dict[str, str], anchors: dict[str, int] | None) -> str:
+    parts = []
+    if book.chronology:
+        parts.append(_chronology(book, anchors))
+    if book.notes:
+        parts.append(_notes(book, heads))
+    return "".join(parts)
+
+
+def _chronology(book: Book, anchors: dict[str, int] | None) -> str:
+    """Events as blocks, the date run in; a linked entry ends with its page references.
+
+    In pass 1 the page numbers are not known: zeros of the same number of digits (set in
+    tabular figures) hold their place, so that pass 2 lays out the same lines.
+    """
+    entries = []
+    for event in book.chronology:
+        refs = ""
+        if event.links:
+            numbers = [
+                f'<a class="page-ref" href="#anchor-{a}">'
+                + (str(anchors[a]) if anchors is not None else _PLACEHOLDER)
+                + "</a>"
+                for a in event.links
+            ]
+            refs = f' <span class="page-refs">({"pp." if len(numbers) > 1 else "p."} {", ".join(numbers)})</span>'
+        entries.append(
+            f'<p class="event" id="event-{event.id}"><span class="event-date">{escape(event.label)}</span> '
+            f"{event.body}{refs}</p>"
+        )
+    return (
+        '<section class="chronology" id="chronology"><h1 class="chapter-title">Chronology</h1>\n'
+        + "\n".join(entries) + "\n</section>\n"
+    )
+
+
+_PLACEHOLDER = "000"  # if the real numbers change the length of the back matter, see render()
 
 
 def _head(book: Book) -> str:
@@ -197,8 +238,11 @@ def _front_matter(book: Book) -> str:
     contents = [
         f'<li><a href="#{s.id}">{s.title_html}</a></li>' for s in book.sections
     ]
+    if book.chronology:
+        contents.append('<li class="back"><a href="#chronology">Chronology</a></li>')
     if book.notes:
-        contents.append('<li class="back"><a href="#notes">Notes</a></li>')
+        first_back = "" if book.chronology else ' class="back"'
+        contents.append(f'<li{first_back}><a href="#notes">Notes</a></li>')
     copyright_page = "\n".join(f"<p>{line}</p>" for line in copyright_lines(book, None))
     return (
         f'<section class="halftitle"><p>{escape(meta.title)}</p></section>\n'

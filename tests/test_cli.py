@@ -61,7 +61,7 @@ def test_release_refuses_open_queries(tmp_path: Path) -> None:
         "--styles", str(STYLES),
     ])
     assert result.exit_code == 1
-    assert "release build refused: 1 editorial query is open" in result.output
+    assert "release build refused: 2 editorial queries are open" in result.output
     assert not list(tmp_path.iterdir())
 
 

@@ -31,6 +31,7 @@ def test_metadata_and_outline(small) -> None:  # type: ignore[no-untyped-def]
         ("Contents", []),
         ("The First Chapter", ["A Subhead"]),
         ("The Second Chapter", []),
+        ("Chronology", []),
         ("Notes", ["The First Chapter", "The Second Chapter"]),
     ]
 
