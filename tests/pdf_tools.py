@@ -74,3 +74,20 @@ def internal_links(pdf: Path) -> list[tuple[int, str, int]]:
                     target = dests[str(name)]
                     found.append((number, str(name), index[target[0].objgen]))
     return found
+
+
+def link_texts(pdf: Path) -> dict[tuple[int, str], list[str]]:
+    """The printed text under each internal link, by (page index, destination name)."""
+    document = pdfium.PdfDocument(str(pdf))
+    texts: dict[tuple[int, str], list[str]] = {}
+    with pikepdf.open(pdf) as source:
+        for number, page in enumerate(source.pages):
+            textpage = document[number].get_textpage()
+            for annot in page.get("/Annots", []):
+                name = annot.get("/Dest")
+                if isinstance(name, pikepdf.String):
+                    left, bottom, right, top = (float(v) for v in annot.Rect)
+                    text = textpage.get_text_bounded(left, bottom - 1, right, top + 1)
+                    texts.setdefault((number, str(name)), []).append(" ".join(text.split()))
+    document.close()
+    return texts
