@@ -4,6 +4,11 @@ Run from the repository root as `.venv/bin/python bench/bench.py` (or `make benc
 essay in manuscript/ and a generated twenty-chapter book (each chapter is the whole essay). Each
 command runs N times into a fresh folder; we record wall time and the child's own peak RSS.
 Raw numbers go to bench/out/results.json. Exits 0 whatever the ratios, non-zero if a command fails.
+
+pandoc reads the files with --file-scope: footnote labels are per file, as in our manuscripts,
+and pandoc 3.x's Markdown reader is quadratic in the number of '<' in one text (its raw-HTML
+look-ahead; our CriticMarkup comments end in '<<}'), which makes the 20-chapter book take minutes
+when parsed as one text. --no-file-scope measures that instead.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import json
 import os
 import platform
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -69,16 +75,25 @@ def read_book(source: Path) -> tuple[dict, list[Path]]:
 
 
 def make_twenty_chapters(manuscript: Path, dest: Path) -> Path:
-    """Write a manuscript whose chapter k (1..20) is the whole essay; return its folder."""
+    """Write a manuscript whose chapter k (1..20) is the whole essay; return its folder.
+
+    The rest of the manuscript folder (e.g. files book.toml names besides the text) is copied,
+    and anchors {#id} get the suffix -k in chapters 2..20.
+    """
     _, files = read_book(manuscript)
     texts = [path.read_text(encoding="utf-8") for path in files]
     texts[1:] = [re.sub(r"^# ", "## ", text, count=1, flags=re.M) for text in texts[1:]]
     essay = "\n\n".join(text.rstrip("\n") for text in texts) + "\n"
-    (dest / "text").mkdir(parents=True)
+    shutil.copytree(manuscript, dest)
+    for path in files:
+        (dest / path.relative_to(manuscript)).unlink()
+    (dest / "text").mkdir(exist_ok=True)
     names = []
     for k in range(1, CHAPTERS + 1):
         names.append(f"text/chapter-{k:02d}.md")
         chapter = re.sub(r"^# (.*)$", rf"# \1 ({k})", essay, count=1, flags=re.M)
+        if k > 1:  # anchors {#id} are unique in a book; the chronology links chapter 1's
+            chapter = re.sub(r"\{#([\w-]+)\}", rf"{{#\1-{k}}}", chapter)
         (dest / names[-1]).write_text(chapter, encoding="utf-8")
     toml = (manuscript / "book.toml").read_text(encoding="utf-8")
     files = "files = [" + ", ".join(f'"{name}"' for name in names) + "]"
@@ -99,8 +114,11 @@ def count_pages(pdf: Path) -> int:
         return len(document.pages)
 
 
-def run_once(source: Path, styles: Path, out: Path, pandoc: str) -> tuple[dict, dict]:
-    """Run the four pipelines once into out/<command>/; return their measures and PDF pages."""
+def run_once(source: Path, styles: Path, out: Path, pandoc: list[str]) -> tuple[dict, dict]:
+    """Run the four pipelines once into out/<command>/; return their measures and PDF pages.
+
+    pandoc is the command line that reads Markdown: pandoc, -f markdown and its options.
+    """
     meta, files = read_book(source)
     inputs = [str(path) for path in files]
     title = ["--metadata", f"title={meta['title']}"]
@@ -112,7 +130,7 @@ def run_once(source: Path, styles: Path, out: Path, pandoc: str) -> tuple[dict, 
     result = {
         "ours-epub": measure([*ours, "epub", *paths, "--out", str(dirs["ours-epub"])],
                              dirs["ours-epub"] / "log"),
-        "pandoc-epub": measure([pandoc, "-f", "markdown", "-t", "epub3", *title,
+        "pandoc-epub": measure([*pandoc, "-t", "epub3", *title,
                                 "--metadata", f"author={meta['author']}", "--metadata", "lang=en",
                                 "-o", str(dirs["pandoc-epub"] / "out.epub"), *inputs],
                                dirs["pandoc-epub"] / "log"),
@@ -120,7 +138,7 @@ def run_once(source: Path, styles: Path, out: Path, pandoc: str) -> tuple[dict, 
                             dirs["ours-pdf"] / "log"),
     }
     html, pdf = dirs["pandoc-weasyprint-pdf"] / "out.html", dirs["pandoc-weasyprint-pdf"] / "out.pdf"
-    step1 = measure([pandoc, "-f", "markdown", "-t", "html5", "-s", *title, "--metadata", "lang=en",
+    step1 = measure([*pandoc, "-t", "html5", "-s", *title, "--metadata", "lang=en",
                      "-c", PRINT_CSS.as_uri(), "-o", str(html), *inputs],
                     dirs["pandoc-weasyprint-pdf"] / "log")
     step2 = measure([str(BIN / "weasyprint"), str(html), str(pdf)], dirs["weasyprint-step"] / "log")
@@ -134,7 +152,7 @@ def run_once(source: Path, styles: Path, out: Path, pandoc: str) -> tuple[dict, 
     return result, pages
 
 
-def bench_book(source: Path, styles: Path, runs: int, work: Path, pandoc: str) -> dict:
+def bench_book(source: Path, styles: Path, runs: int, work: Path, pandoc: list[str]) -> dict:
     """Run every pipeline `runs` times on one book; return raw runs, summaries and ratios."""
     raw: dict[str, list[dict]] = {key: [] for key in COMMANDS}
     for run in range(1, runs + 1):
@@ -217,6 +235,8 @@ def main() -> int:
                         "(default: 5 for the essay, 3 for the twenty-chapter book)")
     parser.add_argument("--quick", action="store_true", help="one run per command")
     parser.add_argument("--markdown", action="store_true", help="print only the Markdown tables")
+    parser.add_argument("--no-file-scope", action="store_true",
+                        help="let pandoc parse all files as one text (quadratic on our '<<}')")
     parser.add_argument("--source", type=Path, default=ROOT / "manuscript",
                         help="the essay's manuscript folder (default: manuscript/)")
     args = parser.parse_args()
@@ -224,8 +244,10 @@ def main() -> int:
                                                                               args.runs)
     if args.quick:
         runs = {"essay": 1, "twenty": 1}
-    pandoc, styles = pypandoc.get_pandoc_path(), ROOT / "styles"
-    results: dict = {"machine": machine(), "books": {}}
+    pandoc = [pypandoc.get_pandoc_path(), "-f", "markdown"]
+    pandoc += [] if args.no_file_scope else ["--file-scope"]
+    styles = ROOT / "styles"
+    results: dict = {"machine": machine(), "pandoc_reader": pandoc[1:], "books": {}}
     try:
         with tempfile.TemporaryDirectory(prefix="book-bench-") as tmp:
             work = Path(tmp)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
@@ -62,7 +62,11 @@ def build(
             book.queries[0].location,
         )
     written = []
-    for name in formats:
+    # The PDF first: its layout gives the EPUB the print page numbers of its index.
+    for name in sorted(formats, key=lambda name: name != "pdf"):
         step(f"Writing {name.upper()}")
-        written.append(writer_for(name, project.styles).write(book, project.out))
+        writer = writer_for(name, project.styles)
+        written.append(writer.write(book, project.out))
+        if layout := getattr(writer, "layout", None):
+            book = replace(book, layout=layout)
     return book, written

@@ -73,3 +73,33 @@ def run() -> None:
         click.echo(f"internal error: {type(exc).__name__}: {exc}", err=True)
         click.echo("please report this with the manuscript file that triggered it", err=True)
         sys.exit(70)
+
+
+@main.command("preview")
+@click.option(
+    "--source", type=click.Path(path_type=Path), default=Path("manuscript"), show_default=True,
+    help="The manuscript folder (with book.toml).",
+)
+@click.option(
+    "--styles", type=click.Path(path_type=Path), default=None,
+    help="The styles folder (CSS and fonts); default: 'styles' beside the manuscript folder.",
+)
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="The port to listen on (0: any free port).")
+@click.option(
+    "--host", default="127.0.0.1", show_default=True,
+    help="The interface to listen on; anything but loopback shows the manuscript to the network.",
+)
+def preview_command(source: Path, styles: Path | None, port: int, host: str) -> None:
+    """Serve the book at http://127.0.0.1:8000/ while you write.
+
+    Each section is shown as in the e-book, and as printed pages in its print view. Saving a
+    file of the manuscript or the styles updates the open pages; an error in the manuscript is
+    shown in the page until it is fixed. Stop with Ctrl+C.
+    """
+    from .preview import serve  # imported on demand: 'book build' never loads the server
+
+    try:
+        serve(source, styles or source.resolve().parent / "styles", host, port, ready=click.echo)
+    except KeyboardInterrupt:
+        click.echo("preview stopped", err=True)

@@ -16,7 +16,8 @@ from pathlib import Path
 from lxml import etree
 
 from .frontmatter import copyright_lines
-from .model import Book, Note, Section
+from . import index
+from .model import Book, Mention, Note, Section
 from .output import atomic_output, iso_utc, write_zip
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
@@ -77,6 +78,8 @@ class EpubWriter:
             docs.append(_Document("chronology.xhtml", "Chronology", _chronology(book), lang, "backmatter"))
         if book.notes:
             docs.append(_Document("notes.xhtml", "Notes", _notes(book), lang, "backmatter"))
+        if book.names:
+            docs.append(_Document("index.xhtml", "Index of Names", _index(book), lang, "backmatter"))
         return docs
 
 
@@ -135,6 +138,9 @@ def _nav(book: Book) -> str:
     if book.notes:
         items.append('<li><a href="notes.xhtml">Notes</a></li>')
         landmarks.append('<li><a epub:type="endnotes" href="notes.xhtml">Notes</a></li>')
+    if book.names:
+        items.append('<li><a href="index.xhtml">Index of Names</a></li>')
+        landmarks.append('<li><a epub:type="index" href="index.xhtml">Index of Names</a></li>')
     return (
         '<nav epub:type="toc" id="toc" role="doc-toc" aria-labelledby="toc-title">\n'
         '<h1 id="toc-title">Contents</h1>\n<ol class="contents">\n' + "\n".join(items) + "\n</ol>\n</nav>\n"
@@ -223,6 +229,67 @@ def _note(section: Section, note: Note) -> str:
             f"{BACKLINK}{label}</a>"
         )
     return f'<li id="{note.id}" epub:type="endnote">{append_inline(note.body, " ".join(links))}</li>'
+
+
+def _index(book: Book) -> str:
+    """The index of names with EPUB Indexes 1.0 semantics; every locator links to the mention.
+
+    Locators are the print pages when the PDF was laid out in the same build, numbered links
+    otherwise (REFERENCE.md §1).
+    """
+    folios = book.layout.folios if book.layout else None
+    files = {s.number: s.file_stem + ".xhtml" for s in book.sections}
+    slug = {e.heading: e.id for e in book.names}
+
+    def href(mention: Mention) -> str:
+        doc = {"text": files.get(mention.section, ""), "note": "notes.xhtml",
+               "chronology": "chronology.xhtml"}[mention.where]
+        return f"{doc}#{mention.id}"
+
+    groups = []
+    for letter, items in index.entries(book, folios.__getitem__ if folios else None):
+        lines = []
+        for item in items:
+            term = escape(item.heading)
+            if item.kind == "periodical":
+                term = f"<i>{term}</i>"
+            anchor = f' id="ix-entry-{slug[item.heading]}"' if item.heading in slug else ""
+            if item.see:
+                lines.append(
+                    f'<li epub:type="index-entry"{anchor}><span epub:type="index-term">{term}</span>. '
+                    f'<i>See</i> <a epub:type="index-xref-preferred" href="#ix-entry-{slug[item.see]}">'
+                    f'<span epub:type="index-term">{escape(item.see)}</span></a></li>'
+                )
+                continue
+            qualifier = f" ({escape(item.qualifier)})" if item.qualifier else ""
+            locators = ", ".join(
+                f'<a epub:type="index-locator" href="{href(loc.target)}">{loc.label}</a>'
+                for loc in item.locators
+            )
+            also = ""
+            if item.see_also:
+                targets = "; ".join(
+                    f'<a epub:type="index-xref-related" href="#ix-entry-{slug[h]}">'
+                    f'<span epub:type="index-term">{escape(h)}</span></a>'
+                    for h in item.see_also
+                )
+                also = f". <i>See also</i> {targets}"
+            lines.append(
+                f'<li epub:type="index-entry"{anchor}><span epub:type="index-term">{term}</span>'
+                f"{qualifier}, {locators}{also}</li>"
+            )
+        groups.append(
+            f'<section epub:type="index-group" id="index-{letter}" aria-labelledby="index-h-{letter}">\n'
+            f'<h2 id="index-h-{letter}">{letter}</h2>\n<ul epub:type="index-entry-list">\n'
+            + "\n".join(lines) + "\n</ul>\n</section>"
+        )
+    # The heading stands outside the index element: a document of index content only would need
+    # its body typed "index" (EPUBCheck's idx-xhtml-index.sch), which Ace flags for its role.
+    return (
+        '<h1 id="index-title">Index of Names</h1>\n<section id="index" class="index" '
+        'epub:type="index" role="doc-index" aria-labelledby="index-title">\n'
+        + "\n".join(groups) + "\n</section>"
+    )
 
 
 def append_inline(body: str, markup: str) -> str:

@@ -37,6 +37,7 @@ class Manuscript:
     meta: Metadata
     files: tuple[SourceFile, ...]
     chronology: SourceFile | None = None
+    names: SourceFile | None = None
 
 
 def read_text(path: Path) -> str:
@@ -86,7 +87,11 @@ def load(root: Path) -> Manuscript:
     files = tuple(
         SourceFile(path, read_text(path)) for path in _reading_order(config, config_path, config_text)
     )
-    return Manuscript(root, meta, files, _optional_file(config, config_path, config_text, "chronology"))
+    return Manuscript(
+        root, meta, files,
+        chronology=_optional_file(config, config_path, config_text, "chronology"),
+        names=_optional_file(config, config_path, config_text, "names"),
+    )
 
 
 def _optional_file(config: dict[str, object], path: Path, text: str, key: str) -> SourceFile | None:

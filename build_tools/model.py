@@ -6,6 +6,8 @@
      │    ├─ body          an XHTML fragment (namespace-free) of the section's text
      │    └─ Note*         its notes, numbered from 1 in order of first reference
      ├─ Event*            the chronology, sorted by date
+     ├─ NameEntry*, CrossRef*, Mention*   the index of names and every place it points at
+     ├─ PrintLayout?      folios from the print layout, once the PDF is laid out
      ├─ Query*            editorial queries left open in the text, notes and chronology
      └─ Diagnostic*       warnings gathered while reading
 
@@ -130,6 +132,53 @@ class Event:
 
 
 @dataclass(frozen=True)
+class NameEntry:
+    """A main entry of the index of names."""
+
+    id: str
+    heading: str
+    sort: str
+    qualifier: str
+    kind: str
+    forms: tuple[str, ...]
+    see_also: tuple[str, ...]
+    location: Location
+
+
+@dataclass(frozen=True)
+class CrossRef:
+    """A *See* entry: a variant heading that sends the reader to a main entry."""
+
+    heading: str
+    see: str
+    location: Location
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A place the index points at: an element id in the text, a note or the chronology.
+
+    ``where`` is "text", "note" or "chronology"; ``section`` the section number (0 for the
+    chronology); ``note`` the note's id for a mention in a note; ``end`` the id of the end
+    mark when the mention opens a range (one continuous discussion).
+    """
+
+    entry: str
+    id: str
+    where: str
+    section: int
+    note: str = ""
+    end: str = ""
+
+
+@dataclass(frozen=True)
+class PrintLayout:
+    """What the print layout tells the other formats: the folio each element id is printed on."""
+
+    folios: dict[str, str]
+
+
+@dataclass(frozen=True)
 class Book:
     """Everything the writers need, gathered from the whole manuscript before anything is written."""
 
@@ -140,6 +189,10 @@ class Book:
     queries: tuple[Query, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = field(default_factory=tuple)
     chronology: tuple[Event, ...] = ()
+    names: tuple[NameEntry, ...] = ()
+    cross_refs: tuple[CrossRef, ...] = ()
+    mentions: tuple[Mention, ...] = ()
+    layout: PrintLayout | None = None
 
     def anchor_section(self, anchor: str) -> Section:
         """The section that holds the anchor ``{#anchor}``."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from html import escape
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -18,7 +19,8 @@ from weasyprint.text.fonts import FontConfiguration
 
 from .errors import BookError
 from .frontmatter import copyright_lines
-from .model import Book, Note, Section
+from . import index
+from .model import Book, Note, PrintLayout, Section
 from .output import atomic_output, iso_utc
 from .ranges import page_range
 
@@ -39,6 +41,7 @@ class PdfWriter:
 
     def __init__(self, styles: Path) -> None:
         self.styles = styles.resolve()
+        self.layout: PrintLayout | None = None
 
     def write(self, book: Book, out_dir: Path) -> Path:
         target = out_dir / f"{book.meta.slug}{self.suffix}"
@@ -50,29 +53,40 @@ class PdfWriter:
     def render(self, book: Book, inside_margin: float = 0.875) -> Document:
         """Lay out the book, then the back matter again with what only the layout tells.
 
-        Pass 1 lays out the whole book (so the contents gets every page number). The notes'
-        running heads ("Notes to pages 12–15") need the pages of the references, so pass 2
-        lays out the back matter alone, with those heads written in, and its pages replace
-        the back matter's pages of pass 1: the text is laid out once (REFERENCE.md §2).
+        Pass 1 lays out the whole book (so the contents gets every page number). The back
+        matter prints page numbers of the text: the notes' running heads ("Notes to pages
+        12–15"), the chronology's page references and the index's locators. Pass 2 lays out the
+        back matter alone with those numbers written in, and its pages replace pass 1's: the
+        text is laid out once (REFERENCE.md §2). Everything before the index keeps its length
+        (placeholders of the same width), so the contents stays right; if it did not, the
+        whole book is laid out again.
         """
         fonts = FontConfiguration()
-        document = self._layout(book_html(book), book, fonts, inside_margin)
+        document = self._layout(book_html(book, None), book, fonts, inside_margin)
         needed = required_gutter(len(document.pages))
         if needed > inside_margin:  # the printer's gutter grows with the page count
             return self.render(book, needed)
-        if not (book.notes or book.chronology):
-            return document
         pages = first_pages(document)
-        back_start = pages["chronology" if book.chronology else "notes"]
-        folio = _folios(pages)
-        heads = _notes_heads(book, document, pages, folio) if book.notes else {}
-        anchors = {a: folio(pages[f"anchor-{a}"]) for e in book.chronology for a in e.links}
-        restart = f"@page :first {{ counter-reset: page {folio(back_start)}; }}\n"
-        back = self._layout(back_html(book, heads, anchors), book, fonts, inside_margin, restart)
-        if len(back.pages) != len(document.pages) - back_start:
-            # The page references changed the back matter's length: lay out the whole book again.
-            return self._layout(book_html(book, heads, anchors), book, fonts, inside_margin)
-        return document.copy(document.pages[:back_start] + back.pages)
+        back = [name for name in ("chronology", "notes", "index") if name in pages]
+        if back:
+            back_start = pages[back[0]]
+            folio = _folios(pages)
+            facts = Facts(
+                heads=_notes_heads(book, document, pages, folio) if book.notes else {},
+                folios={key: folio(index) for key, index in pages.items() if index >= pages["sec-1"]},
+            )
+            restart = f"@page :first {{ counter-reset: page {folio(back_start)}; }}\n"
+            second = self._layout(back_html(book, facts), book, fonts, inside_margin, restart)
+            if _before_index(second) == _before_index(document) - back_start:
+                document = document.copy(document.pages[:back_start] + second.pages)
+            else:  # the numbers changed the back matter's length: lay out the whole book again
+                document = self._layout(book_html(book, facts), book, fonts, inside_margin)
+        final = first_pages(document)
+        folio = _folios(final)
+        self.layout = PrintLayout(
+            {key: str(folio(index)) for key, index in final.items() if index >= final["sec-1"]}
+        )
+        return document
 
     def _layout(
         self, html_text: str, book: Book, fonts: FontConfiguration, inside: float, extra: str = ""
@@ -90,6 +104,18 @@ class PdfWriter:
             return html.render(stylesheets=stylesheets, font_config=fonts)
         except FatalURLFetchingError as exc:
             raise BookError(str(exc.__cause__ or exc)) from None
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What pass 1's layout tells pass 2: running heads of notes pages, folios of element ids."""
+
+    heads: dict[str, str]
+    folios: dict[str, int]
+
+
+def _before_index(document: Document) -> int:
+    return first_pages(document).get("index", len(document.pages))
 
 
 def first_pages(document: Document) -> dict[str, int]:
@@ -163,28 +189,54 @@ def _font_css(styles: Path) -> str:
     )
 
 
-def book_html(book: Book, heads: dict[str, str] | None = None,
-              anchors: dict[str, int] | None = None) -> str:
-    """The whole book as one HTML document for print; pass 1 has no heads or page references."""
+def book_html(book: Book, facts: Facts | None) -> str:
+    """The whole book as one HTML document for print; pass 1 has no facts of the layout."""
     parts = [_head(book), _front_matter(book)]
     parts += [_section(section, first=index == 0) for index, section in enumerate(book.sections)]
-    parts.append(_back_matter(book, heads or {}, anchors))
+    parts.append(_back_matter(book, facts))
     parts.append("</body>\n</html>\n")
     return "".join(parts)
 
 
-def back_html(book: Book, heads: dict[str, str], anchors: dict[str, int]) -> str:
+def back_html(book: Book, facts: Facts) -> str:
     """The back matter alone, as laid out in pass 2."""
-    return _head(book) + _back_matter(book, heads, anchors) + "</body>\n</html>\n"
+    return _head(book) + _back_matter(book, facts) + "</body>\n</html>\n"
 
 
-def _back_matter(book: Book, heads: dict[str, str], anchors: dict[str, int] | None) -> str:
+def _back_matter(book: Book, facts: Facts | None) -> str:
     parts = []
     if book.chronology:
-        parts.append(_chronology(book, anchors))
+        parts.append(_chronology(book, facts.folios if facts else None))
     if book.notes:
-        parts.append(_notes(book, heads))
+        parts.append(_notes(book, facts.heads if facts else {}))
+    if book.names:
+        parts.append(_index(book, facts.folios if facts else None))
     return "".join(parts)
+
+
+def _index(book: Book, folios: dict[str, int] | None) -> str:
+    """Two columns, letter groups, hanging indents; locators are pass 1's pages (numbered
+    placeholders in pass 1: the index comes last, so its length moves nothing)."""
+    groups = []
+    lookup = (lambda key: str(folios[key])) if folios is not None else None
+    for letter, items in index.entries(book, lookup):
+        lines = []
+        for item in items:
+            term = f"<i>{escape(item.heading)}</i>" if item.kind == "periodical" else escape(item.heading)
+            if item.see:
+                lines.append(f'<p class="ix-entry">{term}. <i>See</i> {escape(item.see)}</p>')
+                continue
+            qualifier = f" ({escape(item.qualifier)})" if item.qualifier else ""
+            locators = ", ".join(
+                f'<a href="#{loc.target.id}">{loc.label}</a>' for loc in item.locators
+            )
+            also = f". <i>See also</i> {'; '.join(escape(h) for h in item.see_also)}" if item.see_also else ""
+            lines.append(f'<p class="ix-entry">{term}{qualifier}, {locators}{also}</p>')
+        groups.append(f'<div class="ix-group"><h2>{letter}</h2>\n' + "\n".join(lines) + "</div>")
+    return (
+        '<section class="index" id="index"><h1 class="chapter-title">Index of Names</h1>\n'
+        '<div class="ix-columns">\n' + "\n".join(groups) + "\n</div></section>\n"
+    )
 
 
 def _chronology(book: Book, anchors: dict[str, int] | None) -> str:
@@ -199,7 +251,7 @@ def _chronology(book: Book, anchors: dict[str, int] | None) -> str:
         if event.links:
             numbers = [
                 f'<a class="page-ref" href="#anchor-{a}">'
-                + (str(anchors[a]) if anchors is not None else _PLACEHOLDER)
+                + (str(anchors[f"anchor-{a}"]) if anchors is not None else _PLACEHOLDER)
                 + "</a>"
                 for a in event.links
             ]
@@ -243,6 +295,9 @@ def _front_matter(book: Book) -> str:
     if book.notes:
         first_back = "" if book.chronology else ' class="back"'
         contents.append(f'<li{first_back}><a href="#notes">Notes</a></li>')
+    if book.names:
+        first_back = "" if book.chronology or book.notes else ' class="back"'
+        contents.append(f'<li{first_back}><a href="#index">Index of Names</a></li>')
     copyright_page = "\n".join(f"<p>{line}</p>" for line in copyright_lines(book, None))
     return (
         f'<section class="halftitle"><p>{escape(meta.title)}</p></section>\n'

@@ -70,7 +70,7 @@ def test_build_reports_queries_as_warnings(tmp_path: Path) -> None:
         "build", "epub", "--source", str(FIXTURE), "--out", str(tmp_path), "--styles", str(STYLES),
     ])
     assert result.exit_code == 0, result.output
-    assert "one.md:13:4: query [194?]: Year to be confirmed" in result.output
+    assert "one.md:15:4: query [194?]: Year to be confirmed" in result.output
     assert (tmp_path / "small-book.epub").is_file()
 
 

@@ -126,7 +126,7 @@ def _normalise_epubcheck_message(m: dict[str, Any]) -> dict[str, Any]:
 
 
 def epubcheck(epub_path: str | os.PathLike[str], profile: str | None = None, *,
-              timeout: float = EPUBCHECK_TIMEOUT) -> Report:
+              timeout: float = EPUBCHECK_TIMEOUT, mode: str | None = None) -> Report:
     """Run EPUBCheck on *epub_path* and return ALL its messages.
 
     Each message is ``{"severity", "id", "message", "locations", "suggestion"}``
@@ -134,7 +134,9 @@ def epubcheck(epub_path: str | os.PathLike[str], profile: str | None = None, *,
     ``{"path", "line", "column", "context"}`` (line/column -1 when unknown).
     USAGE messages are requested too (``-u``); use :func:`problems` to keep only
     FATAL/ERROR/WARNING. *profile* is passed as ``--profile`` (``idx``, ``dict``,
-    ``edupub``, ``preview`` or ``default``).
+    ``edupub``, ``preview`` or ``default``). *mode* ``xhtml`` checks one content document
+    alone (EPUB 3 rules): with ``--profile idx`` EPUBCheck applies the index schematrons to
+    every XHTML document of a whole publication, so an index is checked as a document.
 
     EPUBCheck exits 0 with warnings and 1 with errors, so the verdict is read
     from its JSON report, never from the exit code.
@@ -148,6 +150,8 @@ def epubcheck(epub_path: str | os.PathLike[str], profile: str | None = None, *,
         cmd = [*cmd_head, str(epub), "--json", str(report_path), "-u", "-q"]
         if profile is not None:
             cmd += ["--profile", profile]
+        if mode is not None:
+            cmd += ["--mode", mode, "-v", "3.0"]
         started = time.monotonic()
         try:
             proc = subprocess.run(cmd, capture_output=True, timeout=timeout, check=False)

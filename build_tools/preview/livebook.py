@@ -1,0 +1,116 @@
+"""The live Book: the whole manuscript read once, then kept current as its files are saved.
+
+A save is read in two steps. First each saved section file is parsed alone, with one Parser
+kept for the session: the preview shows its new text at once (``update_sections``). Then the
+whole manuscript is read again (``reload``), because some facts belong to the whole book:
+anchors tie the text to the chronology, index mentions are numbered across the book and every
+name must be found somewhere; this read, cheap for a book of this size, is the authority and
+what the print view lays out. A ``BookError`` is kept as the current error beside the last
+Book that could be read, until a later save fixes it.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from dataclasses import replace
+from pathlib import Path
+from typing import TypeVar
+
+from .. import names as names_file
+from ..errors import BookError, Diagnostic
+from ..manuscript import Manuscript, SourceFile, load, read_text
+from ..model import Book, Query, Section
+from ..parse import Parser, parse
+
+_Located = TypeVar("_Located", Query, Diagnostic)
+
+
+class LiveBook:
+    """The Book of a manuscript folder and the error that stops it being read, if any.
+
+    ``book`` is the latest Book, which may hold a section parsed alone; ``settled`` is the
+    latest Book read whole.
+    """
+
+    def __init__(self, source: Path, source_date_epoch: int) -> None:
+        self.source = source
+        self.epoch = source_date_epoch
+        self.book: Book | None = None
+        self.settled: Book | None = None
+        self.error: BookError | None = None
+        self._manuscript: Manuscript | None = None
+        self._numbers: dict[Path, int] = {}
+        self._parser = Parser()
+        self._names_text: str | None = None
+        # Readers (page requests) take (book, error) together while a rebuild replaces them.
+        self._lock = threading.Lock()
+        self.reload()
+
+    def snapshot(self) -> tuple[Book | None, BookError | None]:
+        with self._lock:
+            return self.book, self.error
+
+    def reload(self) -> None:
+        """Read and parse the whole manuscript again."""
+        try:
+            manuscript = load(self.source)
+            book = parse(manuscript, self.epoch)
+            self._keep_parser(manuscript)
+        except BookError as error:
+            with self._lock:
+                self.error = error
+            return
+        with self._lock:
+            self._manuscript, self.book, self.settled, self.error = manuscript, book, book, None
+            self._numbers = {f.path.resolve(): n for n, f in enumerate(manuscript.files, 1)}
+
+    def update_sections(self, changed: Iterable[Path]) -> bool:
+        """Parse the saved section files alone, for a first look; False if none was a section."""
+        numbers = [self._numbers.get(path.resolve()) for path in changed]
+        if self.book is None or None in numbers or not numbers:
+            return False
+        for number in sorted({n for n in numbers if n is not None}):
+            self._reparse(number)
+        return True
+
+    def _keep_parser(self, manuscript: Manuscript) -> None:
+        """One Parser for the session; a new one only when the names it tags change."""
+        source = manuscript.names
+        text = source.text if source else None
+        if text != self._names_text:
+            names = names_file.load(source.path, source.text) if source else None
+            self._parser, self._names_text = Parser(names), text
+
+    def _reparse(self, number: int) -> None:
+        assert self.book is not None and self._manuscript is not None
+        path = self._manuscript.files[number - 1].path
+        parser = self._parser
+        parser.diagnostics.clear()
+        parser.index_marks.clear()  # checked by the whole read; here they would only pile up
+        if parser.tagger is not None:
+            parser.tagger.mentions.clear()
+        try:
+            section, queries = parser.section(number, SourceFile(path, read_text(path)))
+        except BookError as error:
+            with self._lock:
+                self.error = error
+            return
+        sections = tuple(section if s.number == number else s for s in self.book.sections)
+        book = replace(
+            self.book,
+            sections=sections,
+            queries=_regroup(self.book.queries, queries, path, sections),
+            diagnostics=_regroup(self.book.diagnostics, parser.diagnostics, path, sections),
+        )
+        with self._lock:
+            self.book = book
+
+
+def _regroup(
+    old: Iterable[_Located], new: Iterable[_Located], path: Path, sections: tuple[Section, ...]
+) -> tuple[_Located, ...]:
+    """``old`` with the items of ``path`` replaced by ``new``, in reading order, the rest after."""
+    items = [item for item in old if item.location.file != path] + list(new)
+    order = {section.source: index for index, section in enumerate(sections)}
+    return tuple(sorted(items, key=lambda item: order.get(item.location.file, len(order))))

@@ -1,0 +1,140 @@
+"""The preview's pages: the e-book's own XHTML of each part, framed by the preview's bar.
+
+Section, notes and chronology bodies are the EPUB writer's (``build_tools.epub``), so that the
+preview shows what the e-book shows, styled by ``styles/epub.css`` and the EB Garamond faces.
+Only their links change: ``section-001.xhtml`` becomes ``/section-001.html`` (and so the
+index of names, ``index.xhtml``, is ``/index.html``; the contents is ``/``). A section's notes
+are also put in the page as popovers, which ``preview.js`` opens beside their reference.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+
+from ..epub import (
+    FONTS,
+    _chronology,
+    _chronology_marks,
+    _font_faces,
+    _index,
+    _notes,
+    _section,
+    _strip_links,
+)
+from ..model import Book, Section
+
+_EPUB_LINK = re.compile(r'href="([\w-]+)\.xhtml')
+# Index marks are invisible in the e-book; the preview shows them on demand (preview.js).
+_INDEX_TOGGLE = (
+    ' <button type="button" data-preview-toggle="ix" aria-pressed="false">Index marks</button>'
+)
+
+
+@dataclass(frozen=True)
+class Frame:
+    """What every page shows around its content: the book, the current error, the bar's links."""
+
+    book: Book | None
+    error: str | None
+    css_version: int
+
+
+def stylesheet(styles: Path) -> str:
+    """The e-book's CSS, with the font faces the EPUB embeds (served from ``/fonts/``)."""
+    return _font_faces(list(FONTS)) + (styles / "epub.css").read_text(encoding="utf-8")
+
+
+def page(frame: Frame, title: str, main: str, views: tuple[tuple[str, str], ...] = ()) -> str:
+    """A whole HTML page: bar, error (if any), then ``main``; ``views`` are extra bar links."""
+    tools = _INDEX_TOGGLE if 'class="ix"' in main else ""
+    book = frame.book
+    lang = escape(book.meta.language if book else "en")
+    book_title = escape(book.meta.title if book else "Preview")
+    links = [("/", "Contents")]
+    if book and book.chronology:
+        links.append(("/chronology.html", "Chronology"))
+    if book and book.notes:
+        links.append(("/notes.html", "Notes"))
+    if book and book.names:
+        links.append(("/index.html", "Index"))
+    bar = " ".join(f'<a href="{href}">{label}</a>' for href, label in (*links, *views))
+    return (
+        f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{escape(title)} · {book_title}</title>\n"
+        f'<link rel="stylesheet" href="/css/book.css?v={frame.css_version}">\n'
+        '<link rel="stylesheet" href="/_preview/preview.css">\n'
+        '<script src="/_preview/preview.js" defer></script>\n</head>\n<body>\n'
+        '<nav class="preview-bar" aria-label="Preview">'
+        f'<span class="preview-book">{book_title}</span> {bar}{tools}</nav>\n'
+        f"{error_banner(frame.error)}"
+        f'<main id="preview-main">\n{main}\n</main>\n</body>\n</html>\n'
+    )
+
+
+def error_banner(message: str | None) -> str:
+    if message is None:
+        return ""
+    return (
+        '<div class="preview-error" role="alert">'
+        "<p><strong>The manuscript cannot be read:</strong> "
+        "the page shows the last version that could.</p>\n"
+        f'<pre class="preview-error-message">{escape(message)}</pre></div>\n'
+    )
+
+
+def contents(book: Book) -> str:
+    items = [
+        f'<li><a href="/{s.file_stem}.html">{_strip_links(s.title_html)}</a> '
+        f'<a class="preview-print-link" href="/print/{s.file_stem}.html">print view</a></li>'
+        for s in book.sections
+    ]
+    back = (
+        ("chronology", "Chronology", book.chronology), ("notes", "Notes", book.notes),
+        ("index", "Index of Names", book.names),
+    )
+    for name, label, present in back:
+        if present:
+            items.append(
+                f'<li><a href="/{name}.html">{label}</a> '
+                f'<a class="preview-print-link" href="/print/{name}.html">print view</a></li>'
+            )
+    warnings = [escape(str(item)) for item in (*book.diagnostics, *book.queries)]
+    listed = (
+        '<section class="preview-warnings"><h2>Warnings and open queries</h2>\n<ul>\n'
+        + "\n".join(f"<li>{w}</li>" for w in warnings) + "\n</ul>\n</section>"
+        if warnings else ""
+    )
+    return (
+        f'<section class="preview-contents"><h1>{escape(book.meta.title)}</h1>\n'
+        '<ol>\n' + "\n".join(items) + f'\n</ol>\n</section>\n{listed}'
+    )
+
+
+def section(book: Book, section: Section) -> str:
+    """The section as in the e-book, and its notes as popovers."""
+    notes = "\n".join(
+        f'<aside class="preview-note" id="preview-{note.id}" popover="auto">'
+        f'<p class="preview-note-label">Note {note.number}</p>{_local_links(note.body)}'
+        f'<p class="preview-note-more"><a href="/notes.html#{note.id}">In the notes</a></p></aside>'
+        for note in section.notes
+    )
+    return _local_links(_section(section, _chronology_marks(book))) + "\n" + notes
+
+
+def notes(book: Book) -> str:
+    return _local_links(_notes(book))
+
+
+def chronology(book: Book) -> str:
+    return _local_links(_chronology(book))
+
+
+def index(book: Book) -> str:
+    return _local_links(_index(book))
+
+
+def _local_links(html: str) -> str:
+    return _EPUB_LINK.sub(r'href="/\1.html', html)

@@ -1,0 +1,113 @@
+"""The preview site of one book: which page each URL is, and what a change of files rebuilds.
+
+    /                              contents (with the warnings and open queries)
+    /section-001.html …            a section as in the e-book, its notes opening in place
+    /chronology.html, /notes.html  the back matter, when the book has it, and the index of
+    /index.html                    names (the e-book's file names, as its links say)
+    /print/section-001.html …      the print view of a part (sections or back matter)
+    /print/<layout>/page-<n>.png   one printed page
+    /css/book.css                  the e-book's CSS; the fonts are served from /fonts/
+
+The server hands ``render`` the URL path and ``rebuild`` the changed files.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from ..model import Book
+from . import pages
+from .livebook import LiveBook
+from .printview import PrintView
+from .server import Page
+
+_PART = re.compile(r"/(print/)?(section-(\d{3})|chronology|notes|index)\.html")
+BACK_MATTER = {"chronology": "Chronology", "notes": "Notes", "index": "Index of Names"}
+_IMAGE = re.compile(r"/print/(\d+)/page-(\d+)\.png")
+
+
+class Site:
+    """Renders the pages of a live book; ``rebuild`` brings it up to date after changes."""
+
+    def __init__(
+        self, book: LiveBook, styles: Path, printed: PrintView,
+        notify: Callable[[], None] = lambda: None,
+    ) -> None:
+        self.book = book
+        self.styles = styles
+        self.printed = printed
+        self.notify = notify  # tells the open pages, from the rebuild's thread
+        self.version = 1  # of the book and the styles together: one print layout per version
+        self.css_version = 1
+
+    def rebuild(self, changed: set[Path]) -> None:
+        styles = self.styles.resolve()
+        text = {path for path in changed if not path.resolve().is_relative_to(styles)}
+        before = self.book.settled
+        if len(text) < len(changed):
+            self.css_version += 1
+        if text and self.book.update_sections(text):
+            self.notify()  # the saved section at once; the whole book a moment later
+        if text:
+            self.book.reload()
+        if len(text) < len(changed) or self.book.settled is not before:
+            self.version += 1
+
+    def render(self, path: str) -> Page | None:
+        if path == "/css/book.css":
+            return Page(pages.stylesheet(self.styles), "text/css; charset=utf-8")
+        if found := _IMAGE.fullmatch(path):
+            image = self.printed.image(int(found[1]), int(found[2]) - 1)
+            return Page(image, "image/png", immutable=True) if image is not None else None
+        book, error = self.book.snapshot()
+        frame = pages.Frame(book, error.format_message() if error else None, self.css_version)
+        if path == "/":
+            main = pages.contents(book) if book else ""
+            return Page(pages.page(frame, "Contents", main))
+        found = _PART.fullmatch(path)
+        if found is None:
+            return None
+        if book is None:  # nothing could be read yet: the error is all there is to show
+            return Page(pages.page(frame, "Error", ""))
+        if found[1]:
+            return self._print_view(frame, book, found[2], found[3])
+        return self._part(frame, book, found[2], found[3])
+
+    def _part(self, frame: pages.Frame, book: Book, name: str, number: str | None) -> Page | None:
+        views = (("/print/" + name + ".html", "Print view"),)
+        if number is not None:
+            if not 1 <= int(number) <= len(book.sections):
+                return None
+            section = book.sections[int(number) - 1]
+            return Page(pages.page(frame, section.title, pages.section(book, section), views))
+        if not _has(book, name):
+            return None
+        # The index's mentions are numbered across the book: only a whole read has them right.
+        whole = (self.book.settled or book) if name == "index" else book
+        main = {"chronology": pages.chronology, "notes": pages.notes, "index": pages.index}[name]
+        return Page(pages.page(frame, BACK_MATTER[name], main(whole), views))
+
+    def _print_view(
+        self, frame: pages.Frame, book: Book, name: str, number: str | None
+    ) -> Page | None:
+        if number is not None:
+            if not 1 <= int(number) <= len(book.sections):
+                return None
+            part, title = f"sec-{int(number)}", book.sections[int(number) - 1].title
+        elif _has(book, name):
+            part, title = name, BACK_MATTER[name]
+        else:
+            return None
+        settled = self.book.settled  # the print layout needs the book read whole
+        if settled is not None:
+            self.printed.request(settled, self.version)
+        view = self.printed.view(part)
+        main = f'<section class="print-view" data-part="{part}">\n{view}\n</section>'
+        views = ((f"/{name}.html", "E-book view"),)
+        return Page(pages.page(frame, f"{title} (print)", main, views))
+
+
+def _has(book: Book, part: str) -> bool:
+    return bool({"chronology": book.chronology, "notes": book.notes, "index": book.names}[part])
