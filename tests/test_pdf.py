@@ -33,6 +33,7 @@ def test_metadata_and_outline(small) -> None:  # type: ignore[no-untyped-def]
         ("The Second Chapter", []),
         ("Chronology", []),
         ("Notes", ["The First Chapter", "The Second Chapter"]),
+        ("Index of Names", []),
     ]
 
 
