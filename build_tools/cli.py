@@ -75,6 +75,52 @@ def run() -> None:
         sys.exit(70)
 
 
+
+@main.command("check")
+@click.argument("target", type=click.Choice(["manuscript", "pdf"]), default="manuscript")
+@click.option(
+    "--source", type=click.Path(path_type=Path), default=Path("manuscript"), show_default=True,
+    help="The manuscript folder (with book.toml).",
+)
+@click.option("--strict", is_flag=True, help="Exit non-zero on warnings too, not only on errors.")
+@click.option(
+    "--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+    show_default=True, help="Report as lines (file:line:column code message) or as JSON for tools.",
+)
+@click.option(
+    "--ignore-file", type=click.Path(path_type=Path), default=None,
+    help="Accepted exceptions (default: .bookcheckignore in the manuscript folder, if present).",
+)
+@click.option(
+    "--pdf", "pdf_path", type=click.Path(path_type=Path), default=None,
+    help="With 'pdf': the PDF to check (default: dist/<slug>.pdf).",
+)
+@click.option(
+    "--profile", type=click.Choice(["kdp", "ingramspark", "lulu", "proof"]), default=None,
+    help="With 'pdf': the printer's rules to check against (default: from book.toml).",
+)
+def check_command(target: str, source: Path, strict: bool, output_format: str,
+                  ignore_file: Path | None, pdf_path: Path | None, profile: str | None) -> None:
+    """Check the manuscript (default) or a built PDF, without building anything.
+
+    'book check' reports unresolved notes, names-file and chronology problems, open editorial
+    queries, typography (straight quotes, double spaces, repeated words, unbalanced quotes and
+    brackets, hyphens for dashes…) and spellings of a name not declared as its forms; each
+    message has file:line:column, a code and an explanation. 'book check pdf' preflights a
+    built PDF against its print-on-demand profile and prints a table. Exit 1 on errors (and on
+    warnings with --strict).
+    """
+    if target == "pdf":
+        from .preflight import run_preflight
+
+        failed = run_preflight(source, pdf_path, profile, output_format, click.echo)
+    else:
+        from .check import run_check
+
+        failed = run_check(source, ignore_file, strict, output_format, click.echo)
+    if failed:
+        sys.exit(1)
+
 @main.command("preview")
 @click.option(
     "--source", type=click.Path(path_type=Path), default=Path("manuscript"), show_default=True,
