@@ -35,7 +35,7 @@ def read_book(project: Project) -> Book:
     return parse(manuscript, source_date_epoch(project.source))
 
 
-def writer_for(name: str, styles: Path) -> Writer:
+def writer_for(name: str, styles: Path, profile: str | None = None) -> Writer:
     # Imported on demand: ``book build epub`` never imports WeasyPrint.
     if name == "epub":
         from .epub import EpubWriter
@@ -43,7 +43,7 @@ def writer_for(name: str, styles: Path) -> Writer:
         return EpubWriter(styles)
     from .pdf import PdfWriter
 
-    return PdfWriter(styles)
+    return PdfWriter(styles, profile)
 
 
 def build(
@@ -51,6 +51,7 @@ def build(
     formats: Sequence[str] = FORMATS,
     release: bool = False,
     step: Callable[[str], None] = lambda message: None,
+    profile: str | None = None,
 ) -> tuple[Book, list[Path]]:
     """Build the requested formats into ``project.out``; return the book and the files written."""
     step("Reading the manuscript")
@@ -65,7 +66,7 @@ def build(
     # The PDF first: its layout gives the EPUB the print page numbers of its index.
     for name in sorted(formats, key=lambda name: name != "pdf"):
         step(f"Writing {name.upper()}")
-        writer = writer_for(name, project.styles)
+        writer = writer_for(name, project.styles, profile)
         written.append(writer.write(book, project.out))
         if layout := getattr(writer, "layout", None):
             book = replace(book, layout=layout)

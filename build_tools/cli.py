@@ -40,7 +40,14 @@ def main() -> None:
     "--release", is_flag=True,
     help="Refuse to build while editorial queries are open (for the files sent to press).",
 )
-def build_command(target: str, source: Path, out: Path, styles: Path | None, release: bool) -> None:
+@click.option(
+    "--profile", type=click.Choice(["kdp", "ingramspark", "lulu", "proof"]), default=None,
+    help="The printer the PDF is made for (default: print_profile in book.toml, else kdp). "
+    "Another profile than the book's writes <slug>-<profile>.pdf.",
+)
+def build_command(
+    target: str, source: Path, out: Path, styles: Path | None, release: bool, profile: str | None
+) -> None:
     """Build TARGET (epub, pdf or all; default all) from the manuscript.
 
     Outputs are written as <slug>.epub and <slug>.pdf; each replaces the previous one only
@@ -53,7 +60,7 @@ def build_command(target: str, source: Path, out: Path, styles: Path | None, rel
         click.echo(f"[{time.monotonic() - started:5.1f}s] {message}…", err=True)
 
     formats = FORMATS if target == "all" else (target,)
-    book, written = build(project, formats, release=release, step=step)
+    book, written = build(project, formats, release=release, step=step, profile=profile)
     for diagnostic in book.diagnostics:
         click.echo(f"warning: {diagnostic}", err=True)
     for query in book.queries:
@@ -120,6 +127,7 @@ def check_command(target: str, source: Path, strict: bool, output_format: str,
         failed = run_check(source, ignore_file, strict, output_format, click.echo)
     if failed:
         sys.exit(1)
+
 
 @main.command("preview")
 @click.option(

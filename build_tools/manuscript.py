@@ -9,11 +9,14 @@ from pathlib import Path
 
 from .errors import Location, ManuscriptError
 from .model import Metadata, Trim
+from .profiles import DEFAULT as DEFAULT_PROFILE
+from .profiles import PROFILES
 
 CONFIG_NAME = "book.toml"
 REQUIRED = ("title", "author", "language", "identifier", "publisher", "rights")
 OPTIONAL = (
     "subtitle", "author_sort", "edition", "date", "slug", "trim", "description", "isbn_print",
+    "print_profile",
 )
 TRIMS = {"6x9in": Trim(6, 9), "5.5x8.5in": Trim(5.5, 8.5), "5x8in": Trim(5, 8)}
 # XML 1.0 §2.2: these code points may not appear in a document at all.
@@ -143,6 +146,11 @@ def _metadata(config: dict[str, object], path: Path, text: str) -> Metadata:
             f"unknown trim {trim_name!r}; use one of {', '.join(TRIMS)}",
             _key_location(path, text, "trim"),
         )
+    if values["print_profile"] and values["print_profile"] not in PROFILES:
+        raise ManuscriptError(
+            f"unknown print_profile {values['print_profile']!r}; use one of {', '.join(PROFILES)}",
+            _key_location(path, text, "print_profile"),
+        )
     subjects = book.get("subjects", [])
     if not isinstance(subjects, list) or not all(isinstance(s, str) for s in subjects):
         raise ManuscriptError("'subjects' must be a list of strings", _key_location(path, text, "subjects"))
@@ -168,6 +176,7 @@ def _metadata(config: dict[str, object], path: Path, text: str) -> Metadata:
         description=values["description"],
         isbn_print=isbn,
         subjects=tuple(subjects),
+        print_profile=values["print_profile"] or DEFAULT_PROFILE,
     )
 
 

@@ -59,6 +59,7 @@ class Metadata:
     description: str = ""
     isbn_print: str = ""
     subjects: tuple[str, ...] = ()
+    print_profile: str = "kdp"
 
 
 @dataclass(frozen=True)

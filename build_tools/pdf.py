@@ -8,11 +8,13 @@ Importing this module imports WeasyPrint: only the PDF path of the build does.
 from __future__ import annotations
 
 from html import escape
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import pikepdf
 from weasyprint import CSS, HTML, Document
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 from weasyprint.text.fonts import FontConfiguration
@@ -22,6 +24,7 @@ from .frontmatter import copyright_lines
 from . import index
 from .model import Book, Note, PrintLayout, Section
 from .output import atomic_output, iso_utc
+from .profiles import PROFILES, Profile
 from .ranges import page_range
 
 FONT_FILES = {
@@ -30,25 +33,52 @@ FONT_FILES = {
     ("bold", "normal"): "EBGaramond-Bold.ttf",
     ("bold", "italic"): "EBGaramond-BoldItalic.ttf",
 }
-# KDP's minimum inside margin by page count (REFERENCE.md §3), in inches.
-KDP_GUTTER = ((150, 0.375), (300, 0.5), (500, 0.625), (700, 0.75), (828, 0.875))
 
 
 class PdfWriter:
-    """Writes ``<out>/<slug>.pdf`` from a Book."""
+    """Writes ``<out>/<slug>.pdf`` (``<slug>-<profile>.pdf`` for another printer) from a Book."""
 
     suffix = ".pdf"
 
-    def __init__(self, styles: Path) -> None:
+    def __init__(self, styles: Path, profile: str | None = None) -> None:
         self.styles = styles.resolve()
+        self.profile_name = profile
         self.layout: PrintLayout | None = None
 
+    def profile(self, book: Book) -> Profile:
+        return PROFILES[self.profile_name or book.meta.print_profile]
+
+    def target(self, book: Book, out_dir: Path) -> Path:
+        name = self.profile(book).name
+        suffix = "" if name == book.meta.print_profile else f"-{name}"
+        return out_dir / f"{book.meta.slug}{suffix}{self.suffix}"
+
     def write(self, book: Book, out_dir: Path) -> Path:
-        target = out_dir / f"{book.meta.slug}{self.suffix}"
+        profile = self.profile(book)
+        target = self.target(book, out_dir)
         document = self.render(book)
+        document = document.copy(document.pages + self._padding(book, document, profile))
+        data = document.write_pdf(pdf_variant=profile.pdf_variant, uncompressed_pdf=False)
         with atomic_output(target) as temporary:
-            document.write_pdf(temporary, uncompressed_pdf=False)
+            finish_pdf(data, temporary, book, self.first_text_page, profile)
         return target
+
+    def _padding(self, book: Book, document: Document, profile: Profile) -> list:  # type: ignore[type-arg]
+        """Blank pages at the end: an even count, and a blank last page where the printer asks."""
+        count = len(document.pages)
+        blanks = 0
+        if profile.final_blank and document.pages[-1].anchors:
+            blanks = 1
+        if (count + blanks) % 2:
+            blanks += 1
+        if not blanks:
+            return []
+        # Two blank pages, a recto then a verso, so that each added page has its side's bleed.
+        pair = self._layout(
+            '<!DOCTYPE html><html><body><div style="break-after: page"></div><div></div></body></html>',
+            book, FontConfiguration(), self.inside_margin,
+        ).pages
+        return [pair[(count + i) % 2] for i in range(blanks)]
 
     def render(self, book: Book, inside_margin: float = 0.875) -> Document:
         """Lay out the book, then the back matter again with what only the layout tells.
@@ -62,8 +92,14 @@ class PdfWriter:
         whole book is laid out again.
         """
         fonts = FontConfiguration()
+        self.inside_margin = inside_margin
         document = self._layout(book_html(book, None), book, fonts, inside_margin)
-        needed = required_gutter(len(document.pages))
+        needed = self.profile(book).gutter_for(len(document.pages))
+        if needed is None:
+            raise BookError(
+                f"{len(document.pages)} pages is more than {self.profile(book).title} prints "
+                f"({self.profile(book).max_pages})"
+            )
         if needed > inside_margin:  # the printer's gutter grows with the page count
             return self.render(book, needed)
         pages = first_pages(document)
@@ -82,6 +118,7 @@ class PdfWriter:
             else:  # the numbers changed the back matter's length: lay out the whole book again
                 document = self._layout(book_html(book, facts), book, fonts, inside_margin)
         final = first_pages(document)
+        self.first_text_page = final["sec-1"]
         folio = _folios(final)
         self.layout = PrintLayout(
             {key: str(folio(index)) for key, index in final.items() if index >= final["sec-1"]}
@@ -94,8 +131,8 @@ class PdfWriter:
         fetcher = _ProjectFetcher((self.styles, book.root.resolve()))
         html = HTML(string=html_text, base_url=self.styles.as_uri() + "/", url_fetcher=fetcher)
         stylesheets = [
-            CSS(string=_page_css(book, inside) + _font_css(self.styles), font_config=fonts,
-                url_fetcher=fetcher),
+            CSS(string=_page_css(book, inside) + self.profile(book).page_css() + _font_css(self.styles),
+                font_config=fonts, url_fetcher=fetcher),
             CSS(filename=str(self.styles / "print.css"), font_config=fonts, url_fetcher=fetcher),
         ]
         if extra:
@@ -152,13 +189,6 @@ def _notes_heads(
     return heads
 
 
-def required_gutter(pages: int) -> float:
-    for limit, inches in KDP_GUTTER:
-        if pages <= limit:
-            return inches
-    raise BookError(f"{pages} pages is more than print-on-demand printers bind (828)")
-
-
 class _ProjectFetcher(URLFetcher):  # type: ignore[misc]
     """Fetches ``file:`` URLs inside the project's folders; refuses everything else, fatally."""
 
@@ -171,6 +201,28 @@ class _ProjectFetcher(URLFetcher):  # type: ignore[misc]
         if path is None or not any(path.is_relative_to(root) for root in self.roots):
             raise BookError(f"refused to fetch {url}: the build reads only files inside the project")
         return super().fetch(url, headers)
+
+
+def finish_pdf(data: bytes, target: Path, book: Book, first_text_page: int, profile: Profile) -> None:
+    """What WeasyPrint does not write: page labels matching the folios (front matter in
+    lower-case roman, the text from arabic 1), and for PDF/X an output intent naming a
+    registered printing condition (CGATS TR 001, SWOP; PDF/X-1a allows it without an embedded
+    profile) and no annotations. Saved with a deterministic /ID: two builds stay identical."""
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        labels = [0, pikepdf.Dictionary(S=pikepdf.Name.r)] if first_text_page else []
+        labels += [first_text_page, pikepdf.Dictionary(S=pikepdf.Name.D, St=1)]
+        pdf.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array(labels))
+        if profile.pdf_variant:
+            pdf.Root.OutputIntents = pikepdf.Array([pikepdf.Dictionary(
+                Type=pikepdf.Name.OutputIntent, S=pikepdf.Name.GTS_PDFX,
+                OutputConditionIdentifier=pikepdf.String("CGATS TR 001"),
+                RegistryName=pikepdf.String("http://www.color.org"),
+                Info=pikepdf.String("SWOP (Publication) Grade 5 Paper"),
+            )])
+            for page in pdf.pages:
+                if "/Annots" in page:
+                    del page.Annots
+        pdf.save(target, deterministic_id=True)
 
 
 def _page_css(book: Book, inside: float) -> str:

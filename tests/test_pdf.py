@@ -17,7 +17,10 @@ TRIM_6X9 = [0, 0, 432, 648]
 def test_every_page_is_the_trim_size_and_every_font_embedded(book: str, request: pytest.FixtureRequest) -> None:
     _, files = request.getfixturevalue(book)
     with pikepdf.open(files[".pdf"]) as pdf:
-        assert {tuple(float(v) for v in page.MediaBox) for page in pdf.pages} == {tuple(TRIM_6X9)}
+        assert {tuple(float(v) for v in page.TrimBox) for page in pdf.pages} == {tuple(TRIM_6X9)}
+        # KDP (the default profile): 0.125 in of bleed on the outer edges, none at the spine.
+        assert [float(v) for v in pdf.pages[0].MediaBox] == [0, -9, 441, 657]
+        assert [float(v) for v in pdf.pages[1].MediaBox] == [-9, -9, 432, 657]
     assert unembedded_fonts(files[".pdf"]) == []
 
 
