@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
-from .errors import ReleaseError
+from .errors import BookError, Location, ReleaseError
 from .manuscript import load
 from .model import Book
 from .output import source_date_epoch
@@ -35,6 +35,17 @@ def read_book(project: Project) -> Book:
     return parse(manuscript, source_date_epoch(project.source))
 
 
+STYLE_FILES = ("epub.css", "print.css", "fonts/EBGaramond-Regular.ttf", "fonts/EBGaramond-Italic.ttf")
+
+
+def check_styles(styles: Path) -> None:
+    """The styles folder has what the writers read (give it with --styles if it is elsewhere)."""
+    for name in STYLE_FILES:
+        if not (styles / name).is_file():
+            raise BookError(f"the styles folder lacks {name} (use --styles to name the folder)",
+                            Location(styles))
+
+
 def writer_for(name: str, styles: Path, profile: str | None = None) -> Writer:
     # Imported on demand: ``book build epub`` never imports WeasyPrint.
     if name == "epub":
@@ -56,6 +67,7 @@ def build(
     """Build the requested formats into ``project.out``; return the book and the files written."""
     step("Reading the manuscript")
     book = read_book(project)
+    check_styles(project.styles)
     if release and book.queries:
         raise ReleaseError(
             f"release build refused: {len(book.queries)} editorial quer"

@@ -129,18 +129,20 @@ class PdfWriter:
         self, html_text: str, book: Book, fonts: FontConfiguration, inside: float, extra: str = ""
     ) -> Document:
         fetcher = _ProjectFetcher((self.styles, book.root.resolve()))
-        html = HTML(string=html_text, base_url=self.styles.as_uri() + "/", url_fetcher=fetcher)
-        stylesheets = [
-            CSS(string=_page_css(book, inside) + self.profile(book).page_css() + _font_css(self.styles),
-                font_config=fonts, url_fetcher=fetcher),
-            CSS(filename=str(self.styles / "print.css"), font_config=fonts, url_fetcher=fetcher),
-        ]
-        if extra:
-            stylesheets.append(CSS(string=extra, font_config=fonts))
         try:
+            html = HTML(string=html_text, base_url=self.styles.as_uri() + "/", url_fetcher=fetcher)
+            stylesheets = [
+                CSS(string=_page_css(book, inside) + self.profile(book).page_css()
+                    + _font_css(self.styles), font_config=fonts, url_fetcher=fetcher),
+                CSS(filename=str(self.styles / "print.css"), font_config=fonts, url_fetcher=fetcher),
+            ]
+            if extra:
+                stylesheets.append(CSS(string=extra, font_config=fonts))
             return html.render(stylesheets=stylesheets, font_config=fonts)
-        except FatalURLFetchingError as exc:
-            raise BookError(str(exc.__cause__ or exc)) from None
+        except FatalURLFetchingError as exc:  # a BaseException in WeasyPrint: never let it through
+            cause = exc.__cause__
+            message = cause.format_message() if isinstance(cause, BookError) else f"{exc}: {cause}"
+            raise BookError(message) from None
 
 
 @dataclass(frozen=True)

@@ -27,10 +27,10 @@ def head_and_foot(pdf: Path) -> list[tuple[str, str]]:
     document = pdfium.PdfDocument(str(pdf))
     found = []
     for page in document:
-        width, height = page.get_size()
+        left, bottom_edge, right, top_edge = page.get_trimbox()
         textpage = page.get_textpage()
-        top = textpage.get_text_bounded(0, height - 0.7 * 72, width, height)
-        bottom = textpage.get_text_bounded(0, 0, width, 0.75 * 72)
+        top = textpage.get_text_bounded(left, top_edge - 0.7 * 72, right, top_edge)
+        bottom = textpage.get_text_bounded(left, bottom_edge, right, bottom_edge + 0.75 * 72)
         found.append((" ".join(top.split()), " ".join(bottom.split())))
         textpage.close()
         page.close()
