@@ -16,7 +16,7 @@ from pathlib import Path
 from lxml import etree
 
 from .frontmatter import copyright_lines
-from . import index
+from . import index, pagelist
 from .model import Book, Mention, Note, Section
 from .output import atomic_output, iso_utc, write_zip
 
@@ -80,7 +80,21 @@ class EpubWriter:
             docs.append(_Document("notes.xhtml", "Notes", _notes(book), lang, "backmatter"))
         if book.names:
             docs.append(_Document("index.xhtml", "Index of Names", _index(book), lang, "backmatter"))
+        if book.layout and book.layout.pages:
+            _add_print_pages(docs, book)
         return docs
+
+
+def _add_print_pages(docs: list[_Document], book: Book) -> None:
+    """Markers where each print page begins, and the page-list in the navigation document."""
+    assert book.layout is not None
+    trees = {doc.href: etree.fromstring(doc.content) for doc in docs}
+    entries = pagelist.mark_pages(trees, book.layout.pages)
+    body = trees["nav.xhtml"].find(f"{{{XHTML_NS}}}body")
+    body.append(pagelist.page_list_nav(entries))
+    for doc in docs:
+        doc.content = etree.tostring(trees[doc.href].getroottree(), xml_declaration=True,
+                                     encoding="UTF-8", doctype="<!DOCTYPE html>") + b"\n"
 
 
 class _Document:
@@ -108,7 +122,7 @@ def _titlepage(book: Book) -> str:
     meta = book.meta
     subtitle = f'<p class="subtitle">{escape(meta.subtitle)}</p>\n' if meta.subtitle else ""
     return (
-        '<section class="titlepage" epub:type="titlepage" aria-label="Title page">\n'
+        '<section id="titlepage" class="titlepage" epub:type="titlepage" aria-label="Title page">\n'
         f'<h1 class="title">{escape(meta.title)}</h1>\n{subtitle}'
         f'<p class="author">{escape(meta.author)}</p>\n'
         f'<p class="publisher">{escape(meta.publisher)}</p>\n</section>'
@@ -118,7 +132,7 @@ def _titlepage(book: Book) -> str:
 def _copyright(book: Book) -> str:
     lines = "\n".join(f"<p>{line}</p>" for line in copyright_lines(book, "EPUB"))
     return (
-        '<section class="copyright" epub:type="copyright-page" aria-label="Copyright">\n'
+        '<section id="copyright" class="copyright" epub:type="copyright-page" aria-label="Copyright">\n'
         f"{lines}\n</section>"
     )
 
@@ -253,7 +267,7 @@ def _index(book: Book) -> str:
             term = escape(item.heading)
             if item.kind == "periodical":
                 term = f"<i>{term}</i>"
-            anchor = f' id="ix-entry-{slug[item.heading]}"' if item.heading in slug else ""
+            anchor = f' id="{item.anchor}"'
             if item.see:
                 lines.append(
                     f'<li epub:type="index-entry"{anchor}><span epub:type="index-term">{term}</span>. '
@@ -345,8 +359,8 @@ def _package(book: Book, documents: list[_Document], fonts: list[str]) -> bytes:
     if meta.description:
         lines.append(f"<dc:description>{e(meta.description)}</dc:description>")
     lines += [f"<dc:subject>{e(subject)}</dc:subject>" for subject in meta.subjects]
-    if meta.isbn_print:
-        lines.append(f"<dc:source>urn:isbn:{meta.isbn_print}</dc:source>")
+    if meta.isbn_print or (book.layout and book.layout.pages):
+        lines.append(f"<dc:source>{e(print_source(book))}</dc:source>")
     if meta.edition:
         lines.append(f'<meta property="schema:bookEdition">{e(meta.edition)}</meta>')
     lines.append(f'<meta property="dcterms:modified">{iso_utc(book.source_date_epoch)}</meta>')
@@ -369,6 +383,9 @@ def _package(book: Book, documents: list[_Document], fonts: list[str]) -> bytes:
 def _accessibility(book: Book) -> list[str]:
     """EPUB Accessibility 1.1 metadata (w3c/epub-specs, epub33/a11y §2 and §5)."""
     features = ["structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability"]
+    paged = bool(book.layout and book.layout.pages)
+    if paged:  # print page equivalents (EPUB Accessibility 1.1 §5; printPageNumbers is deprecated)
+        features += ["pageNavigation", "pageBreakMarkers"]
     summary = (
         "This publication is text only, with no images, and conforms to EPUB Accessibility 1.1 "
         "and WCAG 2.2 Level AA. It has a table of contents, headings for every section, and "
@@ -385,4 +402,13 @@ def _accessibility(book: Book) -> list[str]:
         "EPUB Accessibility 1.1 - WCAG 2.2 Level AA</meta>",
         f'<meta property="a11y:certifiedBy" refines="#conformance">{escape(book.meta.publisher)}</meta>',
     ]
+    if paged:
+        lines.append(f'<meta property="pageBreakSource">{escape(print_source(book))}</meta>')
     return lines
+
+
+def print_source(book: Book) -> str:
+    """The print edition the page markers come from: its ISBN, else its description."""
+    if book.meta.isbn_print:
+        return f"urn:isbn:{book.meta.isbn_print}"
+    return f"{book.meta.title}, print edition, {book.meta.trim.label}, {book.meta.publisher}"

@@ -147,6 +147,7 @@ class IndexEntry:
     locators: tuple[Locator, ...]
     see: str = ""
     see_also: tuple[str, ...] = ()
+    anchor: str = ""
 
 
 def entries(book: Book, folio: Callable[[str], str] | None) -> list[tuple[str, list[IndexEntry]]]:
@@ -161,10 +162,11 @@ def entries(book: Book, folio: Callable[[str], str] | None) -> list[tuple[str, l
             heading=entry.heading, qualifier=entry.qualifier, kind=entry.kind,
             locators=tuple(_locators(mentions, folio, notes)),
             see_also=tuple(by_id[i].heading for i in entry.see_also),
+            anchor=f"ix-entry-{entry.id}",
         ))
-    for ref in book.cross_refs:
+    for number, ref in enumerate(book.cross_refs, 1):
         made.append(IndexEntry(heading=ref.heading, qualifier="", kind="", locators=(),
-                               see=by_id[ref.see].heading))
+                               see=by_id[ref.see].heading, anchor=f"ix-see-{number}"))
     sort_form = {e.heading: e.sort for e in book.names}
     made.sort(key=lambda e: sort_key(sort_form.get(e.heading, e.heading)))
     groups: dict[str, list[IndexEntry]] = {}

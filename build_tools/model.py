@@ -4,15 +4,19 @@
      ├─ Metadata (from book.toml; Trim is the page size)
      ├─ Section*           one per manuscript file, in reading order
      │    ├─ body          an XHTML fragment (namespace-free) of the section's text
-     │    └─ Note*         its notes, numbered from 1 in order of first reference
+     │    ├─ Note*         its notes, numbered from 1 in order of first reference
+     │    └─ Image*        the pictures its text and notes show
      ├─ Event*            the chronology, sorted by date
      ├─ NameEntry*, CrossRef*, Mention*   the index of names and every place it points at
      ├─ PrintLayout?      folios from the print layout, once the PDF is laid out
+     ├─ Image*            every picture of the book, once each, in order of first use
      ├─ Query*            editorial queries left open in the text, notes and chronology
      └─ Diagnostic*       warnings gathered while reading
 
 Bodies are strings of well-formed XHTML; writers adapt links (``href="#note-…"``) to the files
-they produce, and never go back to the Markdown.
+they produce, and never go back to the Markdown. An ``<img>`` in a body has ``src`` set to
+its Image's ``href`` (the file's path inside the manuscript folder, with ``/``); the writers
+package ``Image.path`` under that name and never read anything else.
 """
 
 from __future__ import annotations
@@ -97,6 +101,17 @@ class Query:
 
 
 @dataclass(frozen=True)
+class Image:
+    """A picture: a checked file inside the manuscript folder, its media type and its alt text."""
+
+    path: Path
+    href: str
+    media_type: str
+    alt: str
+    location: Location
+
+
+@dataclass(frozen=True)
 class Section:
     """One manuscript file: a main division of the book (a chapter)."""
 
@@ -107,6 +122,7 @@ class Section:
     body: str
     notes: tuple[Note, ...] = ()
     anchors: tuple[tuple[str, Location], ...] = ()
+    images: tuple[Image, ...] = ()
 
     @property
     def id(self) -> str:
@@ -173,10 +189,22 @@ class Mention:
 
 
 @dataclass(frozen=True)
+class PageStart:
+    """Where a print page begins: its folio, the innermost element with an id its first text is
+    in, and (when that element began on an earlier page) the first words of the page."""
+
+    label: str
+    target: str
+    words: str = ""
+
+
+@dataclass(frozen=True)
 class PrintLayout:
-    """What the print layout tells the other formats: the folio each element id is printed on."""
+    """What the print layout tells the other formats: the folio each element id is printed on,
+    and where every page begins."""
 
     folios: dict[str, str]
+    pages: tuple[PageStart, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -194,6 +222,7 @@ class Book:
     cross_refs: tuple[CrossRef, ...] = ()
     mentions: tuple[Mention, ...] = ()
     layout: PrintLayout | None = None
+    images: tuple[Image, ...] = ()
 
     def anchor_section(self, anchor: str) -> Section:
         """The section that holds the anchor ``{#anchor}``."""

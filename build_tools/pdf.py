@@ -16,13 +16,16 @@ from urllib.parse import unquote, urlsplit
 
 import pikepdf
 from weasyprint import CSS, HTML, Document
+from weasyprint.document import Page
+from weasyprint.formatting_structure.boxes import Box
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 from weasyprint.text.fonts import FontConfiguration
 
 from .errors import BookError
 from .frontmatter import copyright_lines
 from . import index
-from .model import Book, Note, PrintLayout, Section
+from .blocks import roman
+from .model import Book, Note, PageStart, PrintLayout, Section
 from .output import atomic_output, iso_utc
 from .profiles import PROFILES, Profile
 from .ranges import page_range
@@ -118,10 +121,16 @@ class PdfWriter:
             else:  # the numbers changed the back matter's length: lay out the whole book again
                 document = self._layout(book_html(book, facts), book, fonts, inside_margin)
         final = first_pages(document)
-        self.first_text_page = final["sec-1"]
+        self.first_text_page = first = final["sec-1"]
         folio = _folios(final)
+
+        def label(index: int) -> str:
+            return roman(index + 1) if index < first else str(folio(index))
+
         self.layout = PrintLayout(
-            {key: str(folio(index)) for key, index in final.items() if index >= final["sec-1"]}
+            {key: str(folio(index)) for key, index in final.items() if index >= first},
+            tuple(PageStart(label(index), *_page_start(page, index, final))
+                  for index, page in enumerate(document.pages)),
         )
         return document
 
@@ -155,6 +164,35 @@ class Facts:
 
 def _before_index(document: Document) -> int:
     return first_pages(document).get("index", len(document.pages))
+
+
+def _page_start(page: Page, index: int, first: dict[str, int]) -> tuple[str, str]:
+    """The innermost element with an id that holds the page's first text, and the page's first
+    words when that element began on an earlier page (a paragraph running over)."""
+
+    def texts(box: Box) -> str:
+        own = getattr(box, "text", None) or ""
+        return own + "".join(texts(child) for child in getattr(box, "children", None) or ())
+
+    def walk(box: Box, ids: list[str], line: str) -> tuple[str, str] | None:
+        if type(box).__name__ == "MarginBox":
+            return None
+        if type(box).__name__ == "LineBox":
+            line = texts(box)
+        element = getattr(box, "element", None)
+        own = element.get("id") if element is not None and hasattr(element, "get") else None
+        if own and (not ids or ids[-1] != own):
+            ids = [*ids, own]
+        text = getattr(box, "text", None)
+        if text and text.strip() and ids:
+            target = ids[-1]
+            return target, (" ".join(line.split())[:60] if first.get(target, index) < index else "")
+        for child in getattr(box, "children", None) or ():
+            if found := walk(child, ids, line):
+                return found
+        return None
+
+    return walk(page._page_box, [], "") or ("", "")  # a blank page
 
 
 def first_pages(document: Document) -> dict[str, int]:
@@ -278,17 +316,18 @@ def _index(book: Book, folios: dict[str, int] | None) -> str:
         for item in items:
             term = f"<i>{escape(item.heading)}</i>" if item.kind == "periodical" else escape(item.heading)
             if item.see:
-                lines.append(f'<p class="ix-entry">{term}. <i>See</i> {escape(item.see)}</p>')
+                lines.append(f'<p class="ix-entry" id="{item.anchor}">{term}. <i>See</i> {escape(item.see)}</p>')
                 continue
             qualifier = f" ({escape(item.qualifier)})" if item.qualifier else ""
             locators = ", ".join(
                 f'<a href="#{loc.target.id}">{loc.label}</a>' for loc in item.locators
             )
             also = f". <i>See also</i> {'; '.join(escape(h) for h in item.see_also)}" if item.see_also else ""
-            lines.append(f'<p class="ix-entry">{term}{qualifier}, {locators}{also}</p>')
-        groups.append(f'<div class="ix-group"><h2>{letter}</h2>\n' + "\n".join(lines) + "</div>")
+            lines.append(f'<p class="ix-entry" id="{item.anchor}">{term}{qualifier}, {locators}{also}</p>')
+        groups.append(f'<div class="ix-group" id="index-{letter}"><h2>{letter}</h2>\n'
+                      + "\n".join(lines) + "</div>")
     return (
-        '<section class="index" id="index"><h1 class="chapter-title">Index of Names</h1>\n'
+        '<section class="index" id="index"><h1 class="chapter-title" id="index-title">Index of Names</h1>\n'
         '<div class="ix-columns">\n' + "\n".join(groups) + "\n</div></section>\n"
     )
 
@@ -354,11 +393,11 @@ def _front_matter(book: Book) -> str:
         contents.append(f'<li{first_back}><a href="#index">Index of Names</a></li>')
     copyright_page = "\n".join(f"<p>{line}</p>" for line in copyright_lines(book, None))
     return (
-        f'<section class="halftitle"><p>{escape(meta.title)}</p></section>\n'
-        f'<section class="titlepage"><h1 class="title">{escape(meta.title)}</h1>\n{subtitle}'
+        f'<section class="halftitle" id="halftitle"><p>{escape(meta.title)}</p></section>\n'
+        f'<section class="titlepage" id="titlepage"><h1 class="title">{escape(meta.title)}</h1>\n{subtitle}'
         f'<p class="author">{escape(meta.author)}</p>\n'
         f'<p class="publisher">{escape(meta.publisher)}</p></section>\n'
-        f'<section class="copyright">\n{copyright_page}\n</section>\n'
+        f'<section class="copyright" id="copyright">\n{copyright_page}\n</section>\n'
         '<nav class="contents" id="contents"><h1>Contents</h1>\n<ol>\n'
         + "\n".join(contents) + "\n</ol></nav>\n"
     )
@@ -378,7 +417,8 @@ def _notes(book: Book, heads: dict[str, str]) -> str:
         if section.notes:
             notes = "\n".join(_note(note, heads.get(note.id)) for note in section.notes)
             groups.append(
-                f'<section class="notes-group"><h2>{section.title_html}</h2>\n{notes}\n</section>'
+                f'<section class="notes-group"><h2 id="notes-{section.number}">{section.title_html}</h2>\n'
+                f"{notes}\n</section>"
             )
     return (
         '<section class="notes" id="notes"><h1 class="chapter-title">Notes</h1>\n'

@@ -91,3 +91,17 @@ def link_texts(pdf: Path) -> dict[tuple[int, str], list[str]]:
                     texts.setdefault((number, str(name)), []).append(" ".join(text.split()))
     document.close()
     return texts
+
+
+def body_texts(pdf: Path) -> list[str]:
+    """The text of every page inside its text block (no running head, no folio), in order."""
+    document = pdfium.PdfDocument(str(pdf))
+    found = []
+    for page in document:
+        left, bottom, right, top = page.get_trimbox()
+        textpage = page.get_textpage()
+        found.append(textpage.get_text_bounded(left, bottom + 0.75 * 72, right, top - 0.7 * 72))
+        textpage.close()
+        page.close()
+    document.close()
+    return found

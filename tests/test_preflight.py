@@ -89,6 +89,10 @@ def test_check_pdf_command_prints_a_table_and_exits_1_on_failure(tmp_path: Path)
     assert result.exit_code == 1  # 16 pages: fewer than KDP’s 24
     assert "page count               FAIL  16 pages: outside 24–828" in result.output
     assert "fonts embedded           PASS" in result.output
+    build(Project(FIXTURES / "small", STYLES, out), formats=("pdf",), profile="proof")
+    result = CliRunner().invoke(main, ["check", "pdf", "--source", str(FIXTURES / "small"),
+                                       "--pdf", str(out / "small-book-proof.pdf"), "--profile", "proof"])
+    assert result.exit_code == 0, result.output
     result = CliRunner().invoke(main, ["check", "pdf", "--source", str(FIXTURES / "small"),
                                        "--pdf", str(out / "small-book.pdf"), "--profile", "proof"])
-    assert result.exit_code == 0, result.output
+    assert "page boxes               FAIL  page 1: MediaBox" in result.output  # a KDP file is no proof
