@@ -63,20 +63,22 @@ def test_contents_lists_every_part_with_its_print_view(client: TestClient) -> No
     assert page.status_code == 200
     assert page.headers["content-type"].startswith("text/html")
     for href in ("/section-001.html", "/section-002.html", "/notes.html", "/chronology.html",
-                 "/index.html", "/print/section-001.html", "/print/notes.html", "/print/index.html"):
+                 "/index.html", "/print/section-001.html", "/print/index.html"):
         assert f'href="{href}"' in page.text
     assert "The First Chapter" in page.text and "The Second Chapter" in page.text
     assert "Year to be confirmed" in page.text  # the open queries are listed
     assert '<script src="/_preview/live.js"' in page.text
 
 
-def test_section_is_the_ebook_section_with_its_styles_and_notes_in_place(client: TestClient) -> None:
+def test_section_is_the_ebook_section_with_its_styles_and_notes(client: TestClient) -> None:
     page = client.get("/section-001.html").text
     assert '<section id="sec-1" class="chapter" epub:type="chapter"' in page
     assert '<link rel="stylesheet" href="/css/book.css?v=1">' in page
     assert ".xhtml" not in page  # the e-book's links point to the preview's pages
     assert 'href="/notes.html#note-1-1"' in page and 'href="/chronology.html#event-letters"' in page
-    popover = re.search(r'<aside class="preview-note" id="preview-note-1-1" popover="auto">(.*?)</aside>', page)
+    popover = re.search(
+        r'<aside class="preview-note" id="preview-note-1-1" popover="auto">(.*?)</aside>', page
+    )
     assert popover is not None and "Both were daily papers" in popover[1]
     assert client.get("/section-002.html").status_code == 200
     assert client.get("/section-003.html").status_code == 404
@@ -96,10 +98,33 @@ def test_back_matter_pages(client: TestClient) -> None:
     notes = client.get("/notes.html").text
     assert 'id="note-1-1"' in notes and 'href="/section-001.html#noteref-1-1"' in notes
     chronology = client.get("/chronology.html").text
-    assert 'id="event-letters"' in chronology and 'href="/section-001.html#anchor-letters"' in chronology
+    assert 'id="event-letters"' in chronology
+    assert 'href="/section-001.html#anchor-letters"' in chronology
     index = client.get("/index.html").text  # the index of names, as the e-book names it
     assert "Index of Names" in index and 'href="/section-001.html#ix-' in index
     assert client.get("/nowhere.html").status_code == 404
+
+
+def test_pictures_of_the_text_are_served_and_nothing_else(manuscript: Path) -> None:
+    from PIL import Image  # WeasyPrint's own dependency
+
+    (manuscript / "images").mkdir()
+    Image.new("RGB", (4, 4), "red").save(manuscript / "images" / "dot.png")
+    Image.new("RGB", (4, 4), "blue").save(manuscript / "images" / "unused.png")
+    one = manuscript / "text" / "one.md"
+    save(one, "## A Subhead", "![A red dot](../images/dot.png)\n\n## A Subhead")
+    opened = open_preview(manuscript, STYLES)
+    try:
+        client = TestClient(opened.server.app)
+        assert '<img alt="A red dot" src="images/dot.png"' in client.get("/section-001.html").text
+        picture = client.get("/images/dot.png")
+        assert picture.status_code == 200 and picture.headers["content-type"] == "image/png"
+        assert picture.content == (manuscript / "images" / "dot.png").read_bytes()
+        assert client.get("/images/unused.png").status_code == 404  # on disk, not in the book
+        assert client.get("/book.toml").status_code == 404
+        assert client.get("/text/one.md").status_code == 404
+    finally:
+        opened.close()
 
 
 def test_cli_help_and_defaults() -> None:
@@ -117,9 +142,8 @@ def test_cli_refuses_a_missing_manuscript_and_a_busy_port(tmp_path: Path, manusc
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        result = CliRunner().invoke(
-            main, ["preview", "--source", str(manuscript), "--styles", str(STYLES), "--port", str(port)]
-        )
+        arguments = ["--source", str(manuscript), "--styles", str(STYLES), "--port", str(port)]
+        result = CliRunner().invoke(main, ["preview", *arguments])
     assert result.exit_code == 1 and f"cannot listen on 127.0.0.1:{port}" in result.output
 
 
@@ -235,7 +259,9 @@ def test_a_save_shows_the_section_then_the_whole_book(
     assert preview.site.version == 2  # a new layout for the print view
 
 
-def test_an_anchor_change_reads_the_whole_book(preview: Preview, client: TestClient, manuscript: Path) -> None:
+def test_an_anchor_change_reads_the_whole_book(
+    preview: Preview, client: TestClient, manuscript: Path
+) -> None:
     one = manuscript / "text" / "one.md"
     save(one, "{#letters}", "{#letter}")
     changed(preview, one)
@@ -250,7 +276,8 @@ def test_an_error_shows_with_file_and_line_and_goes_away_when_fixed(
     one = manuscript / "text" / "one.md"
     good = one.read_text(encoding="utf-8")
     save(one, "## A Subhead", "Broken here.[^nope]\n\n## A Subhead")
-    line = next(n for n, t in enumerate(one.read_text(encoding="utf-8").splitlines(), 1) if "[^nope]" in t)
+    lines = one.read_text(encoding="utf-8").splitlines()
+    line = next(n for n, text in enumerate(lines, 1) if "[^nope]" in text)
     changed(preview, one)
     page = client.get("/section-001.html")
     assert page.status_code == 200
@@ -270,7 +297,7 @@ def test_an_error_shows_with_file_and_line_and_goes_away_when_fixed(
     assert "That is all for now." in client.get("/section-002.html").text
 
 
-def test_errors_in_the_chronology_and_book_toml_show_too(
+def test_errors_in_the_chronology_names_and_book_toml_show_too(
     preview: Preview, client: TestClient, manuscript: Path
 ) -> None:
     chronology = manuscript / "chronology.yaml"
@@ -281,9 +308,15 @@ def test_errors_in_the_chronology_and_book_toml_show_too(
     toml = manuscript / "book.toml"
     save(toml, 'language = "en"', 'language = "en_GB!"')
     changed(preview, toml, chronology)
-    assert re.search(r"book\.toml:\d+: 'language' must be a BCP 47 tag", unescape(client.get("/").text))
+    page = unescape(client.get("/").text)
+    assert re.search(r"book\.toml:\d+: 'language' must be a BCP 47 tag", page)
     save(toml, 'language = "en_GB!"', 'language = "en"')
-    changed(preview, toml)
+    names = manuscript / "names.yaml"
+    save(names, "  - id: trotsky", "  - id: Trotsky!")
+    changed(preview, toml, names)
+    assert re.search(r"names\.yaml:\d+(:\d+)?: ", client.get("/").text)
+    save(names, "  - id: Trotsky!", "  - id: trotsky")
+    changed(preview, names)
     assert 'class="preview-error"' not in client.get("/").text
 
 
@@ -317,13 +350,15 @@ def test_a_style_change_renames_the_stylesheet(tmp_path: Path, manuscript: Path)
 
 
 def test_the_watcher_rebuilds_on_save(preview: Preview, manuscript: Path) -> None:
+    two = manuscript / "text" / "two.md"
     with TestClient(preview.server.app) as client:  # the lifespan starts the watcher
-        time.sleep(0.2)  # let the watcher start
-        save(manuscript / "text" / "two.md", "Numbering restarts here.", "Numbering starts again.")
+        save(two, "Numbering restarts here.", "Numbering starts again.")
         deadline = time.monotonic() + 5
         while "Numbering starts again." not in client.get("/section-002.html").text:
             assert time.monotonic() < deadline, "the page did not change within 5 s of the save"
-            time.sleep(0.02)
+            time.sleep(0.05)
+            if time.monotonic() > deadline - 4:  # saved before the watcher had started?
+                two.write_text(two.read_text(encoding="utf-8"), encoding="utf-8")
 
 
 def test_open_pages_are_told_of_each_new_version(preview: Preview) -> None:
@@ -349,7 +384,7 @@ def test_open_pages_are_told_of_each_new_version(preview: Preview) -> None:
 # ------------------------------------------------------------------ print view
 
 
-def test_print_view_shows_the_sections_printed_pages_in_spreads(preview: Preview, client: TestClient) -> None:
+def test_print_view_shows_the_sections_printed_pages_in_spreads(client: TestClient) -> None:
     first = client.get("/print/section-001.html").text
     assert 'data-state="updating"' in first  # the layout has started in the worker
     deadline = time.monotonic() + 60
@@ -366,8 +401,9 @@ def test_print_view_shows_the_sections_printed_pages_in_spreads(preview: Preview
     png = client.get(images[0][1])
     assert png.status_code == 200 and png.headers["content-type"] == "image/png"
     assert png.content.startswith(b"\x89PNG\r\n\x1a\n")
-    width, height = int.from_bytes(png.content[16:20], "big"), int.from_bytes(png.content[20:24], "big")
-    assert (width, height) == (int(images[0][3]), int(images[0][4])) == (648, 972)  # 6 × 9 in
+    width, height = (int.from_bytes(png.content[at:at + 4], "big") for at in (16, 20))  # IHDR
+    assert (width, height) == (int(images[0][3]), int(images[0][4]))  # as the page lays it out
+    assert 600 < width < height  # 1.5 pixels a point: a 6 × 9 in trim (and any bleed)
     assert client.get(images[0][1]).content == png.content  # cached
     assert "immutable" in png.headers["cache-control"]
     assert client.get("/print/999/page-1.png").status_code == 404
@@ -376,7 +412,9 @@ def test_print_view_shows_the_sections_printed_pages_in_spreads(preview: Preview
         assert "<img" in back and "Printed page" in back
 
 
-def test_print_view_updates_after_a_change(preview: Preview, client: TestClient, manuscript: Path) -> None:
+def test_print_view_updates_after_a_change(
+    preview: Preview, client: TestClient, manuscript: Path
+) -> None:
     def wait_for_pages() -> str:
         deadline = time.monotonic() + 60
         while 'data-state="updating"' in (page := client.get("/print/section-002.html").text):

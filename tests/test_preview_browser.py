@@ -157,7 +157,7 @@ def test_a_save_shows_in_the_open_page_without_reload(
     assert median < TARGET_MS, f"median {median:.0f} ms from save to updated page"
 
 
-def test_an_error_shows_in_the_page_and_goes_away_when_fixed(served: Served, page: sync_api.Page) -> None:
+def test_an_error_shows_in_the_page_until_fixed(served: Served, page: sync_api.Page) -> None:
     page.goto(served.url + "section-001.html")
     page.evaluate("window.__sameDocument = true")
     error = page.locator(".preview-error")
@@ -184,7 +184,7 @@ PAGES_SHOWN = """() => {
 }"""
 
 
-def test_print_view_shows_the_printed_pages_and_their_update(served: Served, page: sync_api.Page) -> None:
+def test_print_view_shows_printed_pages_and_updates(served: Served, page: sync_api.Page) -> None:
     page.goto(served.url + "print/section-002.html")
     page.wait_for_function(PAGES_SHOWN, timeout=60_000)  # the first layout starts the worker
     images = page.locator(".spread img")

@@ -75,12 +75,12 @@ class LiveBook:
         return True
 
     def _keep_parser(self, manuscript: Manuscript) -> None:
-        """One Parser for the session; a new one only when the names it tags change."""
+        """One Parser for the session, made as ``parse`` makes it; another when the names change."""
         source = manuscript.names
         text = source.text if source else None
         if text != self._names_text:
             names = names_file.load(source.path, source.text) if source else None
-            self._parser, self._names_text = Parser(names), text
+            self._parser, self._names_text = Parser(names, manuscript.root), text
 
     def _reparse(self, number: int) -> None:
         assert self.book is not None and self._manuscript is not None

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import multiprocessing
+import signal
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -78,17 +79,20 @@ class PrintView:
         self._failed: tuple[int, str] | None = None
         self._pdf: pdfium.PdfDocument | None = None
         self._images: dict[int, bytes] = {}
+        self._closed = False
 
     def request(self, book: Book, version: int) -> None:
         """Lay out ``book`` unless its layout for ``version`` is done or under way."""
         with self._lock:
             done = {self._layout.version if self._layout else None}
             done.add(self._failed[0] if self._failed else None)
-            if self._running is not None or version in done:
+            if self._closed or self._running is not None or version in done:
                 return
             if self._pool is None:
                 # spawn, not fork: forking a process that runs threads may deadlock it.
-                self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+                self._pool = ProcessPoolExecutor(
+                    1, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_start
+                )
             future = self._pool.submit(lay_out, book, self.styles, version)
             self._running = version
         future.add_done_callback(partial(self._finished, version))
@@ -106,6 +110,8 @@ class PrintView:
                 broken.shutdown(wait=False)
         with self._lock:
             self._running = None
+            if self._closed:
+                return
             if isinstance(result, str):
                 self._failed = (version, result)
             else:
@@ -149,12 +155,18 @@ class PrintView:
 
     def close(self) -> None:
         with self._lock:
+            self._closed = True
             pool, self._pool = self._pool, None
             if self._pdf is not None:
                 self._pdf.close()
                 self._pdf = None
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _worker_start() -> None:
+    # Ctrl+C reaches every process of the terminal's group: the server stops the worker itself.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _spreads(version: int, pages: range, width: int, height: int) -> list[str]:

@@ -7,6 +7,8 @@
     /print/section-001.html …      the print view of a part (sections or back matter)
     /print/<layout>/page-<n>.png   one printed page
     /css/book.css                  the e-book's CSS; the fonts are served from /fonts/
+    /images/map.png …              the pictures the text shows, at the paths the e-book has them
+                                   (only those the model lists, checked by the parser)
 
 The server hands ``render`` the URL path and ``rebuild`` the changed files.
 """
@@ -66,6 +68,8 @@ class Site:
         if path == "/":
             main = pages.contents(book) if book else ""
             return Page(pages.page(frame, "Contents", main))
+        if book is not None and (picture := _picture(book, path)) is not None:
+            return picture
         found = _PART.fullmatch(path)
         if found is None:
             return None
@@ -107,6 +111,16 @@ class Site:
         main = f'<section class="print-view" data-part="{part}">\n{view}\n</section>'
         views = ((f"/{name}.html", "E-book view"),)
         return Page(pages.page(frame, f"{title} (print)", main, views))
+
+
+def _picture(book: Book, path: str) -> Page | None:
+    for image in (image for section in book.sections for image in section.images):
+        if path == "/" + image.href:
+            try:
+                return Page(image.path.read_bytes(), image.media_type)
+            except OSError:  # removed since the parse: the next save says so with its line
+                return None
+    return None
 
 
 def _has(book: Book, part: str) -> bool:
