@@ -22,6 +22,7 @@ import yaml
 
 from . import edtf
 from .errors import Location, ManuscriptError
+from .yamlsource import compose, where
 from .model import Event, Query
 
 _ID = re.compile(r"^[a-z][a-z0-9-]*$")
@@ -32,71 +33,54 @@ def load(
     path: Path, text: str, inline: Callable[[str], str], anchors: dict[str, Location]
 ) -> tuple[tuple[Event, ...], list[Query]]:
     """Read the chronology file; ``inline`` converts inline Markdown to XHTML."""
-    root = _compose(path, text)
+    root = compose(path, text, "chronology")
     events_node = _mapping(root, path).get("events")
     if not isinstance(events_node, yaml.SequenceNode):
-        raise ManuscriptError("the chronology needs a list 'events:'", _where(path, root))
+        raise ManuscriptError("the chronology needs a list 'events:'", where(path, root))
     events, queries, seen = [], [], {}
     for node in events_node.value:
         fields = _mapping(node, path)
-        where = _where(path, node)
+        place = where(path, node)
         unknown = set(fields) - FIELDS
         if unknown:
-            raise ManuscriptError(f"unknown field '{sorted(unknown)[0]}' in an event", where)
+            raise ManuscriptError(f"unknown field '{sorted(unknown)[0]}' in an event", place)
         event_id = _string(fields, "id", path, node)
         if not _ID.match(event_id):
             raise ManuscriptError(f"event id {event_id!r}: use lowercase letters, digits, hyphens",
-                                  _where(path, fields["id"]))
+                                  where(path, fields["id"]))
         if event_id in seen:
             raise ManuscriptError(f"duplicate event id {event_id!r} (first at line {seen[event_id]})",
-                                  _where(path, fields["id"]))
-        seen[event_id] = where.line
+                                  where(path, fields["id"]))
+        seen[event_id] = place.line
         try:
             date = edtf.parse(_string(fields, "date", path, node))
         except edtf.EdtfError as exc:
-            raise ManuscriptError(f"invalid date: {exc}", _where(path, fields["date"])) from None
+            raise ManuscriptError(f"invalid date: {exc}", where(path, fields["date"])) from None
         links = _links(fields, path, anchors)
         if "query" in fields:
-            queries.append(Query(_where(path, fields["query"]), _string(fields, "query", path, node),
+            queries.append(Query(where(path, fields["query"]), _string(fields, "query", path, node),
                                  f"chronology: {event_id}"))
         events.append(Event(
             id=event_id, date=date.text, datetime=date.html_datetime, lower=date.lower,
             upper=date.upper, label=_string(fields, "label", path, node),
-            body=inline(_string(fields, "event", path, node)), links=links, location=where,
+            body=inline(_string(fields, "event", path, node)), links=links, location=place,
         ))
     events.sort(key=lambda e: (e.lower, -(e.upper - e.lower).days))
     return tuple(events), queries
 
 
-def _compose(path: Path, text: str) -> yaml.Node:
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = Location(path, mark.line + 1, mark.column + 1) if mark else Location(path)
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ManuscriptError(f"malformed YAML: {problem}", where) from None
-    if node is None:
-        raise ManuscriptError("the chronology file is empty", Location(path))
-    return node
-
-
-def _where(path: Path, node: yaml.Node) -> Location:
-    return Location(path, node.start_mark.line + 1, node.start_mark.column + 1)
-
-
 def _mapping(node: yaml.Node, path: Path) -> dict[str, yaml.Node]:
     if not isinstance(node, yaml.MappingNode):
-        raise ManuscriptError("expected a mapping of 'field: value'", _where(path, node))
+        raise ManuscriptError("expected a mapping of 'field: value'", where(path, node))
     return {str(key.value): value for key, value in node.value}
 
 
 def _string(fields: dict[str, yaml.Node], name: str, path: Path, owner: yaml.Node) -> str:
     node = fields.get(name)
     if node is None:
-        raise ManuscriptError(f"event without '{name}'", _where(path, owner))
+        raise ManuscriptError(f"event without '{name}'", where(path, owner))
     if not isinstance(node, yaml.ScalarNode) or not str(node.value).strip():
-        raise ManuscriptError(f"'{name}' must be a non-empty text", _where(path, node))
+        raise ManuscriptError(f"'{name}' must be a non-empty text", where(path, node))
     return str(node.value).strip()
 
 
@@ -105,13 +89,13 @@ def _links(fields: dict[str, yaml.Node], path: Path, anchors: dict[str, Location
     if node is None:
         return ()
     if not isinstance(node, yaml.SequenceNode):
-        raise ManuscriptError("'links' must be a list of anchor ids", _where(path, node))
+        raise ManuscriptError("'links' must be a list of anchor ids", where(path, node))
     links = []
     for item in node.value:
         anchor = str(item.value)
         if anchor not in anchors:
             raise ManuscriptError(
-                f"link to anchor {{#{anchor}}}, which is nowhere in the text", _where(path, item)
+                f"link to anchor {{#{anchor}}}, which is nowhere in the text", where(path, item)
             )
         links.append(anchor)
     return tuple(links)

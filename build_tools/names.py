@@ -22,6 +22,7 @@ from pathlib import Path
 import yaml
 
 from .errors import Location, ManuscriptError
+from .yamlsource import compose, where
 from .model import CrossRef, NameEntry
 
 _ID = re.compile(r"^[a-z][a-z0-9-]*$")
@@ -47,23 +48,23 @@ class Names:
 
 def load(path: Path, text: str) -> Names:
     """Read and check the names file; every problem names its line."""
-    root = _compose(path, text)
+    root = compose(path, text, "names")
     if not isinstance(root, yaml.MappingNode):
-        raise ManuscriptError("the names file needs 'entries:'", _where(path, root))
+        raise ManuscriptError("the names file needs 'entries:'", where(path, root))
     top = {str(k.value): v for k, v in root.value}
     listing = top.get("entries")
     if not isinstance(listing, yaml.SequenceNode):
-        raise ManuscriptError("the names file needs a list 'entries:'", _where(path, root))
+        raise ManuscriptError("the names file needs a list 'entries:'", where(path, root))
     entries: list[NameEntry] = []
     crossrefs: list[tuple[CrossRef, yaml.Node]] = []
     owners: dict[str, tuple[str, Location]] = {}
     for node in listing.value:
         if not isinstance(node, yaml.MappingNode):
-            raise ManuscriptError("an entry must be a mapping of 'field: value'", _where(path, node))
+            raise ManuscriptError("an entry must be a mapping of 'field: value'", where(path, node))
         fields = {str(k.value): v for k, v in node.value}
         if "see" in fields:
             crossrefs.append((CrossRef(_text(path, fields, "heading", node), _text(path, fields, "see", node),
-                                       _where(path, node)), fields["see"]))
+                                       where(path, node)), fields["see"]))
             continue
         entries.append(_entry(path, fields, node, owners, {e.id for e in entries}))
     ids = {e.id: e for e in entries}
@@ -76,7 +77,7 @@ def load(path: Path, text: str) -> Names:
             heading_targets = {c.heading for c, _ in crossrefs}
             what = "another cross-reference" if ref.see in heading_targets else "no entry"
             raise ManuscriptError(f"'{ref.heading}. See {ref.see}': {ref.see!r} is {what}; a See "
-                                  "must point to a main entry", _where(path, node))
+                                  "must point to a main entry", where(path, node))
     forms = sorted(owners, key=len, reverse=True)
     pattern = None
     if forms:
@@ -90,31 +91,31 @@ def _entry(path: Path, fields: dict[str, yaml.Node], node: yaml.Node,
            owners: dict[str, tuple[str, Location]], seen: set[str]) -> NameEntry:
     unknown = set(fields) - MAIN_FIELDS
     if unknown:
-        raise ManuscriptError(f"unknown field '{sorted(unknown)[0]}' in an entry", _where(path, node))
+        raise ManuscriptError(f"unknown field '{sorted(unknown)[0]}' in an entry", where(path, node))
     entry_id = _text(path, fields, "id", node)
-    where = _where(path, node)
+    place = where(path, node)
     if not _ID.match(entry_id):
-        raise ManuscriptError(f"entry id {entry_id!r}: use lowercase letters, digits, hyphens", where)
+        raise ManuscriptError(f"entry id {entry_id!r}: use lowercase letters, digits, hyphens", place)
     if entry_id in seen:
-        raise ManuscriptError(f"duplicate entry id {entry_id!r}", where)
+        raise ManuscriptError(f"duplicate entry id {entry_id!r}", place)
     heading = _text(path, fields, "heading", node)
     kind = _text(path, fields, "kind", node) if "kind" in fields else "person"
     if kind not in KINDS:
-        raise ManuscriptError(f"kind must be one of {', '.join(KINDS)}", _where(path, fields["kind"]))
+        raise ManuscriptError(f"kind must be one of {', '.join(KINDS)}", where(path, fields["kind"]))
     forms = _list(path, fields, "forms")
     if not forms:
-        raise ManuscriptError(f"entry {entry_id!r} has no forms to find in the text", where)
+        raise ManuscriptError(f"entry {entry_id!r} has no forms to find in the text", place)
     for form, form_node in zip(forms, fields["forms"].value, strict=True):
         normal = " ".join(form.split())
         if normal in owners and owners[normal][0] != entry_id:
             other, first = owners[normal]
             raise ManuscriptError(f"form {form!r} is claimed by {other!r} (at {first}) and by {entry_id!r}",
-                                  _where(path, form_node))
-        owners[normal] = (entry_id, _where(path, form_node))
+                                  where(path, form_node))
+        owners[normal] = (entry_id, where(path, form_node))
     return NameEntry(
         id=entry_id, heading=heading, sort=_text(path, fields, "sort", node) if "sort" in fields else heading,
         qualifier=_text(path, fields, "qualifier", node) if "qualifier" in fields else "",
-        kind=kind, forms=tuple(forms), see_also=tuple(_list(path, fields, "see_also")), location=where,
+        kind=kind, forms=tuple(forms), see_also=tuple(_list(path, fields, "see_also")), location=place,
     )
 
 
@@ -131,28 +132,12 @@ def _letters(text: str) -> str:
     return "".join(c for c in decomposed if c.isalnum())
 
 
-def _compose(path: Path, text: str) -> yaml.Node:
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = Location(path, mark.line + 1, mark.column + 1) if mark else Location(path)
-        raise ManuscriptError(f"malformed YAML: {getattr(exc, 'problem', None) or exc}", where) from None
-    if node is None:
-        raise ManuscriptError("the names file is empty", Location(path))
-    return node
-
-
-def _where(path: Path, node: yaml.Node) -> Location:
-    return Location(path, node.start_mark.line + 1, node.start_mark.column + 1)
-
-
 def _text(path: Path, fields: dict[str, yaml.Node], name: str, owner: yaml.Node) -> str:
     node = fields.get(name)
     if node is None:
-        raise ManuscriptError(f"entry without '{name}'", _where(path, owner))
+        raise ManuscriptError(f"entry without '{name}'", where(path, owner))
     if not isinstance(node, yaml.ScalarNode) or not str(node.value).strip():
-        raise ManuscriptError(f"'{name}' must be a non-empty text", _where(path, node))
+        raise ManuscriptError(f"'{name}' must be a non-empty text", where(path, node))
     return str(node.value).strip()
 
 
@@ -161,5 +146,5 @@ def _list(path: Path, fields: dict[str, yaml.Node], name: str) -> list[str]:
     if node is None:
         return []
     if not isinstance(node, yaml.SequenceNode) or not all(isinstance(i, yaml.ScalarNode) for i in node.value):
-        raise ManuscriptError(f"'{name}' must be a list of texts", _where(path, node))
+        raise ManuscriptError(f"'{name}' must be a list of texts", where(path, node))
     return [str(item.value).strip() for item in node.value]

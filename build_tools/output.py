@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import glob
 import os
 import subprocess
 import tempfile
@@ -15,6 +16,7 @@ from typing import Iterator
 from .errors import BookError, Location
 
 ZIP_EPOCH_MIN = 315532800  # 1980-01-01: the earliest time a zip entry can carry
+STALE_AFTER = 15 * 60  # a temporary output untouched this long belongs to a dead build
 
 
 def source_date_epoch(root: Path) -> int:
@@ -46,12 +48,16 @@ def atomic_output(target: Path) -> Iterator[Path]:
     """Yield a temporary path beside ``target``; move it into place only if the block succeeds.
 
     The previous output stays intact if the build fails or is interrupted (os.replace is atomic
-    on one file system), and two builds into the same folder never write the same file.
+    on one file system), and two builds into the same folder never write the same file. The
+    temporary file is hidden (``.<name>.<random>.part``); one left behind by a build that was
+    killed (SIGKILL, a power cut: no ``finally`` runs) is removed by the next build once it is
+    older than ``STALE_AFTER`` seconds, so that a build still writing is never disturbed.
     """
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise BookError(f"cannot create the output folder: {exc.strerror}", Location(target.parent)) from None
+    remove_stale(target)
     handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     os.close(handle)
     temporary = Path(name)
@@ -61,6 +67,20 @@ def atomic_output(target: Path) -> Iterator[Path]:
         os.replace(temporary, target)
     finally:
         temporary.unlink(missing_ok=True)
+
+
+def remove_stale(target: Path, now: float | None = None) -> list[Path]:
+    """Remove the temporary files of ``target`` older than ``STALE_AFTER``; return them."""
+    now = time.time() if now is None else now
+    removed = []
+    for path in target.parent.glob(f".{glob.escape(target.name)}.*.part"):
+        try:
+            if now - path.stat().st_mtime > STALE_AFTER:
+                path.unlink()
+                removed.append(path)
+        except OSError:  # gone already (another build cleaned it), or not ours to remove
+            continue
+    return removed
 
 
 def write_zip(
@@ -78,4 +98,6 @@ def write_zip(
             info.create_system = 3
             info.external_attr = 0o100644 << 16
             info.compress_type = zipfile.ZIP_STORED if name in keep_stored else zipfile.ZIP_DEFLATED
-            archive.writestr(info, data() if callable(data) else data, compresslevel=6)
+            # Fonts deflate little better at level 6 than at 1, and take most of the time.
+            level = 1 if name.endswith((".ttf", ".otf")) else 6
+            archive.writestr(info, data() if callable(data) else data, compresslevel=level)
