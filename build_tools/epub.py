@@ -49,7 +49,7 @@ class EpubWriter:
         target = out_dir / f"{book.meta.slug}{self.suffix}"
         documents = self._documents(book)
         fonts = [name for name, (_, _, bold) in FONTS.items() if book.uses_bold or not bold]
-        css = (_font_faces(fonts) + (self.styles / "epub.css").read_text(encoding="utf-8")).encode()
+        css = (font_faces(fonts) + (self.styles / "epub.css").read_text(encoding="utf-8")).encode()
         entries: list[tuple[str, bytes]] = [
             ("mimetype", b"application/epub+zip"),
             ("META-INF/container.xml", CONTAINER),
@@ -69,17 +69,17 @@ class EpubWriter:
             _Document("copyright.xhtml", "Copyright", _copyright(book), lang, "frontmatter"),
             _Document("nav.xhtml", "Contents", _nav(book), lang, "frontmatter", nav=True),
         ]
-        marks = _chronology_marks(book)
+        marks = chronology_marks(book)
         docs += [
-            _Document(f"{s.file_stem}.xhtml", s.title, _section(s, marks), lang, "bodymatter")
+            _Document(f"{s.file_stem}.xhtml", s.title, section_body(s, marks), lang, "bodymatter")
             for s in book.sections
         ]
         if book.chronology:
-            docs.append(_Document("chronology.xhtml", "Chronology", _chronology(book), lang, "backmatter"))
+            docs.append(_Document("chronology.xhtml", "Chronology", chronology_body(book), lang, "backmatter"))
         if book.notes:
-            docs.append(_Document("notes.xhtml", "Notes", _notes(book), lang, "backmatter"))
+            docs.append(_Document("notes.xhtml", "Notes", notes_body(book), lang, "backmatter"))
         if book.names:
-            docs.append(_Document("index.xhtml", "Index of Names", _index(book), lang, "backmatter"))
+            docs.append(_Document("index.xhtml", "Index of Names", index_body(book), lang, "backmatter"))
         if book.layout and book.layout.pages:
             _add_print_pages(docs, book)
         return docs
@@ -139,7 +139,7 @@ def _copyright(book: Book) -> str:
 
 def _nav(book: Book) -> str:
     items = ['<li><a href="copyright.xhtml">Copyright</a></li>']
-    items += [f'<li><a href="{s.file_stem}.xhtml">{_strip_links(s.title_html)}</a></li>' for s in book.sections]
+    items += [f'<li><a href="{s.file_stem}.xhtml">{strip_links(s.title_html)}</a></li>' for s in book.sections]
     landmarks = [
         '<li><a epub:type="titlepage" href="titlepage.xhtml">Title Page</a></li>',
         '<li><a epub:type="copyright-page" href="copyright.xhtml">Copyright</a></li>',
@@ -163,7 +163,7 @@ def _nav(book: Book) -> str:
     )
 
 
-def _section(section: Section, marks: dict[str, str]) -> str:
+def section_body(section: Section, marks: dict[str, str]) -> str:
     body = re.sub(
         r'<a href="#(note-[\d-]+)" id="([\w-]+)" class="noteref">',
         r'<a href="notes.xhtml#\1" id="\2" class="noteref" epub:type="noteref" role="doc-noteref">',
@@ -181,7 +181,7 @@ def _section(section: Section, marks: dict[str, str]) -> str:
     )
 
 
-def _chronology_marks(book: Book) -> dict[str, str]:
+def chronology_marks(book: Book) -> dict[str, str]:
     """For each anchor an event links to, a small link from the text back to the chronology."""
     marks = {}
     for event in book.chronology:
@@ -193,12 +193,12 @@ def _chronology_marks(book: Book) -> dict[str, str]:
     return marks
 
 
-def _chronology(book: Book) -> str:
+def chronology_body(book: Book) -> str:
     items = []
     for event in book.chronology:
         links = ", ".join(
             f'<a href="{book.anchor_section(anchor).file_stem}.xhtml#anchor-{anchor}">'
-            f"{_strip_links(book.anchor_section(anchor).title_html)}</a>"
+            f"{strip_links(book.anchor_section(anchor).title_html)}</a>"
             for anchor in event.links
         )
         see = f' <span class="see">In the text: {links}.</span>' if links else ""
@@ -213,7 +213,7 @@ def _chronology(book: Book) -> str:
     )
 
 
-def _notes(book: Book) -> str:
+def notes_body(book: Book) -> str:
     groups = []
     for section in book.sections:
         if not section.notes:
@@ -221,7 +221,7 @@ def _notes(book: Book) -> str:
         items = "\n".join(_note(section, note) for note in section.notes)
         groups.append(
             f'<section class="notes-group" aria-labelledby="notes-{section.number}">\n'
-            f'<h2 id="notes-{section.number}">{_strip_links(section.title_html)}</h2>\n'
+            f'<h2 id="notes-{section.number}">{strip_links(section.title_html)}</h2>\n'
             f"<ol>\n{items}\n</ol>\n</section>"
         )
     return (
@@ -245,7 +245,7 @@ def _note(section: Section, note: Note) -> str:
     return f'<li id="{note.id}" epub:type="endnote">{append_inline(note.body, " ".join(links))}</li>'
 
 
-def _index(book: Book) -> str:
+def index_body(book: Book) -> str:
     """The index of names with EPUB Indexes 1.0 semantics; every locator links to the mention.
 
     Locators are the print pages when the PDF was laid out in the same build, numbered links
@@ -314,11 +314,11 @@ def append_inline(body: str, markup: str) -> str:
     return f"{body}<p>{markup}</p>"
 
 
-def _strip_links(html: str) -> str:
+def strip_links(html: str) -> str:
     return re.sub(r"</?a\b[^>]*>", "", html)
 
 
-def _font_faces(fonts: list[str]) -> str:
+def font_faces(fonts: list[str]) -> str:
     rules = []
     for name in fonts:
         weight, style, _ = FONTS[name]

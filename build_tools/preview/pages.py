@@ -16,13 +16,13 @@ from pathlib import Path
 
 from ..epub import (
     FONTS,
-    _chronology,
-    _chronology_marks,
-    _font_faces,
-    _index,
-    _notes,
-    _section,
-    _strip_links,
+    chronology_body,
+    chronology_marks,
+    font_faces,
+    index_body,
+    notes_body,
+    section_body,
+    strip_links,
 )
 from ..model import Book, Section
 
@@ -44,7 +44,7 @@ class Frame:
 
 def stylesheet(styles: Path) -> str:
     """The e-book's CSS, with the font faces the EPUB embeds (served from ``/fonts/``)."""
-    return _font_faces(list(FONTS)) + (styles / "epub.css").read_text(encoding="utf-8")
+    return font_faces(list(FONTS)) + (styles / "epub.css").read_text(encoding="utf-8")
 
 
 def page(frame: Frame, title: str, main: str, views: tuple[tuple[str, str], ...] = ()) -> str:
@@ -87,7 +87,7 @@ def error_banner(message: str | None) -> str:
 
 def contents(book: Book) -> str:
     items = [
-        f'<li><a href="/{s.file_stem}.html">{_strip_links(s.title_html)}</a> '
+        f'<li><a href="/{s.file_stem}.html">{strip_links(s.title_html)}</a> '
         f'<a class="preview-print-link" href="/print/{s.file_stem}.html">print view</a></li>'
         for s in book.sections
     ]
@@ -121,19 +121,19 @@ def section(book: Book, section: Section) -> str:
         f'<p class="preview-note-more"><a href="/notes.html#{note.id}">In the notes</a></p></aside>'
         for note in section.notes
     )
-    return _local_links(_section(section, _chronology_marks(book))) + "\n" + notes
+    return _local_links(section_body(section, chronology_marks(book))) + "\n" + notes
 
 
 def notes(book: Book) -> str:
-    return _local_links(_notes(book))
+    return _local_links(notes_body(book))
 
 
 def chronology(book: Book) -> str:
-    return _local_links(_chronology(book))
+    return _local_links(chronology_body(book))
 
 
 def index(book: Book) -> str:
-    return _local_links(_index(book))
+    return _local_links(index_body(book))
 
 
 def _local_links(html: str) -> str:
