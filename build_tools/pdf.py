@@ -84,15 +84,15 @@ class PdfWriter:
         return [pair[(count + i) % 2] for i in range(blanks)]
 
     def render(self, book: Book, inside_margin: float = 0.875) -> Document:
-        """Lay out the book, then the back matter again with what only the layout tells.
+        """Lay out the book, then the notes and the index again with what only the layout tells.
 
-        Pass 1 lays out the whole book (so the contents gets every page number). The back
-        matter prints page numbers of the text: the notes' running heads ("Notes to pages
-        12–15"), the chronology's page references and the index's locators. Pass 2 lays out the
-        back matter alone with those numbers written in, and its pages replace pass 1's: the
-        text is laid out once (REFERENCE.md §2). Everything before the index keeps its length
-        (placeholders of the same width), so the contents stays right; if it did not, the
-        whole book is laid out again.
+        Pass 1 lays out the whole book, the index as a stub (its opening page), so that the
+        contents gets every page number; the chronology's page references are target-counters,
+        resolved in the same layout. The notes' running heads ("Notes to pages 12–15") and the
+        index's locators (deduplicated, with ranges) need the pages of pass 1: pass 2 lays out
+        the notes and the index alone with those numbers written in, and its pages replace
+        pass 1's. The text is laid out once (REFERENCE.md §2). The notes keep their length
+        (running heads are in the margin); if they did not, the whole book is laid out again.
         """
         fonts = FontConfiguration()
         self.inside_margin = inside_margin
@@ -106,19 +106,19 @@ class PdfWriter:
         if needed > inside_margin:  # the printer's gutter grows with the page count
             return self.render(book, needed)
         pages = first_pages(document)
-        back = [name for name in ("chronology", "notes", "index") if name in pages]
-        if back:
-            back_start = pages[back[0]]
+        again = [name for name in ("notes", "index") if name in pages]
+        if again:
+            start = pages[again[0]]
             folio = _folios(pages)
             facts = Facts(
                 heads=_notes_heads(book, document, pages, folio) if book.notes else {},
                 folios={key: folio(index) for key, index in pages.items() if index >= pages["sec-1"]},
             )
-            restart = f"@page :first {{ counter-reset: page {folio(back_start)}; }}\n"
+            restart = f"@page :first {{ counter-reset: page {folio(start)}; }}\n"
             second = self._layout(back_html(book, facts), book, fonts, inside_margin, restart)
-            if _before_index(second) == _before_index(document) - back_start:
-                document = document.copy(document.pages[:back_start] + second.pages)
-            else:  # the numbers changed the back matter's length: lay out the whole book again
+            if _before_index(second) == _before_index(document) - start:
+                document = document.copy(document.pages[:start] + second.pages)
+            else:  # the notes changed length: lay out the whole book again
                 document = self._layout(book_html(book, facts), book, fonts, inside_margin)
         final = first_pages(document)
         self.first_text_page = first = final["sec-1"]
@@ -291,26 +291,25 @@ def book_html(book: Book, facts: Facts | None) -> str:
 
 
 def back_html(book: Book, facts: Facts) -> str:
-    """The back matter alone, as laid out in pass 2."""
-    return _head(book) + _back_matter(book, facts) + "</body>\n</html>\n"
+    """The notes and the index alone, as laid out in pass 2."""
+    return _head(book) + _back_matter(book, facts, chronology=False) + "</body>\n</html>\n"
 
 
-def _back_matter(book: Book, facts: Facts | None) -> str:
+def _back_matter(book: Book, facts: Facts | None, chronology: bool = True) -> str:
     parts = []
-    if book.chronology:
-        parts.append(_chronology(book, facts.folios if facts else None))
+    if book.chronology and chronology:
+        parts.append(_chronology(book))
     if book.notes:
         parts.append(_notes(book, facts.heads if facts else {}))
     if book.names:
-        parts.append(_index(book, facts.folios if facts else None))
+        parts.append(_index(book, facts.folios) if facts else _INDEX_STUB)
     return "".join(parts)
 
 
-def _index(book: Book, folios: dict[str, int] | None) -> str:
-    """Two columns, letter groups, hanging indents; locators are pass 1's pages (numbered
-    placeholders in pass 1: the index comes last, so its length moves nothing)."""
+def _index(book: Book, folios: dict[str, int]) -> str:
+    """Two columns, letter groups, hanging indents; locators are the pages of pass 1."""
     groups = []
-    lookup = (lambda key: str(folios[key])) if folios is not None else None
+    lookup = lambda key: str(folios[key])  # noqa: E731
     for letter, items in index.entries(book, lookup):
         lines = []
         for item in items:
@@ -332,22 +331,14 @@ def _index(book: Book, folios: dict[str, int] | None) -> str:
     )
 
 
-def _chronology(book: Book, anchors: dict[str, int] | None) -> str:
-    """Events as blocks, the date run in; a linked entry ends with its page references.
-
-    In pass 1 the page numbers are not known: zeros of the same number of digits (set in
-    tabular figures) hold their place, so that pass 2 lays out the same lines.
-    """
+def _chronology(book: Book) -> str:
+    """Events as blocks, the date run in; a linked entry ends with its page references,
+    target-counters that WeasyPrint resolves in the same layout."""
     entries = []
     for event in book.chronology:
         refs = ""
         if event.links:
-            numbers = [
-                f'<a class="page-ref" href="#anchor-{a}">'
-                + (str(anchors[f"anchor-{a}"]) if anchors is not None else _PLACEHOLDER)
-                + "</a>"
-                for a in event.links
-            ]
+            numbers = [f'<a class="page-ref" href="#anchor-{a}"></a>' for a in event.links]
             refs = f' <span class="page-refs">({"pp." if len(numbers) > 1 else "p."} {", ".join(numbers)})</span>'
         entries.append(
             f'<p class="event" id="event-{event.id}"><span class="event-date">{escape(event.label)}</span> '
@@ -359,7 +350,11 @@ def _chronology(book: Book, anchors: dict[str, int] | None) -> str:
     )
 
 
-_PLACEHOLDER = "000"  # if the real numbers change the length of the back matter, see render()
+# Pass 1 lays out only the index's first page: it comes last, so its length moves nothing.
+_INDEX_STUB = (
+    '<section class="index" id="index"><h1 class="chapter-title" id="index-title">Index of Names</h1>'
+    "</section>\n"
+)
 
 
 def _head(book: Book) -> str:
