@@ -106,16 +106,21 @@ class PdfWriter:
         if needed > inside_margin:  # the printer's gutter grows with the page count
             return self.render(book, needed)
         pages = first_pages(document)
-        again = [name for name in ("notes", "index") if name in pages]
+        folio = _folios(pages)
+        # The chronology is laid out again only if an entry cites one page twice ("pp. 7, 7").
+        repeats = any(
+            len({folio(pages[f"anchor-{a}"]) for a in e.links}) < len(e.links) for e in book.chronology
+        )
+        again = [name for name in ("chronology", "notes", "index") if name in pages
+                 and (name != "chronology" or repeats)]
         if again:
             start = pages[again[0]]
-            folio = _folios(pages)
             facts = Facts(
                 heads=_notes_heads(book, document, pages, folio) if book.notes else {},
                 folios={key: folio(index) for key, index in pages.items() if index >= pages["sec-1"]},
             )
             restart = f"@page :first {{ counter-reset: page {folio(start)}; }}\n"
-            second = self._layout(back_html(book, facts), book, fonts, inside_margin, restart)
+            second = self._layout(back_html(book, facts, repeats), book, fonts, inside_margin, restart)
             if _before_index(second) == _before_index(document) - start:
                 document = document.copy(document.pages[:start] + second.pages)
             else:  # the notes changed length: lay out the whole book again
@@ -290,15 +295,16 @@ def book_html(book: Book, facts: Facts | None) -> str:
     return "".join(parts)
 
 
-def back_html(book: Book, facts: Facts) -> str:
-    """The notes and the index alone, as laid out in pass 2."""
-    return _head(book) + _back_matter(book, facts, chronology=False) + "</body>\n</html>\n"
+def back_html(book: Book, facts: Facts, chronology: bool) -> str:
+    """The back matter laid out again in pass 2: the notes, the index, and the chronology when
+    one of its entries must print a page once where pass 1's target-counters printed it twice."""
+    return _head(book) + _back_matter(book, facts, chronology) + "</body>\n</html>\n"
 
 
 def _back_matter(book: Book, facts: Facts | None, chronology: bool = True) -> str:
     parts = []
     if book.chronology and chronology:
-        parts.append(_chronology(book))
+        parts.append(_chronology(book, facts.folios if facts else None))
     if book.notes:
         parts.append(_notes(book, facts.heads if facts else {}))
     if book.names:
@@ -331,14 +337,22 @@ def _index(book: Book, folios: dict[str, int]) -> str:
     )
 
 
-def _chronology(book: Book) -> str:
-    """Events as blocks, the date run in; a linked entry ends with its page references,
-    target-counters that WeasyPrint resolves in the same layout."""
+def _chronology(book: Book, folios: dict[str, int] | None) -> str:
+    """Events as blocks, the date run in; a linked entry ends with its page references:
+    target-counters that WeasyPrint resolves in the same layout, or, in pass 2, the pages of
+    pass 1, each page once."""
     entries = []
     for event in book.chronology:
         refs = ""
         if event.links:
-            numbers = [f'<a class="page-ref" href="#anchor-{a}"></a>' for a in event.links]
+            if folios is None:
+                numbers = [f'<a class="page-ref" href="#anchor-{a}"></a>' for a in event.links]
+            else:
+                first: dict[int, str] = {}
+                for anchor in event.links:
+                    first.setdefault(folios[f"anchor-{anchor}"], anchor)
+                numbers = [f'<a class="page-ref-known" href="#anchor-{a}">{page}</a>'
+                           for page, a in sorted(first.items())]
             refs = f' <span class="page-refs">({"pp." if len(numbers) > 1 else "p."} {", ".join(numbers)})</span>'
         entries.append(
             f'<p class="event" id="event-{event.id}"><span class="event-date">{escape(event.label)}</span> '
