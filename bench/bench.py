@@ -45,7 +45,8 @@ COMMANDS = {  # key: label in the tables
 # (label, numerator, denominator, measure, limit)
 TARGETS = (
     ("EPUB time: ours / pandoc", "ours-epub", "pandoc-epub", "seconds", 1.0),
-    ("PDF time: ours / (pandoc HTML + WeasyPrint)", "ours-pdf", "pandoc-weasyprint-pdf", "seconds", 1.2),
+    ("PDF time: ours / (pandoc HTML + WeasyPrint)", "ours-pdf", "pandoc-weasyprint-pdf", "seconds",
+     1.2),
     ("PDF peak memory: ours / WeasyPrint step", "ours-pdf", "weasyprint-step", "rss_kib", 1.2),
 )
 
@@ -56,9 +57,13 @@ class CommandFailed(Exception):
 
 def measure(cmd: list[str], log: Path) -> dict[str, float]:
     """Run cmd once; return its wall time (s) and own peak RSS (KiB). Output goes to log files."""
-    with open(log.with_suffix(".stdout"), "wb") as out, open(log.with_suffix(".stderr"), "wb") as err:
+    with open(log.with_suffix(".stdout"), "wb") as out, \
+            open(log.with_suffix(".stderr"), "wb") as err:
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
+        try:
+            proc = subprocess.Popen(cmd, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
+        except OSError as exc:
+            raise CommandFailed(f"cannot run {cmd[0]}: {exc}") from None
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -97,7 +102,8 @@ def make_twenty_chapters(manuscript: Path, dest: Path) -> Path:
         (dest / names[-1]).write_text(chapter, encoding="utf-8")
     toml = (manuscript / "book.toml").read_text(encoding="utf-8")
     files = "files = [" + ", ".join(f'"{name}"' for name in names) + "]"
-    toml, found = re.subn(r"^files\s*=\s*\[.*?\]", lambda _: files, toml, count=1, flags=re.M | re.S)
+    toml, found = re.subn(r"^files\s*=\s*\[.*?\]", lambda _: files, toml, count=1,
+                          flags=re.M | re.S)
     if not found:
         raise CommandFailed(f"no 'files = [...]' in {manuscript / 'book.toml'}")
     (dest / "book.toml").write_text(toml, encoding="utf-8")
@@ -121,34 +127,30 @@ def run_once(source: Path, styles: Path, out: Path, pandoc: list[str]) -> tuple[
     """
     meta, files = read_book(source)
     inputs = [str(path) for path in files]
-    title = ["--metadata", f"title={meta['title']}"]
-    dirs = {key: out / key for key in COMMANDS}
-    for folder in dirs.values():
+    title = ["--metadata", f"title={meta['title']}", "--metadata", "lang=en"]
+    d = {key: out / key for key in COMMANDS}
+    for folder in d.values():
         folder.mkdir(parents=True)
-    ours = [str(BIN / "book"), "build"]
-    paths = ["--source", str(source), "--styles", str(styles)]
+    ours = [str(BIN / "book"), "build", "--source", str(source), "--styles", str(styles)]
+    html, pdf = d["pandoc-weasyprint-pdf"] / "out.html", d["pandoc-weasyprint-pdf"] / "out.pdf"
     result = {
-        "ours-epub": measure([*ours, "epub", *paths, "--out", str(dirs["ours-epub"])],
-                             dirs["ours-epub"] / "log"),
-        "pandoc-epub": measure([*pandoc, "-t", "epub3", *title,
-                                "--metadata", f"author={meta['author']}", "--metadata", "lang=en",
-                                "-o", str(dirs["pandoc-epub"] / "out.epub"), *inputs],
-                               dirs["pandoc-epub"] / "log"),
-        "ours-pdf": measure([*ours, "pdf", *paths, "--out", str(dirs["ours-pdf"])],
-                            dirs["ours-pdf"] / "log"),
+        "ours-epub": measure([*ours, "epub", "--out", str(d["ours-epub"])], d["ours-epub"] / "log"),
+        "pandoc-epub": measure([*pandoc, "-t", "epub3", *title, "--metadata",
+                                f"author={meta['author']}", "-o",
+                                str(d["pandoc-epub"] / "out.epub"), *inputs],
+                               d["pandoc-epub"] / "log"),
+        "ours-pdf": measure([*ours, "pdf", "--out", str(d["ours-pdf"])], d["ours-pdf"] / "log"),
+        "pandoc-html": measure([*pandoc, "-t", "html5", "-s", *title, "-c", PRINT_CSS.as_uri(),
+                                "-o", str(html), *inputs], d["pandoc-weasyprint-pdf"] / "log"),
+        "weasyprint-step": measure([str(BIN / "weasyprint"), str(html), str(pdf)],
+                                   d["weasyprint-step"] / "log"),
     }
-    html, pdf = dirs["pandoc-weasyprint-pdf"] / "out.html", dirs["pandoc-weasyprint-pdf"] / "out.pdf"
-    step1 = measure([*pandoc, "-t", "html5", "-s", *title, "--metadata", "lang=en",
-                     "-c", PRINT_CSS.as_uri(), "-o", str(html), *inputs],
-                    dirs["pandoc-weasyprint-pdf"] / "log")
-    step2 = measure([str(BIN / "weasyprint"), str(html), str(pdf)], dirs["weasyprint-step"] / "log")
+    step1, step2 = result.pop("pandoc-html"), result["weasyprint-step"]
     result["pandoc-weasyprint-pdf"] = {"seconds": step1["seconds"] + step2["seconds"],
                                        "rss_kib": max(step1["rss_kib"], step2["rss_kib"]),
                                        "pandoc_html_seconds": step1["seconds"]}
-    result["weasyprint-step"] = step2
-    ours_pdf = next(dirs["ours-pdf"].glob("*.pdf"))
-    pages = {"ours-pdf": count_pages(ours_pdf), "pandoc-weasyprint-pdf": count_pages(pdf)}
-    pages["weasyprint-step"] = pages["pandoc-weasyprint-pdf"]
+    pages = {"ours-pdf": count_pages(next(d["ours-pdf"].glob("*.pdf"))),
+             "pandoc-weasyprint-pdf": count_pages(pdf), "weasyprint-step": count_pages(pdf)}
     return result, pages
 
 
@@ -172,9 +174,13 @@ def bench_book(source: Path, styles: Path, runs: int, work: Path, pandoc: list[s
         value = (statistics.median(v[what] for v in raw[num])
                  / statistics.median(v[what] for v in raw[den]))
         ratios.append({"target": label, "ratio": value, "limit": limit, "pass": value <= limit})
-    stderr_lines = len((work / "run-1" / "ours-pdf" / "log.stderr").read_text().splitlines())
+    warnings = {}
+    for key in ("ours-epub", "ours-pdf"):  # keep what our builds printed, for a look afterwards
+        stderr = (work / "run-1" / key / "log.stderr").read_text(encoding="utf-8")
+        (OUT / f"{work.name}-{key}.stderr.txt").write_text(stderr, encoding="utf-8")
+        warnings[key] = sum(line.startswith("warning:") for line in stderr.splitlines())
     return {"source": str(source), "runs": runs, "raw": raw, "summary": summary,
-            "ratios": ratios, "ours_pdf_stderr_lines": stderr_lines}
+            "ratios": ratios, "warnings": warnings}
 
 
 def machine() -> dict:
@@ -185,7 +191,7 @@ def machine() -> dict:
     return {"nproc": len(os.sched_getaffinity(0)), "cpu": model,
             "python": platform.python_version(), "platform": platform.platform(),
             "weasyprint": importlib.metadata.version("weasyprint"),
-            "pandoc": pypandoc.get_pandoc_version()}
+            "pandoc": pypandoc.get_pandoc_version(), "loadavg_at_start": os.getloadavg()[0]}
 
 
 def markdown(results: dict) -> str:
@@ -213,7 +219,8 @@ def report(results: dict) -> str:
     """The results as plain-text tables for the terminal."""
     m = results["machine"]
     lines = [f"Machine: nproc={m['nproc']} ({m['cpu']}); Python {m['python']}; "
-             f"WeasyPrint {m['weasyprint']}; pandoc {m['pandoc']}; {m['platform']}"]
+             f"WeasyPrint {m['weasyprint']}; pandoc {m['pandoc']}; {m['platform']}; "
+             f"load average {m['loadavg_at_start']:.1f} at start"]
     for name, book in results["books"].items():
         lines += ["", f"== {name}: {book['source']} (median of {book['runs']} runs)",
                   f"{'command':34} {'time s':>7} {'min–max s':>13} {'peak MiB':>9} {'pages':>6}"]
@@ -224,7 +231,8 @@ def report(results: dict) -> str:
         lines.append("")
         lines += [f"{r['target']:46} {r['ratio']:5.2f}  (≤ {r['limit']:.1f})  "
                   f"{'PASS' if r['pass'] else 'FAIL'}" for r in book["ratios"]]
-        lines.append(f"(book build pdf printed {book['ours_pdf_stderr_lines']} lines on stderr)")
+        lines.append(f"(our builds printed {book['warnings']['ours-epub']} (EPUB) and "
+                     f"{book['warnings']['ours-pdf']} (PDF) warnings; see bench/out/*.stderr.txt)")
     return "\n".join(lines)
 
 
@@ -248,20 +256,19 @@ def main() -> int:
     pandoc += [] if args.no_file_scope else ["--file-scope"]
     styles = ROOT / "styles"
     results: dict = {"machine": machine(), "pandoc_reader": pandoc[1:], "books": {}}
+    OUT.mkdir(parents=True, exist_ok=True)
     try:
         with tempfile.TemporaryDirectory(prefix="book-bench-") as tmp:
             work = Path(tmp)
-            books = {"Essay": (args.source.resolve(), runs["essay"]),
-                     f"{CHAPTERS}-chapter book": (make_twenty_chapters(
-                         args.source.resolve(), work / "twenty" / "manuscript"), runs["twenty"])}
-            for index, (name, (source, n)) in enumerate(books.items()):
+            twenty = make_twenty_chapters(args.source.resolve(), work / "twenty" / "manuscript")
+            books = {"Essay": ("essay", args.source.resolve(), runs["essay"]),
+                     f"{CHAPTERS}-chapter book": ("twenty", twenty, runs["twenty"])}
+            for name, (slug, source, n) in books.items():
                 print(f"{name}: {source}", file=sys.stderr, flush=True)
-                results["books"][name] = bench_book(source, styles, n, work / f"book-{index}",
-                                                    pandoc)
+                results["books"][name] = bench_book(source, styles, n, work / slug, pandoc)
     except CommandFailed as exc:
         print(f"bench: a command failed: {exc}", file=sys.stderr)
         return 1
-    OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     if not args.markdown:
         print(report(results), "", "Markdown for the README:", "", sep="\n")
