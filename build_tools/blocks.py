@@ -30,3 +30,20 @@ def roman(number: int) -> str:
             text += letters
             number -= value
     return text
+
+
+VOID = {"br", "hr", "img", "wbr", "col", "area", "source", "track"}
+
+
+def inner_xml(element: etree._Element) -> str:
+    """The XML of an element's content, without the element itself.
+
+    Empty elements are written open and closed (``<span></span>``): the print writer's HTML
+    parser would read ``<span/>`` as an opening tag and swallow the rest of the paragraph.
+    """
+    for node in element.iter():
+        if node.text is None and len(node) == 0 and node.tag not in VOID:
+            node.text = ""
+    parts = [element.text or ""]
+    parts.extend(etree.tostring(child, encoding="unicode") for child in element)
+    return "".join(parts)

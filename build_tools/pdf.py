@@ -23,7 +23,8 @@ from weasyprint.text.fonts import FontConfiguration
 
 from .errors import BookError
 from .frontmatter import copyright_lines
-from . import index
+from . import index, printpages
+from .printpages import unmarked
 from .blocks import roman
 from .model import Book, Note, PageStart, PrintLayout, Section
 from .output import atomic_output, iso_utc
@@ -115,9 +116,12 @@ class PdfWriter:
                  and (name != "chronology" or repeats)]
         if again:
             start = pages[again[0]]
+            mentions, self.blocks = printpages.mention_pages(book, self._starts(document, pages))
             facts = Facts(
                 heads=_notes_heads(book, document, pages, folio) if book.notes else {},
-                folios={key: folio(index) for key, index in pages.items() if index >= pages["sec-1"]},
+                folios={key: folio(index) for key, index in {**pages, **mentions}.items()
+                        if index >= pages["sec-1"]},
+                blocks=self.blocks,
             )
             restart = f"@page :first {{ counter-reset: page {folio(start)}; }}\n"
             second = self._layout(back_html(book, facts, repeats), book, fonts, inside_margin, restart)
@@ -128,16 +132,25 @@ class PdfWriter:
         final = first_pages(document)
         self.first_text_page = first = final["sec-1"]
         folio = _folios(final)
+        starts = self._starts(document, final)
+        mentions = printpages.mention_pages(book, starts)[0] if book.mentions else {}
+        self.layout = PrintLayout(
+            {key: str(folio(index)) for key, index in {**final, **mentions}.items() if index >= first},
+            starts,
+        )
+        return document
+
+    @staticmethod
+    def _starts(document: Document, pages: dict[str, int]) -> tuple[PageStart, ...]:
+        """Where each page begins, with its printed folio (roman in the front matter)."""
+        first = pages["sec-1"]
+        folio = _folios(pages)
 
         def label(index: int) -> str:
             return roman(index + 1) if index < first else str(folio(index))
 
-        self.layout = PrintLayout(
-            {key: str(folio(index)) for key, index in final.items() if index >= first},
-            tuple(PageStart(label(index), *_page_start(page, index, final))
-                  for index, page in enumerate(document.pages)),
-        )
-        return document
+        return tuple(PageStart(label(index), *_page_start(page, index, pages))
+                     for index, page in enumerate(document.pages))
 
     def _layout(
         self, html_text: str, book: Book, fonts: FontConfiguration, inside: float, extra: str = ""
@@ -165,6 +178,7 @@ class Facts:
 
     heads: dict[str, str]
     folios: dict[str, int]
+    blocks: dict[str, str]
 
 
 def _before_index(document: Document) -> int:
@@ -308,12 +322,13 @@ def _back_matter(book: Book, facts: Facts | None, chronology: bool = True) -> st
     if book.notes:
         parts.append(_notes(book, facts.heads if facts else {}))
     if book.names:
-        parts.append(_index(book, facts.folios) if facts else _INDEX_STUB)
+        parts.append(_index(book, facts.folios, facts.blocks) if facts else _INDEX_STUB)
     return "".join(parts)
 
 
-def _index(book: Book, folios: dict[str, int]) -> str:
-    """Two columns, letter groups, hanging indents; locators are the pages of pass 1."""
+def _index(book: Book, folios: dict[str, int], blocks: dict[str, str]) -> str:
+    """Two columns, letter groups, hanging indents; locators are the pages of pass 1, each a
+    link to the paragraph (note, event) the mention is in."""
     groups = []
     lookup = lambda key: str(folios[key])  # noqa: E731
     for letter, items in index.entries(book, lookup):
@@ -325,7 +340,7 @@ def _index(book: Book, folios: dict[str, int]) -> str:
                 continue
             qualifier = f" ({escape(item.qualifier)})" if item.qualifier else ""
             locators = ", ".join(
-                f'<a href="#{loc.target.id}">{loc.label}</a>' for loc in item.locators
+                f'<a href="#{blocks.get(loc.target.id, "")}">{loc.label}</a>' for loc in item.locators
             )
             also = f". <i>See also</i> {'; '.join(escape(h) for h in item.see_also)}" if item.see_also else ""
             lines.append(f'<p class="ix-entry" id="{item.anchor}">{term}{qualifier}, {locators}{also}</p>')
@@ -356,7 +371,7 @@ def _chronology(book: Book, folios: dict[str, int] | None) -> str:
             refs = f' <span class="page-refs">({"pp." if len(numbers) > 1 else "p."} {", ".join(numbers)})</span>'
         entries.append(
             f'<p class="event" id="event-{event.id}"><span class="event-date">{escape(event.label)}</span> '
-            f"{event.body}{refs}</p>"
+            f"{unmarked(event.body)}{refs}</p>"
         )
     return (
         '<section class="chronology" id="chronology"><h1 class="chapter-title">Chronology</h1>\n'
@@ -416,7 +431,7 @@ def _section(section: Section, first: bool) -> str:
     classes = "chapter first" if first else "chapter"
     return (
         f'<section class="{classes}" id="{section.id}">\n'
-        f'<h1 class="chapter-title">{section.title_html}</h1>\n{section.body}\n</section>\n'
+        f'<h1 class="chapter-title">{section.title_html}</h1>\n{unmarked(section.body)}\n</section>\n'
     )
 
 
@@ -438,7 +453,7 @@ def _notes(book: Book, heads: dict[str, str]) -> str:
 def _note(note: Note, head: str | None) -> str:
     """A note with its full-size number, which links back to the (first) reference."""
     number = f'<a class="note-number" href="#{note.ref_id()}">{note.number}.</a> '
-    body = note.body
+    body = unmarked(note.body)
     if body.startswith("<p>"):
         body = "<p>" + number + body[3:]
     else:

@@ -47,7 +47,7 @@ def _text_after(marker) -> str:  # type: ignore[no-untyped-def]
         for following in parent.itersiblings():
             pieces.append("".join(following.itertext()))
         node, parent = parent, parent.getparent()
-    words = " ".join(pieces).split()
+    words = " ".join(pieces).replace("\u25c7", " ").split()  # ◇: the EPUB's link to the chronology
     return " ".join(words[:3])
 
 
