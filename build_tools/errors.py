@@ -54,11 +54,15 @@ class ReleaseError(BookError):
 
 @dataclass(frozen=True)
 class Diagnostic:
-    """A warning about the manuscript that does not stop the build."""
+    """A warning about the manuscript that does not stop the build.
+
+    ``text`` is the text it is about, if any: ``book check``'s ignore file can name it.
+    """
 
     location: Location
     code: str
     message: str
+    text: str = ""
 
     def __str__(self) -> str:
         return f"{self.location}: {self.code} {self.message}"

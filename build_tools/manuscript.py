@@ -198,6 +198,9 @@ def _reading_order(config: dict[str, object], path: Path, text: str) -> list[Pat
         if not candidate.is_relative_to(root):
             raise ManuscriptError(f"{name!r} is outside the manuscript folder",
                                   _key_location(path, text, "files"))
+        if candidate.is_dir():
+            raise ManuscriptError(f"{name!r} in the reading order is a folder, not a text file",
+                                  _key_location(path, text, "files"))
         if not candidate.is_file():
             raise ManuscriptError(f"file in the reading order does not exist: {name}",
                                   _key_location(path, text, "files"))

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import glob
 import os
+import signal
 import subprocess
 import tempfile
+import threading
 import time
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from .errors import BookError, Location
 
@@ -49,24 +50,67 @@ def atomic_output(target: Path) -> Iterator[Path]:
 
     The previous output stays intact if the build fails or is interrupted (os.replace is atomic
     on one file system), and two builds into the same folder never write the same file. The
-    temporary file is hidden (``.<name>.<random>.part``); one left behind by a build that was
-    killed (SIGKILL, a power cut: no ``finally`` runs) is removed by the next build once it is
-    older than ``STALE_AFTER`` seconds, so that a build still writing is never disturbed.
+    temporary file is hidden (``.<name>.<random>.part``); Ctrl+C and SIGTERM remove it (they are
+    held off while it is created and removed, so that they cannot fall in between), and one left
+    behind by a build that was killed (SIGKILL, a power cut: no ``finally`` runs) is removed by
+    the next build once it is older than ``STALE_AFTER`` seconds, so that a build still writing
+    is never disturbed.
     """
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise BookError(f"cannot create the output folder: {exc.strerror}", Location(target.parent)) from None
+        raise BookError(f"cannot create the output folder: {exc.strerror}",
+                        Location(target.parent)) from None
     remove_stale(target)
-    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    os.close(handle)
-    temporary = Path(name)
+    temporary: Path | None = None
+    with _terminate_cleanly():
+        try:
+            with _signals_held():  # a signal held here is raised once ``temporary`` is set
+                handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part",
+                                                dir=target.parent)
+                os.close(handle)
+                temporary = Path(name)
+            yield temporary
+            os.chmod(temporary, 0o644)
+            os.replace(temporary, target)
+        finally:
+            with _signals_held():
+                if temporary is not None:
+                    temporary.unlink(missing_ok=True)
+
+
+_HELD = {signal.SIGINT, signal.SIGTERM}
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Delay SIGINT and SIGTERM to the end of the block (POSIX; elsewhere, do nothing)."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
     try:
-        yield temporary
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, target)
+        yield
     finally:
-        temporary.unlink(missing_ok=True)
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+@contextmanager
+def _terminate_cleanly() -> Iterator[None]:
+    """Make SIGTERM (``kill``, a CI timeout) end the process through ``finally`` blocks, so that
+    the temporary output is removed; Python's default would end it on the spot."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set signal handlers
+        return
+
+    def terminate(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def remove_stale(target: Path, now: float | None = None) -> list[Path]:

@@ -108,12 +108,7 @@ class PdfWriter:
             return self.render(book, needed)
         pages = first_pages(document)
         folio = _folios(pages)
-        # The chronology is laid out again only if an entry cites one page twice ("pp. 7, 7").
-        repeats = any(
-            len({folio(pages[f"anchor-{a}"]) for a in e.links}) < len(e.links) for e in book.chronology
-        )
-        again = [name for name in ("chronology", "notes", "index") if name in pages
-                 and (name != "chronology" or repeats)]
+        again = [name for name in ("notes", "index") if name in pages]
         if again:
             start = pages[again[0]]
             mentions, self.blocks = printpages.mention_pages(book, self._starts(document, pages))
@@ -124,7 +119,7 @@ class PdfWriter:
                 blocks=self.blocks,
             )
             restart = f"@page :first {{ counter-reset: page {folio(start)}; }}\n"
-            second = self._layout(back_html(book, facts, repeats), book, fonts, inside_margin, restart)
+            second = self._layout(back_html(book, facts), book, fonts, inside_margin, restart)
             if _before_index(second) == _before_index(document) - start:
                 document = document.copy(document.pages[:start] + second.pages)
             else:  # the notes changed length: lay out the whole book again
@@ -309,10 +304,9 @@ def book_html(book: Book, facts: Facts | None) -> str:
     return "".join(parts)
 
 
-def back_html(book: Book, facts: Facts, chronology: bool) -> str:
-    """The back matter laid out again in pass 2: the notes, the index, and the chronology when
-    one of its entries must print a page once where pass 1's target-counters printed it twice."""
-    return _head(book) + _back_matter(book, facts, chronology) + "</body>\n</html>\n"
+def back_html(book: Book, facts: Facts) -> str:
+    """The back matter laid out again in pass 2: the notes and the index."""
+    return _head(book) + _back_matter(book, facts, chronology=False) + "</body>\n</html>\n"
 
 
 def _back_matter(book: Book, facts: Facts | None, chronology: bool = True) -> str:
@@ -353,22 +347,19 @@ def _index(book: Book, folios: dict[str, int], blocks: dict[str, str]) -> str:
 
 
 def _chronology(book: Book, folios: dict[str, int] | None) -> str:
-    """Events as blocks, the date run in; a linked entry ends with its page references:
-    target-counters that WeasyPrint resolves in the same layout, or, in pass 2, the pages of
-    pass 1, each page once."""
+    """Events as blocks, the date run in; a linked entry ends with the page reference of the
+    first passage it links to (the EPUB links them all): a target-counter that WeasyPrint
+    resolves in the same layout, so that the chronology is laid out once. (Printing each
+    passage's page would print one page twice when two passages share it, which only a
+    second layout of the chronology could mend.)"""
     entries = []
     for event in book.chronology:
         refs = ""
         if event.links:
-            if folios is None:
-                numbers = [f'<a class="page-ref" href="#anchor-{a}"></a>' for a in event.links]
-            else:
-                first: dict[int, str] = {}
-                for anchor in event.links:
-                    first.setdefault(folios[f"anchor-{anchor}"], anchor)
-                numbers = [f'<a class="page-ref-known" href="#anchor-{a}">{page}</a>'
-                           for page, a in sorted(first.items())]
-            refs = f' <span class="page-refs">({"pp." if len(numbers) > 1 else "p."} {", ".join(numbers)})</span>'
+            anchor = event.links[0]
+            number = (f'<a class="page-ref" href="#anchor-{anchor}"></a>' if folios is None
+                      else f'<a class="page-ref-known" href="#anchor-{anchor}">{folios[f"anchor-{anchor}"]}</a>')
+            refs = f' <span class="page-refs">(p. {number})</span>'
         entries.append(
             f'<p class="event" id="event-{event.id}"><span class="event-date">{escape(event.label)}</span> '
             f"{unmarked(event.body)}{refs}</p>"

@@ -21,8 +21,9 @@ from markdown.preprocessors import Preprocessor
 
 from ..errors import Location
 
-EXPLICIT = re.compile(r"\[([^\]\n]+)\]\{@([a-z][a-z0-9-]*)\}")
-SUPPRESS = re.compile(r"\{!([^}\n]+)\}")
+# No brackets (braces) inside: an unclosed run then fails at the next one, not at the line's end.
+EXPLICIT = re.compile(r"\[([^\[\]\n]+)\]\{@([a-z][a-z0-9-]*)\}")
+SUPPRESS = re.compile(r"\{!([^{}\n]+)\}")
 RANGE = re.compile(r"\{@([a-z][a-z0-9-]*):(start|end)\}")
 
 

@@ -24,8 +24,9 @@ from markdown.preprocessors import Preprocessor
 
 from ..errors import Diagnostic, Location, ManuscriptError
 
-DEFINITION = re.compile(r"^\[\^([^\]\s]+)\]:[ \t]*(.*)$")
-REFERENCE = re.compile(r"\[\^([^\]\s]+)\]")
+# A label holds no bracket: a run of "[^[^[^…" then fails at once, not after scanning the line.
+DEFINITION = re.compile(r"^\[\^([^\[\]\s]+)\]:[ \t]*(.*)$")
+REFERENCE = re.compile(r"\[\^([^\[\]\s]+)\]")
 _CODE_SPAN = re.compile(r"(`+).+?\1")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _SETEXT = re.compile(r"^(=+|-+)\s*$")
@@ -136,6 +137,7 @@ class _NoteScanner(Preprocessor):
                     where, "note-before-punctuation",
                     f"note reference [^{found[1]}] before punctuation: Chicago puts it after "
                     "(except a dash)",
+                    found[0],
                 ))
 
     def _check(self) -> None:

@@ -19,7 +19,11 @@ from markdown.preprocessors import Preprocessor
 from ..errors import Location, ManuscriptError
 from ..model import Query
 
-QUERY = re.compile(r"(?:\{==(?P<text>.+?)==\})?\{>>(?P<comment>.+?)<<\}")
+# The text ends at the first "==}" and the comment holds no "{>>": a line of many unclosed marks
+# is then read in linear time (a plain ".+?" would rescan the rest of the line from each).
+QUERY = re.compile(
+    r"(?:\{==(?P<text>(?:(?!==\}).)+)==\})?\{>>(?P<comment>(?:(?!\{>>|<<\}).)+)<<\}"
+)
 _OPEN = re.compile(r"\{>>|\{==")
 
 
