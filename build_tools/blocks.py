@@ -7,6 +7,8 @@ these ids, and the EPUB places its print page markers at the same elements.
 
 from __future__ import annotations
 
+from xml.sax.saxutils import escape as xml_escape
+
 from lxml import etree
 
 BLOCKS = ("p", "li", "blockquote", "h2", "h3", "h4", "h5", "h6", "pre", "dt", "dd")
@@ -44,6 +46,6 @@ def inner_xml(element: etree._Element) -> str:
     for node in element.iter():
         if node.text is None and len(node) == 0 and node.tag not in VOID:
             node.text = ""
-    parts = [element.text or ""]
+    parts = [xml_escape(element.text or "")]
     parts.extend(etree.tostring(child, encoding="unicode") for child in element)
     return "".join(parts)

@@ -30,7 +30,7 @@ FIELDS = {"id", "date", "label", "event", "links", "query"}
 
 
 def load(
-    path: Path, text: str, inline: Callable[[str], str], anchors: dict[str, Location]
+    path: Path, text: str, inline: Callable[[str, Location], str], anchors: dict[str, Location]
 ) -> tuple[tuple[Event, ...], list[Query]]:
     """Read the chronology file; ``inline`` converts inline Markdown to XHTML."""
     root = compose(path, text, "chronology")
@@ -63,7 +63,8 @@ def load(
         events.append(Event(
             id=event_id, date=date.text, datetime=date.html_datetime, lower=date.lower,
             upper=date.upper, label=_string(fields, "label", path, node),
-            body=inline(_string(fields, "event", path, node)), links=links, location=place,
+            body=inline(_string(fields, "event", path, node), where(path, fields["event"])),
+            links=links, location=place,
         ))
     events.sort(key=lambda e: (e.lower, -(e.upper - e.lower).days))
     return tuple(events), queries

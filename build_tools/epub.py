@@ -21,6 +21,7 @@ from .model import Book, Mention, Note, Section
 from .output import atomic_output, iso_utc, write_zip
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
+MEDIA = "media"
 BACKLINK = "\u21a9\ufe0e"  # ↩︎ with VS15, so iOS draws text, not an emoji
 CONTAINER = b"""<?xml version="1.0" encoding="UTF-8"?>
 <container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container">
@@ -58,6 +59,7 @@ class EpubWriter:
         entries += [(f"OEBPS/{doc.href}", doc.content) for doc in documents]
         entries.append(("OEBPS/css/book.css", css))
         entries += [(f"OEBPS/fonts/{name}", (self.styles / "fonts" / name).read_bytes()) for name in fonts]
+        entries += [(f"OEBPS/{MEDIA}/{image.href}", image.path.read_bytes()) for image in book.images]
         with atomic_output(target) as temporary:
             write_zip(temporary, entries, book.source_date_epoch)
         return target
@@ -102,6 +104,8 @@ class _Document:
         self, href: str, title: str, body: str, lang: str, matter: str, nav: bool = False
     ) -> None:
         self.href, self.title, self.nav = href, title, nav
+        # Pictures are packed under media/, by their path in the manuscript folder.
+        body = re.sub(r'(<img\b[^>]*?\bsrc=")(?![a-z]+:)', rf"\1{MEDIA}/", body)
         self.content = _xhtml(title, body, lang, matter)
 
 
@@ -374,6 +378,10 @@ def _package(book: Book, documents: list[_Document], fonts: list[str]) -> bytes:
     lines += [
         f'<item id="font-{i}" href="fonts/{name}" media-type="font/ttf"/>' for i, name in enumerate(fonts, 1)
     ]
+    lines += [
+        f'<item id="image-{i}" href="{MEDIA}/{e(image.href)}" media-type="{image.media_type}"/>'
+        for i, image in enumerate(book.images, 1)
+    ]
     lines.append("</manifest>\n<spine>")
     lines += [f'<itemref idref="{doc.href.removesuffix(".xhtml")}"/>' for doc in documents]
     lines.append("</spine>\n</package>\n")
@@ -386,14 +394,19 @@ def _accessibility(book: Book) -> list[str]:
     paged = bool(book.layout and book.layout.pages)
     if paged:  # print page equivalents (EPUB Accessibility 1.1 §5; printPageNumbers is deprecated)
         features += ["pageNavigation", "pageBreakMarkers"]
-    summary = (
-        "This publication is text only, with no images, and conforms to EPUB Accessibility 1.1 "
-        "and WCAG 2.2 Level AA. It has a table of contents, headings for every section, and "
-        "notes that link to and from their references. Reading-system font and colour settings "
-        "are respected."
+    pictures = (
+        "Every picture has a text alternative." if book.images else "It is text only, with no images."
     )
-    lines = ['<meta property="schema:accessMode">textual</meta>',
-             '<meta property="schema:accessModeSufficient">textual</meta>']
+    summary = (
+        f"This publication conforms to EPUB Accessibility 1.1 and WCAG 2.2 Level AA. {pictures} "
+        "It has a table of contents, headings for every section, and notes that link to and "
+        "from their references. Reading-system font and colour settings are respected."
+    )
+    lines = ['<meta property="schema:accessMode">textual</meta>']
+    if book.images:
+        features.append("alternativeText")
+        lines.append('<meta property="schema:accessMode">visual</meta>')
+    lines.append('<meta property="schema:accessModeSufficient">textual</meta>')
     lines += [f'<meta property="schema:accessibilityFeature">{f}</meta>' for f in features]
     lines += [
         '<meta property="schema:accessibilityHazard">none</meta>',

@@ -34,6 +34,9 @@ Communist Communists Left Right General Secretary Central Provisional Internatio
 Report Memoirs Year Years Fate Tragedy Street Asia America Africa Europe Vietnam Republic Peoples
 Sea River Mountains Province City Council Conference Declaration Manifesto Incident Uprising
 Expedition Plenum Guard Guards Spears Society Societies Movement Bureau Politburo Opposition
+Class Force Pact Peasants Emperors Industrial Marxist Parisian Communards President Republican
+St Saint Old New Style La Le Les Prix Gang Democrats Communiqué Hong Kong Sunday January February
+April May June July August September October November December
 """.split())
 
 

@@ -31,7 +31,7 @@ from markdown import Markdown
 
 from . import chronology
 from . import names as names_file
-from .blocks import number_blocks
+from .blocks import inner_xml, number_blocks
 from .errors import Diagnostic, Location, ManuscriptError
 from .index import Tagger, unindexed_names
 from .manuscript import Manuscript, SourceFile
@@ -103,9 +103,9 @@ class Parser:
         section = Section(
             number=number,
             title=" ".join("".join(title.itertext()).split()),
-            title_html=_inner(title),
+            title_html=inner_xml(title),
             source=source.path,
-            body=_inner(tree),
+            body=inner_xml(tree),
             notes=notes,
             anchors=tuple(self.anchors.anchors),
             images=tuple(images),
@@ -148,7 +148,7 @@ class Parser:
             )
             if self.tagger is not None:
                 self.tagger.tag(note_tree, "note", section, f"note-{section}-{number}")
-            body = _inner(note_tree)
+            body = inner_xml(note_tree)
             notes.append(Note(section, number, label, body, definition.location, counts[label]))
         return tuple(notes)
 
@@ -163,27 +163,18 @@ class Parser:
         self.inline_images.extend(self.note_images.images)
         if self.tagger is not None:
             self.tagger.tag(tree, "chronology", 0)
-        return _inner(tree).removeprefix("<p>").removesuffix("</p>")
+            for name in unindexed_names(_unindexed_text(tree), self.tagger.names):
+                self.diagnostics.append(_unindexed(where, name))
+        return inner_xml(tree).removeprefix("<p>").removesuffix("</p>")
 
     def _warn_unindexed(self, tree: etree._Element, source: SourceFile) -> None:
         assert self.names is not None
-        # Text already indexed (found forms, explicit marks) and headings are not looked at.
-        parts = []
-        for node in tree.iter():
-            if node.text and node.tag not in ("h2", "h3", "h4", "h5", "h6") and node.get("class") != "ix":
-                parts.append(node.text)
-            if node.tail and node is not tree:
-                parts.append(node.tail)
-        plain = " ".join(parts)
         lines = source.text.splitlines()
-        for name in unindexed_names(plain, self.names):
+        for name in unindexed_names(_unindexed_text(tree), self.names):
             first = " ".join(name.split()[:1])
             line = next((n for n, text in enumerate(lines, 1) if name in text or first in text), 0)
-            self.diagnostics.append(Diagnostic(
-                Location(source.path, line), "unindexed-name",
-                f"{name!r} looks like a name of a person but matches no entry of the names file",
-                name,
-            ))
+            column = (lines[line - 1].find(name) + 1) if line else 0
+            self.diagnostics.append(_unindexed(Location(source.path, line, max(column, 0)), name))
 
     def _warn_raw_html(self, source: SourceFile) -> None:
         in_fence = False
@@ -206,6 +197,23 @@ class Parser:
                 ))
 
 
+def _unindexed_text(tree: etree._Element) -> str:
+    """The text not already indexed (found forms, explicit marks), headings left out."""
+    parts = []
+    for node in tree.iter():
+        if node.text and node.tag not in ("h2", "h3", "h4", "h5", "h6") and node.get("class") != "ix":
+            parts.append(node.text)
+        if node.tail and node is not tree:
+            parts.append(node.tail)
+    return " ".join(parts)
+
+
+def _unindexed(where: Location, name: str) -> Diagnostic:
+    return Diagnostic(where, "unindexed-name",
+                      f"{name!r} looks like a name of a person but matches no entry of the names file",
+                      name)
+
+
 def parse(manuscript: Manuscript, source_date_epoch: int) -> Book:
     """Parse every file of the manuscript, in reading order, into the Book model."""
     names = None
@@ -224,10 +232,8 @@ def parse(manuscript: Manuscript, source_date_epoch: int) -> Book:
             anchors[anchor] = where
     events: tuple[Event, ...] = ()
     if manuscript.chronology is not None:
-        where = Location(manuscript.chronology.path)
         events, found = chronology.load(
-            manuscript.chronology.path, manuscript.chronology.text,
-            lambda text: parser.inline(text, where), anchors,
+            manuscript.chronology.path, manuscript.chronology.text, parser.inline, anchors
         )
         queries.extend(found)
     mentions = _check_index(parser, names, manuscript)
@@ -456,18 +462,3 @@ def _name_headings(tree: etree._Element, section: int) -> None:
         heading.set("id", f"sec-{section}-{candidate}")
 
 
-VOID = {"br", "hr", "img", "wbr", "col", "area", "source", "track"}
-
-
-def _inner(element: etree._Element) -> str:
-    """The XML of an element's content, without the element itself.
-
-    Empty elements are written open and closed (``<span></span>``): the print writer's HTML
-    parser would read ``<span/>`` as an opening tag and swallow the rest of the paragraph.
-    """
-    for node in element.iter():
-        if node.text is None and len(node) == 0 and node.tag not in VOID:
-            node.text = ""
-    parts = [xml_escape(element.text or "")]
-    parts.extend(etree.tostring(child, encoding="unicode") for child in element)
-    return "".join(parts)

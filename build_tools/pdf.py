@@ -7,10 +7,11 @@ Importing this module imports WeasyPrint: only the PDF path of the build does.
 
 from __future__ import annotations
 
-from html import escape
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from html import escape
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -300,13 +301,14 @@ def book_html(book: Book, facts: Facts | None) -> str:
     parts = [_head(book), _front_matter(book)]
     parts += [_section(section, first=index == 0) for index, section in enumerate(book.sections)]
     parts.append(_back_matter(book, facts))
+    parts = [_pictures(part, book) for part in parts]
     parts.append("</body>\n</html>\n")
     return "".join(parts)
 
 
 def back_html(book: Book, facts: Facts) -> str:
     """The back matter laid out again in pass 2: the notes and the index."""
-    return _head(book) + _back_matter(book, facts, chronology=False) + "</body>\n</html>\n"
+    return _head(book) + _pictures(_back_matter(book, facts, chronology=False), book) + "</body>\n</html>\n"
 
 
 def _back_matter(book: Book, facts: Facts | None, chronology: bool = True) -> str:
@@ -416,6 +418,14 @@ def _front_matter(book: Book) -> str:
         '<nav class="contents" id="contents"><h1>Contents</h1>\n<ol>\n'
         + "\n".join(contents) + "\n</ol></nav>\n"
     )
+
+
+def _pictures(html: str, book: Book) -> str:
+    """Image sources as file URLs: the print HTML's base is the styles folder."""
+    if not book.images:
+        return html
+    files = {image.href: image.path.resolve().as_uri() for image in book.images}
+    return re.sub(r'(<img\b[^>]*?\bsrc=")([^"]+)"', lambda m: f'{m[1]}{files.get(m[2], m[2])}"', html)
 
 
 def _section(section: Section, first: bool) -> str:

@@ -41,7 +41,7 @@ def test_order_follows_lower_bounds_partial_first(small) -> None:  # type: ignor
 
 def load(text: str, anchors: tuple[str, ...] = ("a",)):  # type: ignore[no-untyped-def]
     return chronology.load(
-        Path("chronology.yaml"), text, lambda s: s, {a: Location(Path("t.md"), 1) for a in anchors}
+        Path("chronology.yaml"), text, lambda s, where: s, {a: Location(Path("t.md"), 1) for a in anchors}
     )
 
 
@@ -106,3 +106,22 @@ def _words_after_anchor(body: str, anchor: str) -> str:
     after = body.split(f'id="anchor-{anchor}"></span>', 1)[1]
     plain = re.sub(r"<[^>]+>", "", after)
     return " ".join(plain.split()[:3])
+
+
+def test_names_in_events_that_match_no_entry_are_warned(tmp_path: Path) -> None:
+    import shutil
+
+    from build_tools.build import Project, read_book
+
+    from conftest import FIXTURES, STYLES
+
+    root = tmp_path / "m"
+    shutil.copytree(FIXTURES / "small", root)
+    text = (root / "chronology.yaml").read_text(encoding="utf-8")
+    (root / "chronology.yaml").write_text(
+        text.replace('event: "The year of the letters."', 'event: "Heinz Neumann arrives; Victor Serge writes."'),
+        encoding="utf-8",
+    )
+    book = read_book(Project(root, STYLES, tmp_path / "out"))
+    found = [(d.location.line, d.code, d.text) for d in book.diagnostics if d.code == "unindexed-name"]
+    assert found == [(11, "unindexed-name", "Heinz Neumann")]
