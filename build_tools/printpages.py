@@ -51,13 +51,12 @@ def _drop_tag(element: etree._Element) -> None:
     parent.remove(element)
 
 
-def mention_pages(book: Book, starts: tuple[PageStart, ...]) -> tuple[dict[str, int], dict[str, str]]:
-    """Page index of every mention (and range mark), and the block each is in (for links)."""
+def mention_pages(book: Book, starts: tuple[PageStart, ...]) -> dict[str, int]:
+    """Page index of every mention (and range mark)."""
     tree = etree.fromstring(_book_xhtml(book))
     pagelist.mark_pages({"book": tree}, starts)
     labels = {start.label: index for index, start in enumerate(starts)}
     pages: dict[str, int] = {}
-    blocks: dict[str, str] = {}
     current = 0
     for element in tree.iter():
         if element.get("role") == "doc-pagebreak":
@@ -66,15 +65,7 @@ def mention_pages(book: Book, starts: tuple[PageStart, ...]) -> tuple[dict[str, 
         element_id = element.get("id", "")
         if element_id.startswith(("ix-", "ixr-")):
             pages[element_id] = current
-            blocks[element_id] = _block(element)
-    return pages, blocks
-
-
-def _block(element: etree._Element) -> str:
-    for ancestor in element.iterancestors():
-        if ancestor.get("id"):
-            return ancestor.get("id", "")
-    return ""
+    return pages
 
 
 def _book_xhtml(book: Book) -> str:
