@@ -23,6 +23,7 @@ import yaml
 from . import edtf
 from .errors import Location, ManuscriptError
 from .yamlsource import compose, where
+from .yamlsource import text as field_text
 from .model import Event, Query
 
 _ID = re.compile(r"^[a-z][a-z0-9-]*$")
@@ -44,7 +45,7 @@ def load(
         unknown = set(fields) - FIELDS
         if unknown:
             raise ManuscriptError(f"unknown field '{sorted(unknown)[0]}' in an event", place)
-        event_id = _string(fields, "id", path, node)
+        event_id = field_text(path, fields, "id", node, "event")
         if not _ID.match(event_id):
             raise ManuscriptError(f"event id {event_id!r}: use lowercase letters, digits, hyphens",
                                   where(path, fields["id"]))
@@ -53,17 +54,17 @@ def load(
                                   where(path, fields["id"]))
         seen[event_id] = place.line
         try:
-            date = edtf.parse(_string(fields, "date", path, node))
+            date = edtf.parse(field_text(path, fields, "date", node, "event"))
         except edtf.EdtfError as exc:
             raise ManuscriptError(f"invalid date: {exc}", where(path, fields["date"])) from None
         links = _links(fields, path, anchors)
         if "query" in fields:
-            queries.append(Query(where(path, fields["query"]), _string(fields, "query", path, node),
+            queries.append(Query(where(path, fields["query"]), field_text(path, fields, "query", node, "event"),
                                  f"chronology: {event_id}"))
         events.append(Event(
             id=event_id, date=date.text, datetime=date.html_datetime, lower=date.lower,
-            upper=date.upper, label=_string(fields, "label", path, node),
-            body=inline(_string(fields, "event", path, node), where(path, fields["event"])),
+            upper=date.upper, label=field_text(path, fields, "label", node, "event"),
+            body=inline(field_text(path, fields, "event", node, "event"), where(path, fields["event"])),
             links=links, location=place,
         ))
     events.sort(key=lambda e: (e.lower, -(e.upper - e.lower).days))
@@ -74,15 +75,6 @@ def _mapping(node: yaml.Node, path: Path) -> dict[str, yaml.Node]:
     if not isinstance(node, yaml.MappingNode):
         raise ManuscriptError("expected a mapping of 'field: value'", where(path, node))
     return {str(key.value): value for key, value in node.value}
-
-
-def _string(fields: dict[str, yaml.Node], name: str, path: Path, owner: yaml.Node) -> str:
-    node = fields.get(name)
-    if node is None:
-        raise ManuscriptError(f"event without '{name}'", where(path, owner))
-    if not isinstance(node, yaml.ScalarNode) or not str(node.value).strip():
-        raise ManuscriptError(f"'{name}' must be a non-empty text", where(path, node))
-    return str(node.value).strip()
 
 
 def _links(fields: dict[str, yaml.Node], path: Path, anchors: dict[str, Location]) -> tuple[str, ...]:

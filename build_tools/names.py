@@ -23,6 +23,7 @@ import yaml
 
 from .errors import Location, ManuscriptError
 from .yamlsource import compose, where
+from .yamlsource import text as field_text
 from .model import CrossRef, NameEntry
 
 _ID = re.compile(r"^[a-z][a-z0-9-]*$")
@@ -63,7 +64,7 @@ def load(path: Path, text: str) -> Names:
             raise ManuscriptError("an entry must be a mapping of 'field: value'", where(path, node))
         fields = {str(k.value): v for k, v in node.value}
         if "see" in fields:
-            crossrefs.append((CrossRef(_text(path, fields, "heading", node), _text(path, fields, "see", node),
+            crossrefs.append((CrossRef(field_text(path, fields, "heading", node, "entry"), field_text(path, fields, "see", node, "entry"),
                                        where(path, node)), fields["see"]))
             continue
         entries.append(_entry(path, fields, node, owners, {e.id for e in entries}))
@@ -92,14 +93,14 @@ def _entry(path: Path, fields: dict[str, yaml.Node], node: yaml.Node,
     unknown = set(fields) - MAIN_FIELDS
     if unknown:
         raise ManuscriptError(f"unknown field '{sorted(unknown)[0]}' in an entry", where(path, node))
-    entry_id = _text(path, fields, "id", node)
+    entry_id = field_text(path, fields, "id", node, "entry")
     place = where(path, node)
     if not _ID.match(entry_id):
         raise ManuscriptError(f"entry id {entry_id!r}: use lowercase letters, digits, hyphens", place)
     if entry_id in seen:
         raise ManuscriptError(f"duplicate entry id {entry_id!r}", place)
-    heading = _text(path, fields, "heading", node)
-    kind = _text(path, fields, "kind", node) if "kind" in fields else "person"
+    heading = field_text(path, fields, "heading", node, "entry")
+    kind = field_text(path, fields, "kind", node, "entry") if "kind" in fields else "person"
     if kind not in KINDS:
         raise ManuscriptError(f"kind must be one of {', '.join(KINDS)}", where(path, fields["kind"]))
     forms = _list(path, fields, "forms")
@@ -113,8 +114,8 @@ def _entry(path: Path, fields: dict[str, yaml.Node], node: yaml.Node,
                                   where(path, form_node))
         owners[normal] = (entry_id, where(path, form_node))
     return NameEntry(
-        id=entry_id, heading=heading, sort=_text(path, fields, "sort", node) if "sort" in fields else heading,
-        qualifier=_text(path, fields, "qualifier", node) if "qualifier" in fields else "",
+        id=entry_id, heading=heading, sort=field_text(path, fields, "sort", node, "entry") if "sort" in fields else heading,
+        qualifier=field_text(path, fields, "qualifier", node, "entry") if "qualifier" in fields else "",
         kind=kind, forms=tuple(forms), see_also=tuple(_list(path, fields, "see_also")), location=place,
     )
 
@@ -130,15 +131,6 @@ def sort_key(heading: str) -> tuple[str, str]:
 def _letters(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if c.isalnum())
-
-
-def _text(path: Path, fields: dict[str, yaml.Node], name: str, owner: yaml.Node) -> str:
-    node = fields.get(name)
-    if node is None:
-        raise ManuscriptError(f"entry without '{name}'", where(path, owner))
-    if not isinstance(node, yaml.ScalarNode) or not str(node.value).strip():
-        raise ManuscriptError(f"'{name}' must be a non-empty text", where(path, node))
-    return str(node.value).strip()
 
 
 def _list(path: Path, fields: dict[str, yaml.Node], name: str) -> list[str]:

@@ -28,3 +28,13 @@ def compose(path: Path, text: str, what: str) -> yaml.Node:
 
 def where(path: Path, node: yaml.Node) -> Location:
     return Location(path, node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def text(path: Path, fields: dict[str, yaml.Node], name: str, owner: yaml.Node, what: str) -> str:
+    """The non-empty text of field ``name`` of a mapping (an "event", an "entry")."""
+    node = fields.get(name)
+    if node is None:
+        raise ManuscriptError(f"{what} without '{name}'", where(path, owner))
+    if not isinstance(node, yaml.ScalarNode) or not str(node.value).strip():
+        raise ManuscriptError(f"'{name}' must be a non-empty text", where(path, node))
+    return str(node.value).strip()
