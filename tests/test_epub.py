@@ -98,3 +98,23 @@ def test_two_builds_are_byte_identical(tmp_path: Path, monkeypatch: pytest.Monke
     for a, b in zip(first, second, strict=True):
         assert a.name == b.name
         assert a.read_bytes() == b.read_bytes(), f"{a.name} differs between two builds"
+
+
+def test_a_third_party_reader_opens_the_epub(essay) -> None:  # type: ignore[no-untyped-def]
+    """ebooklib, as a reading system's library would, finds the spine, the navigation and the
+    metadata of what we wrote (we write the package ourselves: see epub.py's docstring)."""
+    import warnings
+
+    from ebooklib import ITEM_DOCUMENT, epub
+
+    model, files = essay
+    with warnings.catch_warnings():  # ebooklib's own FutureWarnings are not ours to fix
+        warnings.simplefilter("ignore")
+        book = epub.read_epub(str(files[".epub"]), options={"ignore_ncx": True})
+    assert book.get_metadata("DC", "title")[0][0] == model.meta.title
+    assert book.get_metadata("DC", "creator")[0][0] == model.meta.author
+    spine = [book.get_item_with_id(idref).get_name() for idref, _ in book.spine]
+    assert spine[:3] == ["titlepage.xhtml", "copyright.xhtml", "nav.xhtml"]
+    assert spine[3:3 + len(model.sections)] == [f"{s.file_stem}.xhtml" for s in model.sections]
+    assert spine[-3:] == ["chronology.xhtml", "notes.xhtml", "index.xhtml"]
+    assert len(list(book.get_items_of_type(ITEM_DOCUMENT))) == len(spine)
