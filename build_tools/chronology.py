@@ -22,9 +22,9 @@ import yaml
 
 from . import edtf
 from .errors import Location, ManuscriptError
+from .model import Event, Query
 from .yamlsource import compose, where
 from .yamlsource import text as field_text
-from .model import Event, Query
 
 _ID = re.compile(r"^[a-z][a-z0-9-]*$")
 FIELDS = {"id", "date", "label", "event", "links", "query"}
@@ -59,7 +59,8 @@ def load(
             raise ManuscriptError(f"invalid date: {exc}", where(path, fields["date"])) from None
         links = _links(fields, path, anchors)
         if "query" in fields:
-            queries.append(Query(where(path, fields["query"]), field_text(path, fields, "query", node, "event"),
+            query = field_text(path, fields, "query", node, "event")
+            queries.append(Query(where(path, fields["query"]), query,
                                  f"chronology: {event_id}"))
         events.append(Event(
             id=event_id, date=date.text, datetime=date.html_datetime, lower=date.lower,

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from .frontmatter import copyright_lines
 from . import index, pagelist
+from .frontmatter import copyright_lines
 from .model import Book, Mention, Note, Section
 from .output import atomic_output, iso_utc, write_zip
 
@@ -77,7 +77,9 @@ class EpubWriter:
             for s in book.sections
         ]
         if book.chronology:
-            docs.append(_Document("chronology.xhtml", "Chronology", chronology_body(book), lang, "backmatter"))
+            docs.append(
+                _Document("chronology.xhtml", "Chronology", chronology_body(book), lang, "backmatter")
+            )
         if book.notes:
             docs.append(_Document("notes.xhtml", "Notes", notes_body(book), lang, "backmatter"))
         if book.names:
@@ -143,7 +145,9 @@ def _copyright(book: Book) -> str:
 
 def _nav(book: Book) -> str:
     items = ['<li><a href="copyright.xhtml">Copyright</a></li>']
-    items += [f'<li><a href="{s.file_stem}.xhtml">{strip_links(s.title_html)}</a></li>' for s in book.sections]
+    items += [
+        f'<li><a href="{s.file_stem}.xhtml">{strip_links(s.title_html)}</a></li>' for s in book.sections
+    ]
     landmarks = [
         '<li><a epub:type="titlepage" href="titlepage.xhtml">Title Page</a></li>',
         '<li><a epub:type="copyright-page" href="copyright.xhtml">Copyright</a></li>',

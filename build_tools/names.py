@@ -22,9 +22,9 @@ from pathlib import Path
 import yaml
 
 from .errors import Location, ManuscriptError
+from .model import CrossRef, NameEntry
 from .yamlsource import compose, where
 from .yamlsource import text as field_text
-from .model import CrossRef, NameEntry
 
 _ID = re.compile(r"^[a-z][a-z0-9-]*$")
 KINDS = ("person", "organization", "periodical")
@@ -64,8 +64,9 @@ def load(path: Path, text: str) -> Names:
             raise ManuscriptError("an entry must be a mapping of 'field: value'", where(path, node))
         fields = {str(k.value): v for k, v in node.value}
         if "see" in fields:
-            crossrefs.append((CrossRef(field_text(path, fields, "heading", node, "entry"), field_text(path, fields, "see", node, "entry"),
-                                       where(path, node)), fields["see"]))
+            heading = field_text(path, fields, "heading", node, "entry")
+            target = field_text(path, fields, "see", node, "entry")
+            crossrefs.append((CrossRef(heading, target, where(path, node)), fields["see"]))
             continue
         entries.append(_entry(path, fields, node, owners, {e.id for e in entries}))
     ids = {e.id: e for e in entries}
@@ -113,9 +114,11 @@ def _entry(path: Path, fields: dict[str, yaml.Node], node: yaml.Node,
             raise ManuscriptError(f"form {form!r} is claimed by {other!r} (at {first}) and by {entry_id!r}",
                                   where(path, form_node))
         owners[normal] = (entry_id, where(path, form_node))
+    def optional(name: str, default: str) -> str:
+        return field_text(path, fields, name, node, "entry") if name in fields else default
+
     return NameEntry(
-        id=entry_id, heading=heading, sort=field_text(path, fields, "sort", node, "entry") if "sort" in fields else heading,
-        qualifier=field_text(path, fields, "qualifier", node, "entry") if "qualifier" in fields else "",
+        id=entry_id, heading=heading, sort=optional("sort", heading), qualifier=optional("qualifier", ""),
         kind=kind, forms=tuple(forms), see_also=tuple(_list(path, fields, "see_also")), location=place,
     )
 

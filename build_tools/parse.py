@@ -270,7 +270,9 @@ def manuscript_root(path: Path) -> Path:
     return path.parent
 
 
-def _check_index(parser: Parser, names: names_file.Names | None, manuscript: Manuscript) -> tuple[Mention, ...]:
+def _check_index(
+    parser: Parser, names: names_file.Names | None, manuscript: Manuscript
+) -> tuple[Mention, ...]:
     """Index marks name real entries, ranges close, every entry is found at least once."""
     known = {e.id for e in names.entries} if names else set()
     opened: dict[str, Location] = {}

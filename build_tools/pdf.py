@@ -19,16 +19,16 @@ import pikepdf
 from weasyprint import CSS, HTML, Document
 from weasyprint.document import Page
 from weasyprint.formatting_structure.boxes import Box
-from weasyprint.urls import FatalURLFetchingError, URLFetcher
 from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
+from . import index, printpages
+from .blocks import roman
 from .errors import BookError
 from .frontmatter import copyright_lines
-from . import index, printpages
-from .printpages import unmarked
-from .blocks import roman
 from .model import Book, Note, PageStart, PrintLayout, Section
 from .output import atomic_output, iso_utc
+from .printpages import unmarked
 from .profiles import PROFILES, Profile
 from .ranges import page_range
 
@@ -211,9 +211,9 @@ def _page_start(page: Page, index: int, first: dict[str, int]) -> tuple[str, str
 def first_pages(document: Document) -> dict[str, int]:
     """Element id -> index of the first page it is on (a block across pages is on each)."""
     found: dict[str, int] = {}
-    for index, page in enumerate(document.pages):
+    for number, page in enumerate(document.pages):
         for anchor in page.anchors:
-            found.setdefault(anchor, index)
+            found.setdefault(anchor, number)
     return found
 
 
@@ -333,7 +333,8 @@ def _index(book: Book, folios: dict[str, int]) -> str:
         for item in items:
             term = f"<i>{escape(item.heading)}</i>" if item.kind == "periodical" else escape(item.heading)
             if item.see:
-                lines.append(f'<p class="ix-entry" id="{item.anchor}">{term}. <i>See</i> {escape(item.see)}</p>')
+                see = escape(item.see)
+                lines.append(f'<p class="ix-entry" id="{item.anchor}">{term}. <i>See</i> {see}</p>')
                 continue
             qualifier = f" ({escape(item.qualifier)})" if item.qualifier else ""
             locators = ", ".join(loc.label for loc in item.locators)
@@ -359,7 +360,8 @@ def _chronology(book: Book, folios: dict[str, int] | None) -> str:
         if event.links:
             anchor = event.links[0]
             number = (f'<a class="page-ref" href="#anchor-{anchor}"></a>' if folios is None
-                      else f'<a class="page-ref-known" href="#anchor-{anchor}">{folios[f"anchor-{anchor}"]}</a>')
+                      else f'<a class="page-ref-known" href="#anchor-{anchor}">'
+                           f'{folios[f"anchor-{anchor}"]}</a>')
             refs = f' <span class="page-refs">(p. {number})</span>'
         entries.append(
             f'<p class="event" id="event-{event.id}"><span class="event-date">{escape(event.label)}</span> '

@@ -77,7 +77,8 @@ def preflight(path: Path, profile: Profile, trim_width: float, trim_height: floa
             _annotations(pdf),
             Result("forms", "/AcroForm" not in pdf.Root, "no interactive form" if "/AcroForm" not in pdf.Root
                    else "the PDF has a form (AcroForm)"),
-            Result("encryption", not pdf.is_encrypted, "not encrypted" if not pdf.is_encrypted else "encrypted"),
+            Result("encryption", not pdf.is_encrypted,
+                   "not encrypted" if not pdf.is_encrypted else "encrypted"),
             _pdfx(pdf, profile),
         ]
 
@@ -123,7 +124,9 @@ def _fonts(pdf: pikepdf.Pdf) -> Result:
             name = str(font.get("/BaseFont", "?"))
             if font.get("/Subtype") == "/Type3":
                 continue  # drawn with PDF operators: nothing to embed
-            if descriptor is None or not any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")):
+            embedded = descriptor is not None and any(
+                key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
+            if not embedded:
                 return Result("fonts embedded", False, f"page {number}: {name} is not embedded")
             seen.add(name.split("+")[-1])
     return Result("fonts embedded", True, f"{len(seen)} fonts, all embedded")

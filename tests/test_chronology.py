@@ -9,11 +9,10 @@ import edtf as reference_edtf
 import pytest
 from epub_tools import documents, resolve
 from pdf_tools import internal_links, link_texts, page_texts
+from test_pdf import folio_pages
 
 from build_tools import chronology, edtf
 from build_tools.errors import Location, ManuscriptError
-
-from test_pdf import folio_pages
 
 
 @pytest.mark.parametrize(
@@ -74,7 +73,8 @@ def test_links_resolve_both_ways_in_the_epub(book: str, request: pytest.FixtureR
     linked = 0
     for event in model.chronology:
         for anchor in event.links:
-            passage = resolve(docs, "chronology.xhtml", f"{model.anchor_section(anchor).file_stem}.xhtml#anchor-{anchor}")
+            href = f"{model.anchor_section(anchor).file_stem}.xhtml#anchor-{anchor}"
+            passage = resolve(docs, "chronology.xhtml", href)
             back = resolve(docs, "chronology.xhtml", passage.get("href"))
             assert back.get("id", "").startswith("event-")
             linked += 1
@@ -86,8 +86,9 @@ def test_print_page_references_point_at_the_passage(book: str, request: pytest.F
     model, files = request.getfixturevalue(book)
     texts = page_texts(files[".pdf"])
     folio_of = {index: folio for folio, index in folio_pages(files).items() if folio.isdigit()}
-    refs = sorted({(page, name[len("anchor-"):], target) for page, name, target in internal_links(files[".pdf"])
-                   if name.startswith("anchor-")})  # a link and its generated number: two rectangles
+    # A link and its generated number are two rectangles: one reference each, in a set.
+    refs = sorted({(page, name[len("anchor-"):], target)
+                   for page, name, target in internal_links(files[".pdf"]) if name.startswith("anchor-")})
     # Every linked entry ends with the page of the first passage it links to.
     assert {anchor for _, anchor, _ in refs} == {e.links[0] for e in model.chronology if e.links}
     for page in {page for page, _, _ in refs}:
@@ -111,15 +112,16 @@ def _words_after_anchor(body: str, anchor: str) -> str:
 def test_names_in_events_that_match_no_entry_are_warned(tmp_path: Path) -> None:
     import shutil
 
-    from build_tools.build import Project, read_book
-
     from conftest import FIXTURES, STYLES
+
+    from build_tools.build import Project, read_book
 
     root = tmp_path / "m"
     shutil.copytree(FIXTURES / "small", root)
     text = (root / "chronology.yaml").read_text(encoding="utf-8")
     (root / "chronology.yaml").write_text(
-        text.replace('event: "The year of the letters."', 'event: "Heinz Neumann arrives; Victor Serge writes."'),
+        text.replace('event: "The year of the letters."',
+                     'event: "Heinz Neumann arrives; Victor Serge writes."'),
         encoding="utf-8",
     )
     book = read_book(Project(root, STYLES, tmp_path / "out"))

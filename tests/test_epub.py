@@ -6,12 +6,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES, STYLES
 from epub_tools import EPUB_TYPE, NS, documents, links, resolve
 from validators import ace, epubcheck, problems
 
 from build_tools.build import Project, build
-
-from conftest import FIXTURES, STYLES
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "small"
 

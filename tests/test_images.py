@@ -7,12 +7,11 @@ import zipfile
 from pathlib import Path
 
 import pikepdf
+from conftest import FIXTURES, STYLES
 from PIL import Image
 from validators import ace, epubcheck, problems
 
 from build_tools.build import Project, build
-
-from conftest import FIXTURES, STYLES
 
 
 def test_an_image_is_packed_described_and_printed(tmp_path: Path) -> None:

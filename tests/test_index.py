@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pikepdf
 import pytest
+from conftest import FIXTURES, STYLES
 from epub_tools import EPUB_TYPE, NS, documents, resolve
 from pdf_tools import body_texts, page_texts
 from validators import epubcheck, problems
@@ -19,9 +20,6 @@ from build_tools.errors import ManuscriptError
 from build_tools.manuscript import SourceFile
 from build_tools.names import load, sort_key
 from build_tools.parse import Parser
-
-from conftest import FIXTURES, STYLES
-from test_pdf import folio_pages
 
 NAMES = """entries:
   - id: serge
@@ -61,10 +59,12 @@ def test_explicit_suppressed_and_range_marks() -> None:
     [
         (NAMES + "  - id: other\n    heading: Other\n    forms: [\"Serge\"]\n",
          "names.yaml:12:13: form 'Serge' is claimed by 'serge' (at names.yaml:4:29) and by 'other'"),
-        (NAMES + "  - heading: X\n    see: nobody\n", "names.yaml:11:10: 'X. See nobody': 'nobody' is no entry"),
+        (NAMES + "  - heading: X\n    see: nobody\n",
+         "names.yaml:11:10: 'X. See nobody': 'nobody' is no entry"),
         (NAMES + "  - heading: Y\n    see: Mao Tse-tung\n", "'Mao Tse-tung' is another cross-reference"),
         (NAMES.replace('    forms: ["Mao Zedong", "Mao"]\n', '    forms: []\n'), "entry 'mao' has no forms"),
-        ("entries:\n  - id: a\n    heading: A\n    forms: [A]\n    see_also: [b]\n", "names.yaml:2:5: 'see_also' names 'b'"),
+        ("entries:\n  - id: a\n    heading: A\n    forms: [A]\n    see_also: [b]\n",
+         "names.yaml:2:5: 'see_also' names 'b'"),
     ],
 )
 def test_names_file_errors(names: str, expected: str) -> None:
@@ -88,7 +88,8 @@ def manuscript_with(tmp_path: Path, one: str, names: str | None = None) -> Path:
     ("one", "expected"),
     [
         ("# One\n\nNothing here.\n", "names.yaml:3:5: entry 'serge' (Serge, Victor) is never found"),
-        ("# One\n\nSerge and [him]{@nobody}.\n", "one.md:3:11: index mark names 'nobody', which is not an entry"),
+        ("# One\n\nSerge and [him]{@nobody}.\n",
+         "one.md:3:11: index mark names 'nobody', which is not an entry"),
         ("# One\n\nSerge. {@serge:start}Long.\n", "one.md:3:8: {@serge:start} is never closed"),
         ("# One\n\nSerge. {@serge:end}\n", "one.md:3:8: {@serge:end} without a {@serge:start}"),
     ],

@@ -86,5 +86,6 @@ def test_control_character_refused(tmp_path: Path) -> None:
 def test_bad_trim_and_isbn(tmp_path: Path) -> None:
     root = manuscript(tmp_path, GOOD.replace('rights = "R"', 'rights = "R"\ntrim = "A4"'))
     assert message(root) == f"{root / 'book.toml'}:8: unknown trim 'A4'; use one of 6x9in, 5.5x8.5in, 5x8in"
-    root = manuscript(tmp_path, GOOD.replace('rights = "R"', 'rights = "R"\nisbn_print = "978-0-306-40615-8"'))
+    bad_isbn = GOOD.replace('rights = "R"', 'rights = "R"\nisbn_print = "978-0-306-40615-8"')
+    root = manuscript(tmp_path, bad_isbn)
     assert "not a valid ISBN-13" in message(root)

@@ -18,12 +18,15 @@ def _joined(text: str) -> str:
 
 
 @pytest.mark.parametrize("book", ["small", "essay"])
-def test_every_print_page_has_a_marker_and_a_page_list_entry(book: str, request: pytest.FixtureRequest) -> None:
+def test_every_print_page_has_a_marker_and_a_page_list_entry(
+    book: str, request: pytest.FixtureRequest
+) -> None:
     _, files = request.getfixturevalue(book)
     docs = documents(files[".epub"])
     with pikepdf.open(files[".pdf"]) as pdf:
         labels = [page.label for page in pdf.pages]
-    page_list = next(n for n in docs["nav.xhtml"].iter(f"{{{NS['x']}}}nav") if n.get(EPUB_TYPE) == "page-list")
+    navs = docs["nav.xhtml"].iter(f"{{{NS['x']}}}nav")
+    page_list = next(n for n in navs if n.get(EPUB_TYPE) == "page-list")
     links = [(a.text, a.get("href")) for a in page_list.iter(f"{{{NS['x']}}}a")]
     # Blank pages added at the end for the printer have no marker: there is nothing to mark.
     assert [label for label, _ in links] == labels[:len(links)]
@@ -36,8 +39,6 @@ def test_every_print_page_has_a_marker_and_a_page_list_entry(book: str, request:
 
 def _text_after(marker) -> str:  # type: ignore[no-untyped-def]
     """The words that follow a marker in reading order, skipping other markers."""
-    words: list[str] = []
-    node = marker
     pieces = [marker.tail or ""]
     for following in marker.itersiblings():
         pieces.append("".join(following.itertext()))
@@ -46,13 +47,15 @@ def _text_after(marker) -> str:  # type: ignore[no-untyped-def]
     while len(" ".join(pieces).split()) < 4 and parent is not None:
         for following in parent.itersiblings():
             pieces.append("".join(following.itertext()))
-        node, parent = parent, parent.getparent()
+        parent = parent.getparent()
     words = " ".join(pieces).replace("\u25c7", " ").split()  # ◇: the EPUB's link to the chronology
     return " ".join(words[:3])
 
 
 @pytest.mark.parametrize("book", ["small", "essay"])
-def test_each_marker_stands_before_the_words_its_page_begins_with(book: str, request: pytest.FixtureRequest) -> None:
+def test_each_marker_stands_before_the_words_its_page_begins_with(
+    book: str, request: pytest.FixtureRequest
+) -> None:
     _, files = request.getfixturevalue(book)
     docs = documents(files[".epub"])
     with pikepdf.open(files[".pdf"]) as pdf:
@@ -71,7 +74,8 @@ def test_each_marker_stands_before_the_words_its_page_begins_with(book: str, req
             # the end of a word broken at a hyphen, and the marker stands before the whole word.
             word, body = words.split()[0].lower(), texts[page].lower()
             body = re.sub(r"^\d+\. ", "", body)  # a note's number is printed, a list number in the EPUB
-            assert any(body.startswith(word[i:]) for i in range(max(1, len(word) - 2))), (name, page, words, body[:40])
+            starts = any(body.startswith(word[i:]) for i in range(max(1, len(word) - 2)))
+            assert starts, (name, page, words, body[:40])
             checked += 1
     assert checked >= len([t for t in texts if t]) - 1
 

@@ -14,7 +14,9 @@ TRIM_6X9 = [0, 0, 432, 648]
 
 
 @pytest.mark.parametrize("book", ["small", "essay"])
-def test_every_page_is_the_trim_size_and_every_font_embedded(book: str, request: pytest.FixtureRequest) -> None:
+def test_every_page_is_the_trim_size_and_every_font_embedded(
+    book: str, request: pytest.FixtureRequest
+) -> None:
     _, files = request.getfixturevalue(book)
     with pikepdf.open(files[".pdf"]) as pdf:
         assert {tuple(float(v) for v in page.TrimBox) for page in pdf.pages} == {tuple(TRIM_6X9)}

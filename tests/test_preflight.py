@@ -8,15 +8,14 @@ from pathlib import Path
 import pikepdf
 import pytest
 from click.testing import CliRunner
+from conftest import FIXTURES, ROOT, STYLES
+from test_pdf import folio_pages
 from weasyprint import CSS, HTML
 
 from build_tools.build import Project, build
 from build_tools.cli import main
 from build_tools.preflight import preflight
 from build_tools.profiles import PROFILES
-
-from conftest import FIXTURES, ROOT, STYLES
-from test_pdf import folio_pages
 
 
 @pytest.fixture(scope="module")

@@ -103,7 +103,8 @@ def test_epubcheck_clean_epub_has_no_messages(epubs: dict[str, Path]) -> None:
 def test_epubcheck_reports_errors_with_locations(epubs: dict[str, Path]) -> None:
     messages = validators.epubcheck(epubs["bad"])
     found = validators.problems(messages)
-    assert [(m["severity"], m["id"]) for m in found] == [("ERROR", "RSC-007")], validators.format_messages(messages)
+    found_ids = [(m["severity"], m["id"]) for m in found]
+    assert found_ids == [("ERROR", "RSC-007")], validators.format_messages(messages)
     (loc,) = found[0]["locations"]
     assert loc["path"] == "EPUB/ch1.xhtml" and loc["line"] > 0
 

@@ -143,7 +143,9 @@ def epubcheck(epub_path: str | os.PathLike[str], profile: str | None = None, *,
     """
     epub = _existing_file(epub_path)
     if profile is not None and profile not in EPUBCHECK_PROFILES:
-        raise ValueError(f"unknown EPUBCheck profile {profile!r}; expected one of {sorted(EPUBCHECK_PROFILES)}")
+        raise ValueError(
+            f"unknown EPUBCheck profile {profile!r}; expected one of {sorted(EPUBCHECK_PROFILES)}"
+        )
     cmd_head = [_java(), "-jar", str(epubcheck_jar())]
     with tempfile.TemporaryDirectory(prefix="epubcheck-") as tmp:
         report_path = Path(tmp) / "report.json"
@@ -156,7 +158,9 @@ def epubcheck(epub_path: str | os.PathLike[str], profile: str | None = None, *,
         try:
             proc = subprocess.run(cmd, capture_output=True, timeout=timeout, check=False)
         except subprocess.TimeoutExpired as exc:
-            raise ValidatorCrashed(f"EPUBCheck timed out after {timeout}s on {epub}\n{_tail(exc.stderr)}") from exc
+            raise ValidatorCrashed(
+                f"EPUBCheck timed out after {timeout}s on {epub}\n{_tail(exc.stderr)}"
+            ) from exc
         elapsed = time.monotonic() - started
         if proc.returncode not in (0, 1) or not report_path.is_file():
             raise ValidatorCrashed(
@@ -283,7 +287,9 @@ def ace(epub_path: str | os.PathLike[str], outdir: str | os.PathLike[str], *,
     try:
         proc = subprocess.run(cmd, capture_output=True, timeout=timeout, env=env, cwd=REPO_ROOT, check=False)
     except subprocess.TimeoutExpired as exc:
-        raise ValidatorCrashed(f"Ace timed out after {timeout}s on {epub}\n{_tail(exc.stdout)}{_tail(exc.stderr)}") from exc
+        raise ValidatorCrashed(
+            f"Ace timed out after {timeout}s on {epub}\n{_tail(exc.stdout)}{_tail(exc.stderr)}"
+        ) from exc
     elapsed = time.monotonic() - started
     if proc.returncode != 0 or not report_path.is_file():
         raise ValidatorCrashed(

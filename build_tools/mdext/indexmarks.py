@@ -52,9 +52,11 @@ class _MarkScanner(Preprocessor):
     def run(self, lines: list[str]) -> list[str]:
         for number, line in enumerate(lines, 1):
             for found in EXPLICIT.finditer(line):
-                self.ext.marks.append(("explicit", found[2], Location(self.ext.source, number, found.start() + 1)))
+                where = Location(self.ext.source, number, found.start() + 1)
+                self.ext.marks.append(("explicit", found[2], where))
             for found in RANGE.finditer(line):
-                self.ext.marks.append((found[2], found[1], Location(self.ext.source, number, found.start() + 1)))
+                where = Location(self.ext.source, number, found.start() + 1)
+                self.ext.marks.append((found[2], found[1], where))
         return lines
 
 
