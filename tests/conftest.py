@@ -15,6 +15,17 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 STYLES = ROOT / "styles"
 
 
+def book_toml(files: list[str], extra: str = "", title: str = "T") -> str:
+    """The smallest valid book.toml, for manuscripts that tests write."""
+    listed = ", ".join(f'"{name}"' for name in files)
+    return (
+        f'[book]\ntitle = "{title}"\nauthor = "A B"\nlanguage = "en"\n'
+        'identifier = "urn:uuid:00000000-0000-4000-8000-000000000000"\n'
+        'publisher = "P"\nrights = "R"\n\n'
+        f"[contents]\nfiles = [{listed}]\n{extra}"
+    )
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--save-golden-files", action="store_true", help="rewrite the golden files from this run"

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import book_toml
 from lxml import etree
 
 from build_tools.cli import main
@@ -27,17 +28,7 @@ from build_tools.output import STALE_AFTER
 from build_tools.parse import MAX_DEPTH, MAX_PARAGRAPH, parse
 
 STYLES = Path(__file__).resolve().parent.parent / "styles"
-CONFIG = """[book]
-title = "T"
-author = "A B"
-language = "en"
-identifier = "urn:uuid:00000000-0000-4000-8000-000000000000"
-publisher = "P"
-rights = "R"
-
-[contents]
-files = ["text/one.md", "text/two.md"]
-"""
+CONFIG = book_toml(["text/one.md", "text/two.md"])
 ONE = "# One\n\nThe first chapter.[^a]\n\n[^a]: A note.\n"
 TWO = "# Two\n\nThe second chapter.\n"
 SENTINEL = b"the previous build"

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import book_toml
 
 from build_tools.check import check, run_check
 from build_tools.cli import main
@@ -19,17 +20,6 @@ from build_tools.prose import check_text, mask
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "small"
-CONFIG = """[book]
-title = "T"
-author = "A B"
-language = "en"
-identifier = "urn:uuid:00000000-0000-4000-8000-000000000000"
-publisher = "P"
-rights = "R"
-
-[contents]
-files = [{files}]
-{extra}"""
 
 
 def manuscript(
@@ -41,7 +31,7 @@ def manuscript(
         (root / "text" / f"{number}.md").write_text(text, encoding="utf-8")
         files.append(f'"text/{number}.md"')
     extra = 'names = "names.yaml"\n' if names is not None else ""
-    config = CONFIG.format(files=", ".join(files), extra=extra)
+    config = book_toml([name.strip('"') for name in files], extra)
     (root / "book.toml").write_text(config, encoding="utf-8")
     if names is not None:
         (root / "names.yaml").write_text(names, encoding="utf-8")

@@ -16,6 +16,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from conftest import book_toml
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from lxml import etree
@@ -27,18 +28,7 @@ from build_tools.errors import BookError
 STYLES = Path(__file__).resolve().parent.parent / "styles"
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "small"
 NAMES = (FIXTURE / "names.yaml").read_text(encoding="utf-8")
-CONFIG = """[book]
-title = "Fuzz"
-author = "A B"
-language = "en"
-identifier = "urn:uuid:00000000-0000-4000-8000-000000000000"
-publisher = "P"
-rights = "R"
-
-[contents]
-files = ["text/one.md", "text/two.md"]
-names = "names.yaml"
-"""
+CONFIG = book_toml(["text/one.md", "text/two.md"], 'names = "names.yaml"\n', title="Fuzz")
 # The second chapter names every entry of the names file, so that the index can be made.
 TWO = "# Two\n\nVictor Serge, Trotsky, Mao Zedong and *Le Temps*.\n"
 

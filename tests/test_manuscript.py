@@ -5,21 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import book_toml
 
 from build_tools.errors import ManuscriptError
 from build_tools.manuscript import load
 
-GOOD = """[book]
-title = "T"
-author = "A B"
-language = "en"
-identifier = "urn:uuid:00000000-0000-4000-8000-000000000000"
-publisher = "P"
-rights = "R"
-
-[contents]
-files = ["one.md"]
-"""
+GOOD = book_toml(["one.md"])
 
 
 def manuscript(tmp_path: Path, config: str = GOOD, text: bytes = b"# One\n\nText.\n") -> Path:
