@@ -12,6 +12,16 @@ from . import __version__
 from .build import FORMATS, Project, build
 
 
+source_option = click.option(
+    "--source", type=click.Path(path_type=Path), default=Path("manuscript"), show_default=True,
+    help="The manuscript folder (with book.toml).",
+)
+styles_option = click.option(
+    "--styles", type=click.Path(path_type=Path), default=None,
+    help="The styles folder (CSS and fonts); default: 'styles' beside the manuscript folder.",
+)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="book")
 def main() -> None:
@@ -24,18 +34,12 @@ def main() -> None:
 
 @main.command("build")
 @click.argument("target", type=click.Choice(["epub", "pdf", "all"]), default="all")
-@click.option(
-    "--source", type=click.Path(path_type=Path), default=Path("manuscript"), show_default=True,
-    help="The manuscript folder (with book.toml).",
-)
+@source_option
 @click.option(
     "--out", type=click.Path(path_type=Path), default=Path("dist"), show_default=True,
     help="The folder the EPUB and PDF are written to.",
 )
-@click.option(
-    "--styles", type=click.Path(path_type=Path), default=None,
-    help="The styles folder (CSS and fonts); default: 'styles' beside the manuscript folder.",
-)
+@styles_option
 @click.option(
     "--release", is_flag=True,
     help="Refuse to build while editorial queries are open (for the files sent to press).",
@@ -85,10 +89,7 @@ def run() -> None:
 
 @main.command("check")
 @click.argument("target", type=click.Choice(["manuscript", "pdf"]), default="manuscript")
-@click.option(
-    "--source", type=click.Path(path_type=Path), default=Path("manuscript"), show_default=True,
-    help="The manuscript folder (with book.toml).",
-)
+@source_option
 @click.option("--strict", is_flag=True, help="Exit non-zero on warnings too, not only on errors.")
 @click.option(
     "--format", "output_format", type=click.Choice(["text", "json"]), default="text",
@@ -130,14 +131,8 @@ def check_command(target: str, source: Path, strict: bool, output_format: str,
 
 
 @main.command("preview")
-@click.option(
-    "--source", type=click.Path(path_type=Path), default=Path("manuscript"), show_default=True,
-    help="The manuscript folder (with book.toml).",
-)
-@click.option(
-    "--styles", type=click.Path(path_type=Path), default=None,
-    help="The styles folder (CSS and fonts); default: 'styles' beside the manuscript folder.",
-)
+@source_option
+@styles_option
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="The port to listen on (0: any free port).")
 @click.option(
