@@ -11,7 +11,6 @@ import click
 from . import __version__
 from .build import FORMATS, Project, build
 
-
 source_option = click.option(
     "--source", type=click.Path(path_type=Path), default=Path("manuscript"), show_default=True,
     help="The manuscript folder (with book.toml).",
