@@ -55,7 +55,7 @@ from pathlib import Path
 import yaml
 
 from . import names as names_file
-from . import prose, variants
+from . import prose, variants, yamlsource
 from .errors import BookError, Location, ManuscriptError
 from .manuscript import Manuscript, SourceFile, load, read_text
 from .model import Book, Query
@@ -246,8 +246,8 @@ def _declared(manuscript: Manuscript, book: Book | None) -> Iterable[tuple[str, 
 def _chronology_texts(source: SourceFile) -> Iterator[prose.Paragraph]:
     """The event texts of the chronology, as paragraphs placed where they are in its file."""
     try:
-        root = yaml.compose(source.text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
+        root = yamlsource.compose(source.path, source.text, "chronology")
+    except ManuscriptError:
         return
     events = _field(root, "events")
     for event in events.value if isinstance(events, yaml.SequenceNode) else []:

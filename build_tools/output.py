@@ -10,7 +10,7 @@ import tempfile
 import threading
 import time
 import zipfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -129,7 +129,7 @@ def remove_stale(target: Path, now: float | None = None) -> list[Path]:
 
 def write_zip(
     path: Path,
-    entries: Iterable[tuple[str, bytes | Callable[[], bytes]]],
+    entries: Iterable[tuple[str, bytes]],
     epoch: int,
     stored: Iterable[str] = ("mimetype",),
 ) -> None:
@@ -144,4 +144,4 @@ def write_zip(
             info.compress_type = zipfile.ZIP_STORED if name in keep_stored else zipfile.ZIP_DEFLATED
             # Fonts deflate little better at level 6 than at 1, and take most of the time.
             level = 1 if name.endswith((".ttf", ".otf")) else 6
-            archive.writestr(info, data() if callable(data) else data, compresslevel=level)
+            archive.writestr(info, data, compresslevel=level)

@@ -109,10 +109,11 @@ class PdfWriter:
             return self.render(book, needed)
         pages = first_pages(document)
         folio = _folios(pages)
+        starts = self._starts(document, pages)
+        mentions = printpages.mention_pages(book, starts) if book.mentions else {}
         again = [name for name in ("notes", "index") if name in pages]
         if again:
             start = pages[again[0]]
-            mentions = printpages.mention_pages(book, self._starts(document, pages))
             facts = Facts(
                 heads=_notes_heads(book, document, pages, folio) if book.notes else {},
                 folios={key: folio(index) for key, index in {**pages, **mentions}.items()
@@ -121,23 +122,28 @@ class PdfWriter:
             restart = f"@page :first {{ counter-reset: page {folio(start)}; }}\n"
             second = self._layout(back_html(book, facts), book, fonts, inside_margin, restart)
             if _before_index(second) == _before_index(document) - start:
+                # Pages before `start` are pass 1's, and the notes keep their pages: only the
+                # new pages need their starts, and the mentions keep theirs.
                 document = document.copy(document.pages[:start] + second.pages)
+                pages = first_pages(document)
+                starts = starts[:start] + self._starts(document, pages, since=start)
             else:  # the notes changed length: lay out the whole book again
                 document = self._layout(book_html(book, facts), book, fonts, inside_margin)
-        final = first_pages(document)
-        self.first_text_page = first = final["sec-1"]
-        folio = _folios(final)
-        starts = self._starts(document, final)
-        mentions = printpages.mention_pages(book, starts) if book.mentions else {}
+                pages = first_pages(document)
+                starts = self._starts(document, pages)
+                mentions = printpages.mention_pages(book, starts) if book.mentions else {}
+        self.first_text_page = first = pages["sec-1"]
+        folio = _folios(pages)
         self.layout = PrintLayout(
-            {key: str(folio(index)) for key, index in {**final, **mentions}.items() if index >= first},
+            {key: str(folio(index)) for key, index in {**pages, **mentions}.items() if index >= first},
             starts,
         )
         return document
 
     @staticmethod
-    def _starts(document: Document, pages: dict[str, int]) -> tuple[PageStart, ...]:
-        """Where each page begins, with its printed folio (roman in the front matter)."""
+    def _starts(document: Document, pages: dict[str, int], since: int = 0) -> tuple[PageStart, ...]:
+        """Where each page from ``since`` on begins, with its printed folio (roman in the front
+        matter)."""
         first = pages["sec-1"]
         folio = _folios(pages)
 
@@ -145,7 +151,7 @@ class PdfWriter:
             return roman(index + 1) if index < first else str(folio(index))
 
         return tuple(PageStart(label(index), *_page_start(page, index, pages))
-                     for index, page in enumerate(document.pages))
+                     for index, page in enumerate(document.pages) if index >= since)
 
     def _layout(
         self, html_text: str, book: Book, fonts: FontConfiguration, inside: float, extra: str = ""

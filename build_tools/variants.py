@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from .errors import Location
 from .index import NOT_NAMES
 from .prose import Hit, Paragraph
 
@@ -37,19 +38,10 @@ MAX_WORDS = 3
 
 
 @dataclass(frozen=True)
-class Place:
-    """Where a spelling occurs: the file and the 1-based line and column."""
-
-    file: Path
-    line: int
-    column: int
-
-
-@dataclass(frozen=True)
 class Finding:
     """A spelling to look at, where it occurs."""
 
-    place: Place
+    place: Location
     hit: Hit
 
 
@@ -63,7 +55,7 @@ class Corpus:
     """Every capitalized word and run of words in the book, with where each occurs."""
 
     def __init__(self) -> None:
-        self.runs: dict[str, list[Place]] = {}  # "Chiang Kai-shek" → places
+        self.runs: dict[str, list[Location]] = {}  # "Chiang Kai-shek" → places
         self.words: Counter[str] = Counter()
         self.first: dict[str, int] = {}
         self.lower: set[str] = set()  # the words also written in lower case
@@ -74,7 +66,7 @@ class Corpus:
         return {key(word) for word in self.lower}
 
     def add(self, file: Path, paragraph: Paragraph) -> None:
-        run: list[tuple[str, Place, int]] = []  # the capitalized words in a row: word, place, end
+        run: list[tuple[str, Location, int]] = []  # the capitalized words in a row: word, place, end
         for found in _TOKEN.finditer(paragraph.text):
             word = _POSSESSIVE.sub("", found[0])
             if not word[0].isupper():
@@ -84,7 +76,7 @@ class Corpus:
             if run and paragraph.text[run[-1][2]:found.start()] not in (" ", "\n"):
                 run = []
             line, column = paragraph.where(found.start())
-            run.append((word, Place(file, line, column), found.end()))
+            run.append((word, Location(file, line, column), found.end()))
             self.words[word] += 1
             for size in range(1, min(MAX_WORDS, len(run)) + 1):
                 spelling = " ".join(w for w, _, _ in run[-size:])
@@ -106,7 +98,7 @@ def find(corpus: Corpus, declared: Iterable[tuple[str, str]]) -> Iterator[Findin
         for place in corpus.runs.get(form, []):
             covered.setdefault((place.file, place.line), []).append((place.column, len(form)))
 
-    def new(place: Place, length: int) -> bool:
+    def new(place: Location, length: int) -> bool:
         spans = covered.setdefault((place.file, place.line), [])
         if any(start <= place.column and place.column + length <= start + n for start, n in spans):
             return False
