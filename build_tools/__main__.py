@@ -1,5 +1,5 @@
 """``python -m build_tools`` runs the ``book`` command."""
 
-from .cli import run
+from build_tools.cli import run
 
 run()

@@ -7,11 +7,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
-from .errors import BookError, Location, ReleaseError
-from .manuscript import load
-from .model import Book
-from .output import source_date_epoch
-from .parse import parse
+from build_tools.errors import BookError, Location, ReleaseError
+from build_tools.model import Book
+from build_tools.parse.parser import parse
+from build_tools.sources.epoch import source_date_epoch
+from build_tools.sources.manuscript import load
 
 FORMATS = ("epub", "pdf")
 
@@ -49,10 +49,10 @@ def check_styles(styles: Path) -> None:
 def writer_for(name: str, styles: Path, profile: str | None = None) -> Writer:
     # Imported on demand: ``book build epub`` never imports WeasyPrint.
     if name == "epub":
-        from .epub import EpubWriter
+        from build_tools.writers.epub.writer import EpubWriter
 
         return EpubWriter(styles)
-    from .pdf import PdfWriter
+    from build_tools.layout.paginate import PdfWriter
 
     return PdfWriter(styles, profile)
 

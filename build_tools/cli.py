@@ -8,8 +8,8 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-from .build import FORMATS, Project, build
+from build_tools import __version__
+from build_tools.build import FORMATS, Project, build
 
 source_option = click.option(
     "--source", type=click.Path(path_type=Path), default=Path("manuscript"), show_default=True,
@@ -118,11 +118,11 @@ def check_command(target: str, source: Path, strict: bool, output_format: str,
     warnings with --strict).
     """
     if target == "pdf":
-        from .preflight import run_preflight
+        from build_tools.checks.preflight import run_preflight
 
         failed = run_preflight(source, pdf_path, profile, output_format, click.echo)
     else:
-        from .check import run_check
+        from build_tools.checks.editorial import run_check
 
         failed = run_check(source, ignore_file, strict, output_format, click.echo)
     if failed:
@@ -145,7 +145,7 @@ def preview_command(source: Path, styles: Path | None, port: int, host: str) -> 
     file of the manuscript or the styles updates the open pages; an error in the manuscript is
     shown in the page until it is fixed. Stop with Ctrl+C.
     """
-    from .preview import serve  # imported on demand: 'book build' never loads the server
+    from build_tools.preview import serve  # imported on demand: 'book build' never loads the server
 
     try:
         serve(source, styles or source.resolve().parent / "styles", host, port, ready=click.echo)

@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from .errors import Diagnostic, Location
+from build_tools.errors import Diagnostic, Location
+from build_tools.markup import Fragment
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ class Note:
     section: int
     number: int
     label: str
-    body: str
+    body: Fragment
     location: Location
     ref_count: int = 1
 
@@ -117,9 +118,9 @@ class Section:
 
     number: int
     title: str
-    title_html: str
+    heading: Fragment
     source: Path
-    body: str
+    body: Fragment
     notes: tuple[Note, ...] = ()
     anchors: tuple[tuple[str, Location], ...] = ()
     images: tuple[Image, ...] = ()
@@ -143,7 +144,7 @@ class Event:
     lower: date
     upper: date
     label: str
-    body: str
+    body: Fragment
     links: tuple[str, ...]
     location: Location
 
@@ -234,6 +235,5 @@ class Book:
 
     @property
     def uses_bold(self) -> bool:
-        return any("<strong" in s.body or "<b>" in s.body for s in self.sections) or any(
-            "<strong" in n.body for n in self.notes
-        )
+        bodies = [s.body for s in self.sections] + [n.body for n in self.notes]
+        return any(body.has("strong", "b") for body in bodies + [e.body for e in self.chronology])

@@ -23,9 +23,9 @@ from conftest import book_toml
 from lxml import etree
 
 from build_tools.cli import main
-from build_tools.manuscript import load
-from build_tools.output import STALE_AFTER
-from build_tools.parse import MAX_DEPTH, MAX_PARAGRAPH, parse
+from build_tools.parse.parser import MAX_DEPTH, MAX_PARAGRAPH, parse
+from build_tools.sources.manuscript import load
+from build_tools.writers.output import STALE_AFTER
 
 STYLES = Path(__file__).resolve().parent.parent / "styles"
 CONFIG = book_toml(["text/one.md", "text/two.md"])
@@ -195,8 +195,8 @@ def test_byte_order_mark_and_crlf_build_the_same_book(tmp_path: Path) -> None:
                       text__one_md=b"\xef\xbb\xbf" + ONE.replace("\n", "\r\n").encode(),
                       text__two_md=TWO.replace("\n", "\r").encode())
     books = [parse(load(source), 0) for source in (plain, windows)]
-    assert [s.body for s in books[0].sections] == [s.body for s in books[1].sections]
-    notes = [[n.body for n in book.notes] for book in books]
+    assert [s.body.xml for s in books[0].sections] == [s.body.xml for s in books[1].sections]
+    notes = [[n.body.xml for n in book.notes] for book in books]
     assert notes == [["<p>A note.</p>"]] * 2
 
 
@@ -345,9 +345,9 @@ def test_good_image_is_recorded(tmp_path: Path) -> None:
     assert image.path == (source / "text/images/map.png").resolve()
     assert str(image.location) == f"{source / 'text/two.md'}:3:1"
     assert [i.alt for i in book.sections[1].images] == ["A map of Hunan", "The same map"]
-    body = book.sections[1].body
+    body = book.sections[1].body.xml
     assert '<img alt="A map of Hunan" src="text/images/map.png" title="Hunan"/>' in body
-    assert '<img alt="The same map" src="text/images/map.png"/>' in book.sections[1].notes[0].body
+    assert '<img alt="The same map" src="text/images/map.png"/>' in book.sections[1].notes[0].body.xml
 
 
 # ---------------------------------------------------------------- limits
@@ -372,7 +372,7 @@ def test_long_paragraph_under_the_limit_builds(tmp_path: Path) -> None:
     started = time.monotonic()
     book = parse(load(source), 0)
     assert time.monotonic() - started < 20
-    assert len(book.sections[1].body) > MAX_PARAGRAPH
+    assert len(book.sections[1].body.xml) > MAX_PARAGRAPH
 
 
 @pytest.mark.parametrize("unclosed", ["[", "[^", "![", "[a]("])
@@ -404,7 +404,7 @@ def test_nesting_up_to_the_limit_builds(tmp_path: Path) -> None:
     lists = "".join("    " * level + "- item\n" for level in range(MAX_DEPTH))
     quotes = "> " * MAX_DEPTH + "deep\n"
     source = project(tmp_path, text__two_md=f"# Two\n\n{lists}\n{quotes}")
-    assert parse(load(source), 0).sections[1].body.count("<ul>") == MAX_DEPTH
+    assert parse(load(source), 0).sections[1].body.xml.count("<ul>") == MAX_DEPTH
 
 
 # ---------------------------------------------------------------- the real process

@@ -12,11 +12,11 @@ import pytest
 from click.testing import CliRunner
 from conftest import book_toml
 
-from build_tools.check import check, run_check
+from build_tools.checks.editorial import check, run_check
+from build_tools.checks.prose import check_text, mask
 from build_tools.cli import main
-from build_tools.manuscript import load
-from build_tools.parse import parse
-from build_tools.prose import check_text, mask
+from build_tools.parse.parser import parse
+from build_tools.sources.manuscript import load
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "small"
@@ -256,7 +256,7 @@ def test_real_manuscript_reports_only_open_queries() -> None:
 
 def test_check_is_fast_and_never_loads_the_pdf_writer() -> None:
     code = (
-        "import sys\nfrom build_tools.check import run_check\n"
+        "import sys\nfrom build_tools.checks.editorial import run_check\n"
         f"run_check(__import__('pathlib').Path({str(FIXTURE)!r}), None, False, 'text', "
         "lambda s: None)\n"
         "print('weasyprint' in sys.modules)\n"

@@ -11,8 +11,8 @@ from epub_tools import documents, resolve
 from pdf_tools import internal_links, link_texts, page_texts
 from test_pdf import folio_pages
 
-from build_tools import chronology, edtf
 from build_tools.errors import Location, ManuscriptError
+from build_tools.sources import chronology, edtf
 
 
 @pytest.mark.parametrize(
@@ -99,7 +99,7 @@ def test_print_page_references_point_at_the_passage(book: str, request: pytest.F
     for page, anchor, target in refs:
         assert set(printed[(page, f"anchor-{anchor}")]) == {folio_of[target]}, anchor
         source = next(s for s in model.sections if any(a == anchor for a, _ in s.anchors))
-        first_words = _words_after_anchor(source.body, anchor)
+        first_words = _words_after_anchor(source.body.xml, anchor)
         assert first_words in " ".join(texts[target].split()), (anchor, first_words)
 
 

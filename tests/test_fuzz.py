@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from build_tools.build import Project, build
-from build_tools.check import check
+from build_tools.checks.editorial import check
 from build_tools.errors import BookError
 
 STYLES = Path(__file__).resolve().parent.parent / "styles"

@@ -17,9 +17,9 @@ from validators import epubcheck, problems
 
 from build_tools.build import Project, build
 from build_tools.errors import ManuscriptError
-from build_tools.manuscript import SourceFile
-from build_tools.names import load, sort_key
-from build_tools.parse import Parser
+from build_tools.parse.parser import Parser
+from build_tools.sources.manuscript import SourceFile
+from build_tools.sources.names import load, sort_key
 
 NAMES = """entries:
   - id: serge
@@ -36,7 +36,7 @@ NAMES = """entries:
 def tagged(text: str, names: str = NAMES) -> str:
     parser = Parser(load(Path("names.yaml"), names))
     section, _ = parser.section(1, SourceFile(Path("ch.md"), text))
-    return section.body
+    return section.body.xml
 
 
 def test_whole_words_longest_form_first_possessives_and_headings() -> None:
@@ -196,8 +196,8 @@ def _joined(text: str) -> str:
 
 
 def _mention_texts(model) -> dict[str, str]:  # type: ignore[no-untyped-def]
-    bodies = [s.body for s in model.sections] + [n.body for n in model.notes]
-    bodies += [e.body for e in model.chronology]
+    bodies = [s.body.xml for s in model.sections] + [n.body.xml for n in model.notes]
+    bodies += [e.body.xml for e in model.chronology]
     found = {}
     for body in bodies:
         for match in re.finditer(r'<span class="ix" data-ix="[^"]+" id="([^"]+)">(.*?)</span>', body):

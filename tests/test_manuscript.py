@@ -8,7 +8,7 @@ import pytest
 from conftest import book_toml
 
 from build_tools.errors import ManuscriptError
-from build_tools.manuscript import load
+from build_tools.sources.manuscript import load
 
 GOOD = book_toml(["one.md"])
 

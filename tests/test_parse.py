@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from build_tools.errors import ManuscriptError
-from build_tools.manuscript import SourceFile
-from build_tools.parse import Parser
+from build_tools.parse.parser import Parser
+from build_tools.sources.manuscript import SourceFile
 
 
 def section(text: str, number: int = 1):  # type: ignore[no-untyped-def]
@@ -24,11 +24,11 @@ def error(text: str) -> str:
 def test_title_and_body() -> None:
     sec, _ = section("# The *Title*\n\nA paragraph.\n\n## Sub\n\n> Quoted.\n")
     assert sec.title == "The Title"
-    assert sec.title_html == "The <em>Title</em>"
-    assert '<h2 id="sec-1-sub">Sub</h2>' in sec.body
-    assert '<blockquote id="p-1-2">\n<p id="p-1-3">Quoted.</p>\n</blockquote>' in sec.body
-    assert '<p id="p-1-1">A paragraph.</p>' in sec.body  # blocks get ids: print pages point at them
-    assert "<h1" not in sec.body
+    assert sec.heading.xml == "The <em>Title</em>"
+    assert '<h2 id="sec-1-sub">Sub</h2>' in sec.body.xml
+    assert '<blockquote id="p-1-2">\n<p id="p-1-3">Quoted.</p>\n</blockquote>' in sec.body.xml
+    assert '<p id="p-1-1">A paragraph.</p>' in sec.body.xml  # blocks get ids: print pages point at them
+    assert "<h1" not in sec.body.xml
 
 
 def test_notes_numbered_in_order_of_first_reference() -> None:
@@ -36,21 +36,21 @@ def test_notes_numbered_in_order_of_first_reference() -> None:
         "# T\n\nOne.[^b] Two.[^a] Again.[^b]\n\n[^a]: Note a.\n\n[^b]: Note b.\n", number=3
     )
     assert [(n.label, n.number, n.ref_count) for n in sec.notes] == [("b", 1, 2), ("a", 2, 1)]
-    assert '<a href="#note-3-1" id="noteref-3-1" class="noteref">1</a>' in sec.body
-    assert '<a href="#note-3-2" id="noteref-3-2" class="noteref">2</a>' in sec.body
-    assert '<a href="#note-3-1" id="noteref-3-1-2" class="noteref">1</a>' in sec.body
-    assert sec.notes[0].body == "<p>Note b.</p>"
+    assert '<a href="#note-3-1" id="noteref-3-1" class="noteref">1</a>' in sec.body.xml
+    assert '<a href="#note-3-2" id="noteref-3-2" class="noteref">2</a>' in sec.body.xml
+    assert '<a href="#note-3-1" id="noteref-3-1-2" class="noteref">1</a>' in sec.body.xml
+    assert sec.notes[0].body.xml == "<p>Note b.</p>"
 
 
 def test_note_with_several_paragraphs() -> None:
     sec, _ = section("# T\n\nText.[^n]\n\n[^n]: First.\n\n    Second *para*.\n\nAfter.\n")
-    assert sec.notes[0].body == "<p>First.</p>\n<p>Second <em>para</em>.</p>"
-    assert '<p id="p-1-2">After.</p>' in sec.body
+    assert sec.notes[0].body.xml == "<p>First.</p>\n<p>Second <em>para</em>.</p>"
+    assert '<p id="p-1-2">After.</p>' in sec.body.xml
 
 
 def test_queries_keep_their_text_and_report_their_line() -> None:
     sec, queries = section("# T\n\nIn {==194?==}{>>year?<<} it was.\n\n{>>gap here<<}\n")
-    assert '<span class="query" data-query="year?">194?</span>' in sec.body
+    assert '<span class="query" data-query="year?">194?</span>' in sec.body.xml
     assert [(q.location.line, q.text, q.comment) for q in queries] == [
         (3, "194?", "year?"), (5, "", "gap here"),
     ]
@@ -76,7 +76,7 @@ def test_errors_name_file_and_line(text: str, expected: str) -> None:
 def test_raw_html_is_text_and_warned() -> None:
     parser = Parser()
     sec, _ = parser.section(1, SourceFile(Path("ch.md"), "# T\n\nA <span>x()</span> b.\n"))
-    assert "&lt;span&gt;" in sec.body and "<span" not in sec.body
+    assert "&lt;span&gt;" in sec.body.xml and "<span" not in sec.body.xml
     assert [str(d.location) for d in parser.diagnostics] == ["ch.md:3:3"]
 
 

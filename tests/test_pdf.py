@@ -8,7 +8,7 @@ import pikepdf
 import pytest
 from pdf_tools import head_and_foot, internal_links, outline, page_texts, unembedded_fonts
 
-from build_tools.ranges import page_range
+from build_tools.lang.numbers import page_range
 
 TRIM_6X9 = [0, 0, 432, 648]
 

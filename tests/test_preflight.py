@@ -13,9 +13,9 @@ from test_pdf import folio_pages
 from weasyprint import CSS, HTML
 
 from build_tools.build import Project, build
+from build_tools.checks.preflight import preflight
 from build_tools.cli import main
-from build_tools.preflight import preflight
-from build_tools.profiles import PROFILES
+from build_tools.design.profiles import PROFILES
 
 
 @pytest.fixture(scope="module")

@@ -233,8 +233,8 @@ def test_a_saved_section_is_parsed_alone_first(
         assert preview.book.update_sections({one})
     book = preview.book.book
     assert book is not None and book.sections[1] is before.sections[1]
-    assert "It was a time of telegrams." in book.sections[0].body
-    assert 'class="ix"' in book.sections[0].body  # names are tagged as in the whole read
+    assert "It was a time of telegrams." in book.sections[0].body.xml
+    assert 'class="ix"' in book.sections[0].body.xml  # names are tagged as in the whole read
     assert preview.book.settled is before  # what the print view lays out: the last whole read
     # The book's queries follow the section: its own query is gone, the chronology's stays.
     assert [q.comment for q in book.queries] == ["Check the month"]

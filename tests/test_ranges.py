@@ -2,7 +2,7 @@
 
 import pytest
 
-from build_tools.ranges import page_range
+from build_tools.lang.numbers import page_range
 
 
 @pytest.mark.parametrize(

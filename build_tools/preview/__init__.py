@@ -18,12 +18,12 @@ from pathlib import Path
 
 import uvicorn
 
-from ..errors import BookError, Location, ManuscriptError
-from ..output import source_date_epoch
-from .livebook import LiveBook
-from .printview import PrintView
-from .server import PreviewServer
-from .site import Site
+from build_tools.errors import BookError, Location, ManuscriptError
+from build_tools.preview.livebook import LiveBook
+from build_tools.preview.printview import PrintView
+from build_tools.preview.server import PreviewServer
+from build_tools.preview.site import Site
+from build_tools.sources.epoch import source_date_epoch
 
 LOOPBACK = ("127.0.0.1", "localhost")
 

@@ -17,11 +17,11 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TypeVar
 
-from .. import names as names_file
-from ..errors import BookError, Diagnostic
-from ..manuscript import Manuscript, SourceFile, load, read_text
-from ..model import Book, Query, Section
-from ..parse import Parser, parse
+from build_tools.errors import BookError, Diagnostic
+from build_tools.model import Book, Query, Section
+from build_tools.parse.parser import Parser, parse
+from build_tools.sources import names as names_file
+from build_tools.sources.manuscript import Manuscript, SourceFile, load, read_text
 
 _Located = TypeVar("_Located", Query, Diagnostic)
 

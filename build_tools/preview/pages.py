@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
-from ..epub import (
+from build_tools.model import Book, Section
+from build_tools.writers.epub.writer import (
     FONTS,
     chronology_body,
     chronology_marks,
@@ -24,7 +25,6 @@ from ..epub import (
     section_body,
     strip_links,
 )
-from ..model import Book, Section
 
 _EPUB_LINK = re.compile(r'href="([\w-]+)\.xhtml')
 # Index marks are invisible in the e-book; the preview shows them on demand (preview.js).
@@ -87,7 +87,7 @@ def error_banner(message: str | None) -> str:
 
 def contents(book: Book) -> str:
     items = [
-        f'<li><a href="/{s.file_stem}.html">{strip_links(s.title_html)}</a> '
+        f'<li><a href="/{s.file_stem}.html">{strip_links(s.heading.xml)}</a> '
         f'<a class="preview-print-link" href="/print/{s.file_stem}.html">print view</a></li>'
         for s in book.sections
     ]
@@ -117,7 +117,7 @@ def section(book: Book, section: Section) -> str:
     """The section as in the e-book, and its notes as popovers."""
     notes = "\n".join(
         f'<aside class="preview-note" id="preview-{note.id}" popover="auto">'
-        f'<p class="preview-note-label">Note {note.number}</p>{_local_links(note.body)}'
+        f'<p class="preview-note-label">Note {note.number}</p>{_local_links(note.body.xml)}'
         f'<p class="preview-note-more"><a href="/notes.html#{note.id}">In the notes</a></p></aside>'
         for note in section.notes
     )

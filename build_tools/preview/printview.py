@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 
-from ..errors import BookError
-from ..model import Book
+from build_tools.errors import BookError
+from build_tools.model import Book
 
 SCALE = 1.5  # pixels per PDF point: a 6 × 9 in page is 648 × 972 pixels
 BACK_MATTER = ("chronology", "notes", "index")
@@ -54,7 +54,10 @@ def lay_out(book: Book, styles: Path, version: int) -> Layout | str:
     Runs in the worker process. The message is returned, not raised: a ``BookError`` crossing
     the process boundary would lose its location.
     """
-    from ..pdf import PdfWriter, first_pages  # WeasyPrint is imported in the worker only
+    from build_tools.layout.paginate import (  # WeasyPrint is imported in the worker only
+        PdfWriter,
+        first_pages,
+    )
 
     try:
         document = PdfWriter(styles).render(book)

@@ -30,7 +30,7 @@ from starlette.responses import Response, StreamingResponse
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from .watch import watch
+from build_tools.preview.watch import watch
 
 ASSETS = Path(__file__).resolve().parent / "static"
 KEEPALIVE_SECONDS = 15.0

@@ -19,11 +19,11 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from ..model import Book
-from . import pages
-from .livebook import LiveBook
-from .printview import PrintView
-from .server import Page
+from build_tools.model import Book
+from build_tools.preview import pages
+from build_tools.preview.livebook import LiveBook
+from build_tools.preview.printview import PrintView
+from build_tools.preview.server import Page
 
 _PART = re.compile(r"/(print/)?(section-(\d{3})|chronology|notes|index)\.html")
 BACK_MATTER = {"chronology": "Chronology", "notes": "Notes", "index": "Index of Names"}

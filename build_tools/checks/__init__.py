@@ -1,0 +1,1 @@
+"""Checks: editorial checks of the manuscript, and preflight of a built PDF."""

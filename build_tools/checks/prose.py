@@ -1,0 +1,295 @@
+"""The author's prose in a Markdown file, and the typography checks of ``book check``.
+
+``mask`` keeps every line at its length and column but blanks what is not prose: code spans
+and fenced code, editorial queries (CriticMarkup), note references, anchors and index marks,
+link and image destinations, URLs and raw HTML become ``\\x01`` (a character no check reads
+as a word, a space or punctuation); list, quotation and heading marks at the start of a line
+become spaces; code fences, rules and link definitions become empty lines. The checks then
+read the masked text, one line or one paragraph at a time, and report ``Hit``s: a code, the
+place, the text found and what is wrong with it.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from build_tools.parse.mdext.queries import QUERY
+
+MASK = "\x01"
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One thing a check found: ``line`` and ``column`` are 1-based."""
+
+    code: str
+    line: int
+    column: int
+    text: str
+    detail: str
+
+
+_FENCE = re.compile(r"^\s*(```|~~~)")
+_RULE = re.compile(r"^\s{0,3}(?:([-*_])(?:\s*\1){2,}|=+|-+)\s*$")
+_LINK_DEFINITION = re.compile(r"^\s{0,3}\[[^\]^][^\]]*\]:\s")
+_PREFIX = re.compile(  # block quote, list, heading and note marks at the start of a line
+    r"^(?:[ \t]*(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t])|#{1,6}(?=[ \t]|$)"
+    r"|\[\^[^\[\]\s]+\]:))*[ \t]*"
+)
+_INLINE = re.compile(
+    "|".join((
+        r"<(?:https?|ftp|mailto):[^<>\s]*>",  # autolinks
+        r"</?[A-Za-z][^<>]*>",  # raw HTML (printed as text, warned by the build)
+        r"\[\^[^\[\]\s]+\]",  # note references
+        r"\{[#@][^{}\s]*\}",  # anchors, index ranges, the id of [text]{@id}
+        r"\]\([^()\s]*(?:\([^()\s]*\)[^()\s]*)*(?:\s+\"[^\"]*\")?\)",  # link destinations
+        r"\]\[[^\[\]]*\]",  # reference-style links
+        r"\b(?:https?://|www\.)[^\s<>]*[^\s<>.,;:!?)\]’”]",  # bare URLs
+    ))
+)
+_SUPPRESSED = re.compile(r"\{!([^{}\n]+)\}")
+_TICKS = re.compile(r"`+")
+
+
+def mask(text: str) -> list[str]:
+    """The lines of ``text`` with everything that is not the author's prose blanked."""
+    lines, fenced = [], False
+    for line in text.split("\n"):
+        if _FENCE.match(line):
+            fenced = not fenced
+            lines.append("")
+        elif fenced or _RULE.match(line) or _LINK_DEFINITION.match(line):
+            lines.append("")
+        else:
+            lines.append(_mask_line(line))
+    return lines
+
+
+def _mask_line(line: str) -> str:
+    chars = list(line)
+
+    def blank(start: int, end: int, fill: str = MASK) -> None:
+        chars[start:end] = fill * (end - start)
+
+    prefix = _PREFIX.match(line)
+    if prefix:
+        blank(0, prefix.end(), " ")
+    for start, end in _code_spans(line):
+        blank(start, end)
+    masked = "".join(chars)
+    for found in QUERY.finditer(masked):
+        blank(found.start(), found.end())
+    for found in _INLINE.finditer("".join(chars)):
+        # The bracket of "](url)" and "][ref]" is prose punctuation: keep it.
+        start = found.start() + 1 if found[0].startswith(("](", "][")) else found.start()
+        blank(start, found.end())
+    for found in _SUPPRESSED.finditer("".join(chars)):  # {!text}: the text is prose
+        blank(found.start(), found.start(1))
+        blank(found.end(1), found.end())
+    return "".join(chars)
+
+
+def _code_spans(line: str) -> list[tuple[int, int]]:
+    """Code spans: a run of backticks to the next run of the same length (linear time)."""
+    runs = [(m.start(), m.end()) for m in _TICKS.finditer(line)]
+    following: dict[int, int] = {}
+    later: dict[int, int] = {}
+    for index in range(len(runs) - 1, -1, -1):
+        length = runs[index][1] - runs[index][0]
+        if length in later:
+            following[index] = later[length]
+        later[length] = index
+    spans, index = [], 0
+    while index < len(runs):
+        if index in following:
+            spans.append((runs[index][0], runs[following[index]][1]))
+            index = following[index] + 1
+        else:
+            index += 1
+    return spans
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """Consecutive lines of masked text, joined by newlines, with the line each starts at."""
+
+    text: str
+    first_line: int  # 1-based
+    starts: tuple[int, ...]  # offset in ``text`` of each line
+    quote: int = 0  # the block quotation it belongs to, numbered from 1; 0 outside quotations
+
+    def where(self, offset: int) -> tuple[int, int]:
+        """The line and column of an offset in ``text``."""
+        index = bisect_right(self.starts, offset) - 1
+        return self.first_line + index, offset - self.starts[index] + 1
+
+
+_NEW_BLOCK = re.compile(r"^\s{0,3}(?:#|[-*+]\s|\d{1,9}[.)]\s|\[\^[^\[\]\s]+\]:)")
+
+
+def paragraphs(original: list[str], masked: list[str]) -> Iterator[Paragraph]:
+    """Paragraphs: runs of lines between blank lines; a heading, list item or note starts one."""
+    run: list[str] = []
+    first = quote = 0
+    quotes, in_quote = 0, False
+    for number, (line, text) in enumerate(zip([*original, ""], [*masked, ""], strict=True)):
+        blank = not line.strip(" \t>") or not text.strip()
+        if run and (blank or _NEW_BLOCK.match(line.lstrip(" >")) or line.lstrip().startswith("#")):
+            yield _paragraph(run, first, quote)
+            run = []
+        quoted = line.lstrip(" ").startswith(">")
+        if not quoted and (not line.strip() or not blank):
+            in_quote = False  # an empty line or an unquoted one ends a block quotation
+        if not blank:
+            if not run:
+                if quoted and not in_quote:
+                    quotes, in_quote = quotes + 1, True
+                first, quote = number + 1, quotes if quoted else 0
+            run.append(text)
+
+
+def _paragraph(lines: list[str], first: int, quote: int) -> Paragraph:
+    starts, offset = [], 0
+    for line in lines:
+        starts.append(offset)
+        offset += len(line) + 1
+    return Paragraph("\n".join(lines), first, tuple(starts), quote)
+
+
+# ---------------------------------------------------------------- checks of one line
+
+_NOT_SPACE = r"[^\s\x01]"
+_LINE_CHECKS: tuple[tuple[str, re.Pattern[str], str], ...] = (
+    ("straight-quote", re.compile(r"\""), "a straight quotation mark: use “ and ”"),
+    ("straight-quote", re.compile(r"'"), "a straight apostrophe or quotation mark: use ’ (or ‘ ’)"),
+    ("double-space", re.compile(rf"(?<={_NOT_SPACE})[ \t]{{2,}}(?={_NOT_SPACE})"),
+     "two spaces between words: use one"),
+    ("space-before-punctuation", re.compile(rf"(?<={_NOT_SPACE})[ \t]+[,;:.!?](?![\d.])"),
+     "a space before punctuation: remove it"),
+    ("hyphen-as-dash", re.compile(rf"(?<={_NOT_SPACE}) - (?={_NOT_SPACE})"),
+     "a spaced hyphen: use a dash (— in this house style)"),
+    ("hyphen-as-dash", re.compile(r"(?<![-\x01])-{2,3}(?![-\x01])"),
+     "a typed dash: use — (or – for a range)"),
+    ("hyphen-as-dash", re.compile(r"(?<![\w\-–/.])(?:1[0-9]|20)\d\d-\d\d(?:\d\d)?(?![\w\-–/])"),
+     "a hyphen in a range of years: use an en dash (1917–21)"),
+    ("doubled-full-stop", re.compile(r"(?<![.…])\.\.(?![.…])"),
+     "two full stops: one is enough (an ellipsis is …)"),
+    ("placeholder", re.compile(r"(?<![\w?])\d{3}\?|(?<![\w?])\d\d\?\?|\bTK\b|\bTKTK\b|\bXXX+\b"
+                               r"|\b(?:TODO|FIXME)\b|\?{3,}"),
+     "a placeholder left in the text: supply the fact, or make it an editorial query"),
+    ("placeholder", re.compile(r"(?<![\w.])XX(?![\w])(?!\s+[A-Z]|\s+century)"),
+     "a placeholder left in the text: supply the fact, or make it an editorial query"),
+)
+
+
+def line_checks(number: int, original: str, masked: str) -> Iterator[Hit]:
+    for code, pattern, detail in _LINE_CHECKS:
+        for found in pattern.finditer(masked):
+            if code == "placeholder" and found[0] == "XX" and _roman_context(masked, found.start()):
+                continue
+            text = _around(original, found.start(), found.end()) if code in _WORDY else found[0]
+            yield Hit(code, number, found.start() + 1, text, detail)
+
+
+_WORDY = {"straight-quote", "double-space", "space-before-punctuation", "hyphen-as-dash"}
+
+
+def _around(line: str, start: int, end: int) -> str:
+    """The match widened to the words it touches, as the author wrote them."""
+    while start > 0 and not line[start - 1].isspace():
+        start -= 1
+    while end < len(line) and not line[end].isspace():
+        end += 1
+    return line[start:end].strip()
+
+
+def _roman_context(line: str, start: int) -> bool:
+    """"XX" after a capitalized word ("Pius XX", "Congress XX") is a numeral."""
+    before = line[:start].split()
+    return bool(before) and before[-1][:1].isupper()
+
+
+# ---------------------------------------------------------------- checks of one paragraph
+
+_REPEATED = re.compile(r"(?<![\w’'\-])([^\W\d_]+)([ \t\n*_]+)(\1)(?![\w’'\-])", re.IGNORECASE)
+# Doubled in good English: "he had had enough", "the fact that that shows".
+_DOUBLES_ALLOWED = {"had", "that"}
+_PAIRS = {"“": "”", "(": ")", "[": "]"}
+_CLOSING = {close: opening for opening, close in _PAIRS.items()}
+
+
+def repeated_words(paragraph: Paragraph) -> Iterator[Hit]:
+    for found in _REPEATED.finditer(paragraph.text):
+        if found[1].casefold() in _DOUBLES_ALLOWED:
+            continue
+        line, column = paragraph.where(found.start())
+        yield Hit("repeated-word", line, column, f"{found[1]} {found[3]}",
+                  "a word repeated by mistake?")
+
+
+def brackets(paragraph: Paragraph) -> Iterator[Hit]:
+    """( ) and [ ] pair up within a paragraph."""
+    opened: dict[str, list[int]] = {"(": [], "[": []}
+    for offset, char in enumerate(paragraph.text):
+        if char in opened:
+            opened[char].append(offset)
+        elif char in _CLOSING and _CLOSING[char] != "“":
+            if opened[_CLOSING[char]]:
+                opened[_CLOSING[char]].pop()
+            else:
+                yield _unbalanced(paragraph, offset,
+                                  f"a closing {char} without its {_CLOSING[char]}")
+    for opening, offsets in opened.items():
+        for offset in offsets:
+            yield _unbalanced(paragraph, offset, f"an opening {opening} never closed by "
+                                                 f"{_PAIRS[opening]} in its paragraph")
+
+
+def quotes(found: list[Paragraph]) -> Iterator[Hit]:
+    """“ and ” pair up within a paragraph, within a block quotation, and across paragraphs of one
+    quotation that each open with “ and only the last one closes (Chicago 13.30)."""
+    opened: list[tuple[Paragraph, int]] = []
+    for index, paragraph in enumerate(found):
+        text = paragraph.text
+        start = 0
+        if len(opened) == 1 and text.lstrip(" \x01").startswith("“"):
+            start = text.index("“") + 1  # the quotation goes on
+        for offset in range(start, len(text)):
+            if text[offset] == "“":
+                opened.append((paragraph, offset))
+            elif text[offset] == "”":
+                if opened:
+                    opened.pop()
+                else:
+                    yield _unbalanced(paragraph, offset, "a closing ” without its “")
+        following = found[index + 1] if index + 1 < len(found) else None
+        if following is None or not (
+            (paragraph.quote and following.quote == paragraph.quote)
+            or (len(opened) == 1 and following.text.lstrip(" \x01").startswith("“"))
+        ):
+            for where, offset in opened:
+                yield _unbalanced(where, offset, "an opening “ never closed by ”")
+            opened = []
+
+
+def _unbalanced(paragraph: Paragraph, offset: int, detail: str) -> Hit:
+    line, column = paragraph.where(offset)
+    code = "unbalanced-quotes" if paragraph.text[offset] in "“”" else "unbalanced-brackets"
+    text = paragraph.text[max(0, offset - 20):offset + 21].replace("\n", " ").replace(MASK, "")
+    return Hit(code, line, column, text.strip(), detail)
+
+
+def check_text(text: str) -> Iterator[Hit]:
+    """Every typography hit in the Markdown ``text``."""
+    original = text.split("\n")
+    masked = mask(text)
+    for number, (line, masked_line) in enumerate(zip(original, masked, strict=True), 1):
+        yield from line_checks(number, line, masked_line)
+    found = list(paragraphs(original, masked))
+    for paragraph in found:
+        yield from repeated_words(paragraph)
+        yield from brackets(paragraph)
+    yield from quotes(found)

@@ -1,0 +1,1 @@
+"""The index of names: mentions found in the text, then entries with their locators."""

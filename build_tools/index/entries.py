@@ -1,0 +1,90 @@
+"""The index of names as entries: headings in Chicago's order, each with its locators.
+
+The writers turn the mentions into locators: print pages (REFERENCE.md §4) or numbered links.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from build_tools.lang.numbers import page_range
+from build_tools.model import Book, CrossRef, Mention, NameEntry
+from build_tools.sources.names import sort_key
+
+
+@dataclass(frozen=True)
+class Locator:
+    """One locator of an entry: its label, the mention it links to, and its sort position."""
+
+    label: str
+    target: Mention
+    order: tuple[int, int]
+
+
+@dataclass(frozen=True)
+class IndexEntry:
+    heading: str
+    qualifier: str
+    kind: str
+    locators: tuple[Locator, ...]
+    see: str = ""
+    see_also: tuple[str, ...] = ()
+    anchor: str = ""
+
+
+def entries(book: Book, folio: Callable[[str], str] | None) -> list[tuple[str, list[IndexEntry]]]:
+    """The index as letter groups. ``folio`` gives the printed page of an element id; without it
+    (an EPUB built before any print layout) locators are numbered links: 1, 2, 3…"""
+    by_id = {e.id: e for e in book.names}
+    notes = {n.id: n for n in book.notes}
+    made: list[IndexEntry] = []
+    for entry in book.names:
+        mentions = [m for m in book.mentions if m.entry == entry.id]
+        made.append(IndexEntry(
+            heading=entry.heading, qualifier=entry.qualifier, kind=entry.kind,
+            locators=tuple(_locators(mentions, folio, notes)),
+            see_also=tuple(by_id[i].heading for i in entry.see_also),
+            anchor=f"ix-entry-{entry.id}",
+        ))
+    for number, ref in enumerate(book.cross_refs, 1):
+        made.append(IndexEntry(heading=ref.heading, qualifier="", kind="", locators=(),
+                               see=by_id[ref.see].heading, anchor=f"ix-see-{number}"))
+    sort_form = {e.heading: e.sort for e in book.names}
+    made.sort(key=lambda e: sort_key(sort_form.get(e.heading, e.heading)))
+    groups: dict[str, list[IndexEntry]] = {}
+    for item in made:
+        letter = sort_key(sort_form.get(item.heading, item.heading))[0][:1].upper() or "#"
+        groups.setdefault(letter, []).append(item)
+    return list(groups.items())
+
+
+def _locators(mentions: list[Mention], folio: Callable[[str], str] | None,
+              notes: dict) -> list[Locator]:  # type: ignore[type-arg]
+    if folio is None:
+        return [Locator(str(n), m, (n, 0)) for n, m in enumerate(mentions, 1)]
+    ranges = []
+    for m in mentions:
+        if m.end:
+            first, last = int(folio(m.id)), int(folio(m.end))
+            ranges.append((first, last, m))
+    found: dict[str, Locator] = {}
+    for first, last, m in ranges:
+        found.setdefault(f"r{first}", Locator(page_range(first, last), m, (first, 0)))
+    for m in mentions:
+        if m.end:
+            continue
+        page = int(folio(m.id))
+        if m.where == "note":
+            number = notes[m.note].number
+            found.setdefault(f"{page}n{number}", Locator(f"{page}n{number}", m, (page, number)))
+        elif not any(first <= page <= last for first, last, _ in ranges):
+            found.setdefault(str(page), Locator(str(page), m, (page, 0)))
+    return sorted(found.values(), key=lambda loc: loc.order)
+
+
+def check_used(book_names: tuple[NameEntry, ...], mentions: list[Mention],
+               cross_refs: tuple[CrossRef, ...]) -> NameEntry | None:
+    """The first entry that never matches anything, if any."""
+    used = {m.entry for m in mentions}
+    return next((e for e in book_names if e.id not in used), None)

@@ -1,0 +1,131 @@
+"""The index of names: finding mentions in the parsed text, and turning them into entries.
+
+Tagging works on the XHTML trees the parser made (text, notes, chronology): every form of every
+names-file entry is wrapped, whole words, longest form first, case as written, skipping
+headings, note references and suppressed text, in ``<span class="ix" id="ix-N" data-ix="ID">``.
+The writers turn the mentions into locators: print pages (REFERENCE.md §4) or numbered links.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from lxml import etree
+
+from build_tools.model import Mention
+from build_tools.sources.names import Names
+
+SKIP = {"h1", "h2", "h3", "h4", "h5", "h6", "code", "pre"}
+SKIP_CLASSES = {"ix", "ix-no", "noteref", "note-number"}
+_WORD = r"[A-Z][A-Za-zà-ÿ’'\-]*[a-zà-ÿ]"
+_CAPITALIZED = re.compile(rf"(?<![\w’'\-]){_WORD}(?: (?:de |van |von |du |da )?{_WORD})+")
+# Words that start sentences, or that make a capitalized sequence the name of a place, a body,
+# an event or a work rather than of a person: such sequences are not reported.
+NOT_NAMES = set("""
+The A An In On Of And But For As At By To From With This That These Those It He She They We I
+His Her Their Our If When While Since After Before Yet So Or Not Even Only Just Also Thus Then
+Revolution Revolutions Republic Party Parties Committee Committees Army Armies Congress Government
+Empire Union University Academy Commune Front Period March Campaign Theater Palace World East West
+North South Northern Southern Eastern Western China Chinese Russia Russian Soviet Soviets Red White
+Communist Communists Left Right General Secretary Central Provisional International Letter Letters
+Report Memoirs Year Years Fate Tragedy Street Asia America Africa Europe Vietnam Republic Peoples
+Sea River Mountains Province City Council Conference Declaration Manifesto Incident Uprising
+Expedition Plenum Guard Guards Spears Society Societies Movement Bureau Politburo Opposition
+Class Force Pact Peasants Emperors Industrial Marxist Parisian Communards President Republican
+St Saint Old New Style La Le Les Prix Gang Democrats Communiqué Hong Kong Sunday January February
+April May June July August September October November December
+""".split())
+
+
+class Tagger:
+    """Wraps the mentions found in XHTML trees; numbers them across the whole book."""
+
+    def __init__(self, names: Names) -> None:
+        self.names = names
+        self.count = 0
+        self.mentions: list[Mention] = []
+        self.unknown_ids: list[str] = []
+
+    def tag(self, tree: etree._Element, where: str, section: int, note: str = "") -> None:
+        def record(entry: str, element: etree._Element) -> None:
+            self.count += 1
+            element.set("class", "ix")
+            element.set("data-ix", entry)
+            element.set("id", f"ix-{self.count}")
+            self.mentions.append(Mention(entry, f"ix-{self.count}", where, section, note))
+
+        for span in list(tree.iter("span")):
+            kind = span.get("class", "")
+            if kind == "ix-explicit":
+                record(span.get("data-ix", ""), span)
+            elif kind.startswith("ix-range-"):
+                self.count += 1
+                span.set("id", f"ixr-{self.count}")
+        self._ranges(tree, where, section, note)
+        if self.names.pattern is not None:
+            self._walk(tree, record)
+
+    def _ranges(self, tree: etree._Element, where: str, section: int, note: str) -> None:
+        open_ranges: dict[str, str] = {}
+        for span in tree.iter("span"):
+            kind, entry = span.get("class", ""), span.get("data-ix", "")
+            if kind == "ix-range-start":
+                open_ranges[entry] = span.get("id", "")
+            elif kind == "ix-range-end" and entry in open_ranges:
+                self.mentions.append(Mention(entry, open_ranges.pop(entry), where, section, note,
+                                             end=span.get("id", "")))
+
+    def _walk(self, element: etree._Element, record: Callable[[str, etree._Element], None]) -> None:
+        if element.tag in SKIP or element.get("class") in SKIP_CLASSES:
+            return
+        if element.text:
+            pieces = self._split(element.text, record)
+            element.text = pieces[0]
+            for offset, span in enumerate(pieces[1:]):
+                element.insert(offset, span)
+        for child in list(element):
+            if not isinstance(child.tag, str):
+                continue
+            self._walk(child, record)
+            if child.tail:
+                pieces = self._split(child.tail, record)
+                child.tail = pieces[0]
+                position = element.index(child)
+                for offset, span in enumerate(pieces[1:], 1):
+                    element.insert(position + offset, span)
+
+    def _split(self, text: str, record: Callable[[str, etree._Element], None]) -> list:  # type: ignore[type-arg]
+        """``[leading text, span, span, …]``, each span carrying its following text as tail."""
+        assert self.names.pattern is not None
+        pieces: list = [text]  # type: ignore[type-arg]
+        last = 0
+        for found in self.names.pattern.finditer(text):
+            span = etree.Element("span")
+            span.text = found[0]
+            record(self.names.entry_of(found[0]), span)
+            if len(pieces) == 1:
+                pieces[0] = text[:found.start()]
+            else:
+                pieces[-1].tail = text[last:found.start()]
+            pieces.append(span)
+            last = found.end()
+        if len(pieces) > 1:
+            pieces[-1].tail = text[last:]
+        return pieces
+
+
+def unindexed_names(text: str, names: Names) -> list[str]:
+    """Capitalized word sequences that look like names of persons but match no entry."""
+    covered = {form for entry in names.entries for form in entry.forms}
+    found = []
+    for match in _CAPITALIZED.finditer(text):
+        words = match[0].replace("-", " ").split()
+        if any(word.rstrip("’'s") in NOT_NAMES or word in NOT_NAMES for word in words):
+            continue
+        if match[0] in covered:
+            continue
+        if names.pattern is not None and names.pattern.search(match[0]):
+            continue
+        found.append(match[0])
+    return sorted(set(found))

@@ -1,0 +1,29 @@
+"""The words of the front matter, shared by the EPUB and PDF writers."""
+
+from __future__ import annotations
+
+from html import escape
+
+from build_tools.model import Book
+
+
+def copyright_lines(book: Book, edition_of: str | None) -> list[str]:
+    """The lines of the copyright page as XHTML; ``edition_of`` names a digital format ("EPUB")
+    whose identifier is printed (the print book shows its ISBN only)."""
+    meta = book.meta
+    lines = [f"<em>{escape(meta.title)}</em>" + (f": {escape(meta.subtitle)}" if meta.subtitle else "")]
+    lines.append(escape(meta.rights))
+    if meta.edition or meta.date:
+        lines.append(escape(", ".join(part for part in (meta.edition, meta.date) if part)))
+    lines.append(f"Published by {escape(meta.publisher)}")
+    if meta.isbn_print:
+        lines.append(f"ISBN {format_isbn(meta.isbn_print)} (paperback)")
+    if edition_of:
+        lines.append(f"{escape(edition_of)} identifier: {escape(meta.identifier)}")
+    lines.append("Set in EB Garamond.")
+    return lines
+
+
+def format_isbn(isbn: str) -> str:
+    """ISBN-13 with hyphens at the EAN prefix and check digit (group and publisher need tables)."""
+    return f"{isbn[:3]}-{isbn[3:12]}-{isbn[12]}" if len(isbn) == 13 else isbn

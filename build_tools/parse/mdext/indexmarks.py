@@ -1,0 +1,85 @@
+"""Index marks in the text: what the automatic name finder cannot know.
+
+    [the General Secretary]{@stalin}   a passage that means a person without naming them
+    {!Wilson}                          text never indexed (a false match)
+    {@mao:start} … {@mao:end}          one continuous discussion: printed as a page range
+
+Each mark is recorded with its line in ``IndexMarkExtension.marks`` so that the build can name
+the place of an unknown id or an unclosed range.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from markdown import Markdown
+from markdown.extensions import Extension
+from markdown.inlinepatterns import InlineProcessor
+from markdown.preprocessors import Preprocessor
+
+from build_tools.errors import Location
+
+# No brackets (braces) inside: an unclosed run then fails at the next one, not at the line's end.
+EXPLICIT = re.compile(r"\[([^\[\]\n]+)\]\{@([a-z][a-z0-9-]*)\}")
+SUPPRESS = re.compile(r"\{!([^{}\n]+)\}")
+RANGE = re.compile(r"\{@([a-z][a-z0-9-]*):(start|end)\}")
+
+
+class IndexMarkExtension(Extension):
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.source = Path("<text>")
+        self.marks: list[tuple[str, str, Location]] = []  # (kind, entry id, where)
+
+    def reset(self) -> None:
+        self.marks = []
+
+    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Python-Markdown's API)
+        md.registerExtension(self)
+        md.preprocessors.register(_MarkScanner(md, self), "index_mark_scan", 37)
+        md.inlinePatterns.register(_Explicit(EXPLICIT.pattern, md), "index_explicit", 187)
+        md.inlinePatterns.register(_Suppress(SUPPRESS.pattern, md), "index_suppress", 187)
+        md.inlinePatterns.register(_Range(RANGE.pattern, md), "index_range", 187)
+
+
+class _MarkScanner(Preprocessor):
+    def __init__(self, md: Markdown, ext: IndexMarkExtension) -> None:
+        super().__init__(md)
+        self.ext = ext
+
+    def run(self, lines: list[str]) -> list[str]:
+        for number, line in enumerate(lines, 1):
+            for found in EXPLICIT.finditer(line):
+                where = Location(self.ext.source, number, found.start() + 1)
+                self.ext.marks.append(("explicit", found[2], where))
+            for found in RANGE.finditer(line):
+                where = Location(self.ext.source, number, found.start() + 1)
+                self.ext.marks.append((found[2], found[1], where))
+        return lines
+
+
+class _Explicit(InlineProcessor):
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[ET.Element, int, int]:  # noqa: N802
+        span = ET.Element("span")
+        span.set("class", "ix-explicit")
+        span.set("data-ix", m[2])
+        span.text = m[1]
+        return span, m.start(0), m.end(0)
+
+
+class _Suppress(InlineProcessor):
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[ET.Element, int, int]:  # noqa: N802
+        span = ET.Element("span")
+        span.set("class", "ix-no")
+        span.text = m[1]
+        return span, m.start(0), m.end(0)
+
+
+class _Range(InlineProcessor):
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[ET.Element, int, int]:  # noqa: N802
+        span = ET.Element("span")
+        span.set("class", f"ix-range-{m[2]}")
+        span.set("data-ix", m[1])
+        return span, m.start(0), m.end(0)

@@ -1,0 +1,227 @@
+"""Loading a manuscript folder: ``book.toml`` (metadata and reading order) and its text files."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from build_tools.design.profiles import DEFAULT as DEFAULT_PROFILE
+from build_tools.design.profiles import PROFILES
+from build_tools.errors import Location, ManuscriptError
+from build_tools.model import Metadata, Trim
+
+CONFIG_NAME = "book.toml"
+REQUIRED = ("title", "author", "language", "identifier", "publisher", "rights")
+OPTIONAL = (
+    "subtitle", "author_sort", "edition", "date", "slug", "trim", "description", "isbn_print",
+    "print_profile",
+)
+TRIMS = {"6x9in": Trim(6, 9), "5.5x8.5in": Trim(5.5, 8.5), "5x8in": Trim(5, 8)}
+# XML 1.0 §2.2: these code points may not appear in a document at all.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_LANG = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{1,8})*$")
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A text file of the manuscript, decoded."""
+
+    path: Path
+    text: str
+
+
+@dataclass(frozen=True)
+class Manuscript:
+    """The metadata and the text files of a manuscript, in reading order."""
+
+    root: Path
+    meta: Metadata
+    files: tuple[SourceFile, ...]
+    chronology: SourceFile | None = None
+    names: SourceFile | None = None
+
+
+def read_text(path: Path) -> str:
+    """Read a UTF-8 text file; refuse bytes that are not UTF-8 and characters XML forbids."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ManuscriptError("file not found", Location(path)) from None
+    except OSError as exc:
+        raise ManuscriptError(f"cannot read file: {exc.strerror}", Location(path)) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise ManuscriptError(
+            f"not valid UTF-8: byte 0x{data[exc.start]:02x} at byte offset {exc.start}; "
+            "save the file as UTF-8",
+            Location(path, line),
+        ) from None
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    if bad := _FORBIDDEN.search(text):
+        line = text.count("\n", 0, bad.start()) + 1
+        column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
+        raise ManuscriptError(
+            f"control character U+{ord(bad.group()):04X} is not allowed in a book",
+            Location(path, line, column),
+        )
+    return text
+
+
+def load(root: Path) -> Manuscript:
+    """Read ``root/book.toml`` and every file of its reading order."""
+    if not root.is_dir():
+        raise ManuscriptError("manuscript folder not found", Location(root))
+    config_path = root / CONFIG_NAME
+    if not config_path.is_file():
+        raise ManuscriptError(f"no {CONFIG_NAME} in the manuscript folder", Location(config_path))
+    config_text = read_text(config_path)
+    try:
+        config = tomllib.loads(config_text)
+    except tomllib.TOMLDecodeError as exc:
+        found = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+        where = Location(config_path, int(found[1]), int(found[2])) if found else Location(config_path)
+        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        raise ManuscriptError(f"malformed TOML: {message}", where) from None
+    meta = _metadata(config, config_path, config_text)
+    files = tuple(
+        SourceFile(path, read_text(path)) for path in _reading_order(config, config_path, config_text)
+    )
+    return Manuscript(
+        root, meta, files,
+        chronology=_optional_file(config, config_path, config_text, "chronology"),
+        names=_optional_file(config, config_path, config_text, "names"),
+    )
+
+
+def _optional_file(config: dict[str, object], path: Path, text: str, key: str) -> SourceFile | None:
+    contents = config.get("contents")
+    name = contents.get(key) if isinstance(contents, dict) else None
+    if name is None:
+        return None
+    if not isinstance(name, str):
+        raise ManuscriptError(f"'{key}' must be a file name", _key_location(path, text, key))
+    root = path.parent.resolve()
+    candidate = (root / name).resolve()
+    if not candidate.is_relative_to(root) or not candidate.is_file():
+        raise ManuscriptError(f"{key} file not found in the manuscript folder: {name}",
+                              _key_location(path, text, key))
+    return SourceFile(path.parent / name, read_text(path.parent / name))
+
+
+def _key_location(path: Path, text: str, key: str) -> Location:
+    for number, line in enumerate(text.splitlines(), 1):
+        if re.match(rf"\s*{re.escape(key)}\s*=", line):
+            return Location(path, number)
+    return Location(path)
+
+
+def _metadata(config: dict[str, object], path: Path, text: str) -> Metadata:
+    book = config.get("book")
+    if not isinstance(book, dict):
+        raise ManuscriptError("missing [book] table with the book's metadata", Location(path))
+    values: dict[str, str] = {}
+    for key in REQUIRED + OPTIONAL:
+        value = book.get(key, "")
+        if not isinstance(value, str):
+            raise ManuscriptError(f"'{key}' must be a string", _key_location(path, text, key))
+        values[key] = value.strip()
+    for key in REQUIRED:
+        if not values[key]:
+            raise ManuscriptError(
+                f"missing metadata field '{key}' in [book]", _key_location(path, text, key)
+                if key in book else Location(path)
+            )
+    if not _LANG.match(values["language"]):
+        raise ManuscriptError(
+            f"'language' must be a BCP 47 tag such as 'en' or 'en-GB', not {values['language']!r}",
+            _key_location(path, text, "language"),
+        )
+    trim_name = values["trim"] or "6x9in"
+    if trim_name not in TRIMS:
+        raise ManuscriptError(
+            f"unknown trim {trim_name!r}; use one of {', '.join(TRIMS)}",
+            _key_location(path, text, "trim"),
+        )
+    if values["print_profile"] and values["print_profile"] not in PROFILES:
+        raise ManuscriptError(
+            f"unknown print_profile {values['print_profile']!r}; use one of {', '.join(PROFILES)}",
+            _key_location(path, text, "print_profile"),
+        )
+    subjects = book.get("subjects", [])
+    if not isinstance(subjects, list) or not all(isinstance(s, str) for s in subjects):
+        raise ManuscriptError("'subjects' must be a list of strings", _key_location(path, text, "subjects"))
+    isbn = values["isbn_print"].replace("-", "").replace(" ", "")
+    if isbn and not _valid_isbn13(isbn):
+        raise ManuscriptError(
+            f"'isbn_print' is not a valid ISBN-13: {values['isbn_print']!r}",
+            _key_location(path, text, "isbn_print"),
+        )
+    return Metadata(
+        title=values["title"],
+        subtitle=values["subtitle"],
+        author=values["author"],
+        author_sort=values["author_sort"] or _invert(values["author"]),
+        language=values["language"],
+        identifier=values["identifier"],
+        publisher=values["publisher"],
+        rights=values["rights"],
+        edition=values["edition"],
+        date=values["date"],
+        slug=values["slug"] or _slug(values["title"]),
+        trim=TRIMS[trim_name],
+        description=values["description"],
+        isbn_print=isbn,
+        subjects=tuple(subjects),
+        print_profile=values["print_profile"] or DEFAULT_PROFILE,
+    )
+
+
+def _reading_order(config: dict[str, object], path: Path, text: str) -> list[Path]:
+    contents = config.get("contents")
+    files = contents.get("files") if isinstance(contents, dict) else None
+    if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
+        raise ManuscriptError(
+            "missing reading order: add [contents] with files = [\"text/01-….md\", …]",
+            Location(path),
+        )
+    if not files:
+        raise ManuscriptError("the manuscript is empty: [contents] files lists no file",
+                              _key_location(path, text, "files"))
+    root = path.parent.resolve()
+    paths = []
+    for name in files:
+        candidate = (root / name).resolve()
+        if not candidate.is_relative_to(root):
+            raise ManuscriptError(f"{name!r} is outside the manuscript folder",
+                                  _key_location(path, text, "files"))
+        if candidate.is_dir():
+            raise ManuscriptError(f"{name!r} in the reading order is a folder, not a text file",
+                                  _key_location(path, text, "files"))
+        if not candidate.is_file():
+            raise ManuscriptError(f"file in the reading order does not exist: {name}",
+                                  _key_location(path, text, "files"))
+        if candidate in paths:
+            raise ManuscriptError(f"file listed twice in the reading order: {name}",
+                                  _key_location(path, text, "files"))
+        paths.append(candidate)
+    return [path.parent / p.relative_to(root) for p in paths]
+
+
+def _invert(name: str) -> str:
+    parts = name.rsplit(" ", 1)
+    return f"{parts[1]}, {parts[0]}" if len(parts) == 2 else name
+
+
+def _slug(title: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") or "book"
+
+
+def _valid_isbn13(isbn: str) -> bool:
+    if len(isbn) != 13 or not isbn.isdigit():
+        return False
+    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(isbn))
+    return total % 10 == 0
