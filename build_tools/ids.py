@@ -1,0 +1,107 @@
+"""Every id the book's documents carry, in one place: both formats, the layout and the preview
+find elements by these names, so a format changes here or nowhere.
+
+Ids are shared by the EPUB and the print HTML: the print layout reports pages by them, and the
+EPUB places its page markers and index locators at the same elements.
+"""
+
+from __future__ import annotations
+
+# Fixed ids of the generated parts of the book.
+HALFTITLE = "halftitle"
+TITLEPAGE = "titlepage"
+COPYRIGHT = "copyright"
+CONTENTS = "contents"
+TOC = "toc"
+TOC_TITLE = "toc-title"
+CHRONOLOGY = "chronology"
+CHRONOLOGY_TITLE = "chronology-title"
+NOTES = "notes"
+NOTES_TITLE = "notes-title"
+INDEX = "index"
+INDEX_TITLE = "index-title"
+BACK_MATTER = (CHRONOLOGY, NOTES, INDEX)
+
+
+def section(number: int) -> str:
+    """A section (chapter) element: ``sec-3``."""
+    return f"sec-{number}"
+
+
+def section_title(number: int) -> str:
+    return f"{section(number)}-title"
+
+
+def section_file(number: int) -> str:
+    """The stem of a section's EPUB document: ``section-003``."""
+    return f"section-{number:03d}"
+
+
+def heading(number: int, slug: str) -> str:
+    """A subheading inside a section: ``sec-3-the-canton-commune``."""
+    return f"{section(number)}-{slug}"
+
+
+def block(number: int, count: int) -> str:
+    """The ``count``-th paragraph, list item or quotation of a section without an id: ``p-3-12``."""
+    return f"p-{number}-{count}"
+
+
+def note(number: int, note_number: int) -> str:
+    return f"note-{number}-{note_number}"
+
+
+def noteref(number: int, note_number: int, occurrence: int = 1) -> str:
+    """The ``occurrence``-th reference to a note in the text."""
+    base = f"noteref-{number}-{note_number}"
+    return base if occurrence == 1 else f"{base}-{occurrence}"
+
+
+def notes_group(number: int) -> str:
+    """The subhead of a section's notes in the notes."""
+    return f"notes-{number}"
+
+
+def anchor(name: str) -> str:
+    """A place marked ``{#name}`` in the text."""
+    return f"anchor-{name}"
+
+
+def event(name: str) -> str:
+    """An entry of the chronology."""
+    return f"event-{name}"
+
+
+def mention(count: int) -> str:
+    """A mention of an index entry, numbered across the book."""
+    return f"ix-{count}"
+
+
+def range_end(count: int) -> str:
+    """The end mark of a range ``{@id:end}``, numbered across the book."""
+    return f"ixr-{count}"
+
+
+def is_mention(element_id: str) -> bool:
+    return element_id.startswith(("ix-", "ixr-"))
+
+
+def index_entry(entry: str) -> str:
+    return f"ix-entry-{entry}"
+
+
+def index_see(number: int) -> str:
+    return f"ix-see-{number}"
+
+
+def index_group(letter: str) -> str:
+    return f"index-{letter}"
+
+
+def index_group_heading(letter: str) -> str:
+    return f"index-h-{letter}"
+
+
+def page(label: str) -> str:
+    """A print page marker in the EPUB: ``page-12``, ``page-iv``."""
+    return f"page-{label}"
