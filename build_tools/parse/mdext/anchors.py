@@ -12,10 +12,10 @@ from pathlib import Path
 
 from markdown import Markdown
 from markdown.extensions import Extension
-from markdown.inlinepatterns import InlineProcessor
 from markdown.preprocessors import Preprocessor
 
 from build_tools.errors import Location
+from build_tools.parse.mdext.inline import ElementPattern
 
 ANCHOR = re.compile(r"\{#([a-z][a-z0-9-]*)\}")
 
@@ -32,7 +32,7 @@ class AnchorExtension(Extension):
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Python-Markdown's API)
         md.registerExtension(self)
         md.preprocessors.register(_AnchorScanner(md, self), "anchor_scan", 38)
-        md.inlinePatterns.register(_AnchorPattern(ANCHOR.pattern, md), "anchor", 186)
+        md.inlinePatterns.register(ElementPattern(ANCHOR, md, _anchor), "anchor", 186)
 
 
 class _AnchorScanner(Preprocessor):
@@ -47,9 +47,8 @@ class _AnchorScanner(Preprocessor):
         return lines
 
 
-class _AnchorPattern(InlineProcessor):
-    def handleMatch(self, m: re.Match[str], data: str) -> tuple[ET.Element, int, int]:  # noqa: N802
-        span = ET.Element("span")
-        span.set("class", "anchor")
-        span.set("id", f"anchor-{m[1]}")
-        return span, m.start(0), m.end(0)
+def _anchor(m: re.Match[str]) -> ET.Element:
+    span = ET.Element("span")
+    span.set("class", "anchor")
+    span.set("id", f"anchor-{m[1]}")
+    return span

@@ -172,12 +172,14 @@ def _check_svg(data: bytes, src: str, where: Location) -> None:
         if node.tag in (f"{_SVG}script", f"{_SVG}foreignObject"):
             raise ManuscriptError(f"image {src!r}: an SVG with <{etree.QName(node).localname}> "
                                   "is not allowed in a book", where)
-        for name, value in node.attrib.items():
+        for name in node.attrib:
             local = etree.QName(name).localname
             if local.lower().startswith("on"):
                 raise ManuscriptError(
                     f"image {src!r}: SVG event attribute {local!r} is not allowed", where
                 )
-            if name in ("href", _XLINK_HREF) and not value.startswith("#"):
+        for name in ("href", _XLINK_HREF):
+            value = node.get(name)
+            if value is not None and not value.startswith("#"):
                 raise ManuscriptError(f"image {src!r}: an SVG that links to {value[:60]!r} is not "
                                       "allowed (it must be self-contained)", where)

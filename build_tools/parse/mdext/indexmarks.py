@@ -16,10 +16,10 @@ from pathlib import Path
 
 from markdown import Markdown
 from markdown.extensions import Extension
-from markdown.inlinepatterns import InlineProcessor
 from markdown.preprocessors import Preprocessor
 
 from build_tools.errors import Location
+from build_tools.parse.mdext.inline import ElementPattern
 
 # No brackets (braces) inside: an unclosed run then fails at the next one, not at the line's end.
 EXPLICIT = re.compile(r"\[([^\[\]\n]+)\]\{@([a-z][a-z0-9-]*)\}")
@@ -39,9 +39,9 @@ class IndexMarkExtension(Extension):
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Python-Markdown's API)
         md.registerExtension(self)
         md.preprocessors.register(_MarkScanner(md, self), "index_mark_scan", 37)
-        md.inlinePatterns.register(_Explicit(EXPLICIT.pattern, md), "index_explicit", 187)
-        md.inlinePatterns.register(_Suppress(SUPPRESS.pattern, md), "index_suppress", 187)
-        md.inlinePatterns.register(_Range(RANGE.pattern, md), "index_range", 187)
+        md.inlinePatterns.register(ElementPattern(EXPLICIT, md, _explicit), "index_explicit", 187)
+        md.inlinePatterns.register(ElementPattern(SUPPRESS, md, _suppress), "index_suppress", 187)
+        md.inlinePatterns.register(ElementPattern(RANGE, md, _range), "index_range", 187)
 
 
 class _MarkScanner(Preprocessor):
@@ -60,26 +60,23 @@ class _MarkScanner(Preprocessor):
         return lines
 
 
-class _Explicit(InlineProcessor):
-    def handleMatch(self, m: re.Match[str], data: str) -> tuple[ET.Element, int, int]:  # noqa: N802
-        span = ET.Element("span")
-        span.set("class", "ix-explicit")
-        span.set("data-ix", m[2])
-        span.text = m[1]
-        return span, m.start(0), m.end(0)
+def _explicit(m: re.Match[str]) -> ET.Element:
+    span = ET.Element("span")
+    span.set("class", "ix-explicit")
+    span.set("data-ix", m[2])
+    span.text = m[1]
+    return span
 
 
-class _Suppress(InlineProcessor):
-    def handleMatch(self, m: re.Match[str], data: str) -> tuple[ET.Element, int, int]:  # noqa: N802
-        span = ET.Element("span")
-        span.set("class", "ix-no")
-        span.text = m[1]
-        return span, m.start(0), m.end(0)
+def _suppress(m: re.Match[str]) -> ET.Element:
+    span = ET.Element("span")
+    span.set("class", "ix-no")
+    span.text = m[1]
+    return span
 
 
-class _Range(InlineProcessor):
-    def handleMatch(self, m: re.Match[str], data: str) -> tuple[ET.Element, int, int]:  # noqa: N802
-        span = ET.Element("span")
-        span.set("class", f"ix-range-{m[2]}")
-        span.set("data-ix", m[1])
-        return span, m.start(0), m.end(0)
+def _range(m: re.Match[str]) -> ET.Element:
+    span = ET.Element("span")
+    span.set("class", f"ix-range-{m[2]}")
+    span.set("data-ix", m[1])
+    return span

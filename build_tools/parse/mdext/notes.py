@@ -19,10 +19,10 @@ from pathlib import Path
 
 from markdown import Markdown
 from markdown.extensions import Extension
-from markdown.inlinepatterns import InlineProcessor
 from markdown.preprocessors import Preprocessor
 
 from build_tools.errors import Diagnostic, Location, ManuscriptError
+from build_tools.parse.mdext.inline import ElementPattern
 
 # A label holds no bracket: a run of "[^[^[^…" then fails at once, not after scanning the line.
 DEFINITION = re.compile(r"^\[\^([^\[\]\s]+)\]:[ \t]*(.*)$")
@@ -57,7 +57,7 @@ class NotesExtension(Extension):
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Python-Markdown's API)
         md.registerExtension(self)
         md.preprocessors.register(_NoteScanner(md, self), "note_scan", 35)
-        md.inlinePatterns.register(_NoteRefPattern(REFERENCE.pattern, md), "note_ref", 175)
+        md.inlinePatterns.register(ElementPattern(REFERENCE, md, _note_ref), "note_ref", 175)
 
 
 class _NoteScanner(Preprocessor):
@@ -163,8 +163,7 @@ def _indented_follows(lines: list[str], index: int) -> bool:
     return False
 
 
-class _NoteRefPattern(InlineProcessor):
-    def handleMatch(self, m: re.Match[str], data: str) -> tuple[ET.Element, int, int]:  # noqa: N802
-        placeholder = ET.Element("a")
-        placeholder.set("data-note", m[1])
-        return placeholder, m.start(0), m.end(0)
+def _note_ref(m: re.Match[str]) -> ET.Element:
+    placeholder = ET.Element("a")
+    placeholder.set("data-note", m[1])
+    return placeholder

@@ -13,11 +13,11 @@ from pathlib import Path
 
 from markdown import Markdown
 from markdown.extensions import Extension
-from markdown.inlinepatterns import InlineProcessor
 from markdown.preprocessors import Preprocessor
 
 from build_tools.errors import Location, ManuscriptError
 from build_tools.model import Query
+from build_tools.parse.mdext.inline import ElementPattern
 
 # The text ends at the first "==}" and the comment holds no "{>>": a line of many unclosed marks
 # is then read in linear time (a plain ".+?" would rescan the rest of the line from each).
@@ -43,7 +43,7 @@ class QueryExtension(Extension):
         md.registerExtension(self)
         if self.getConfig("scan"):
             md.preprocessors.register(_QueryScanner(md, self), "query_scan", 40)
-        md.inlinePatterns.register(_QueryPattern(QUERY.pattern, md), "query", 185)
+        md.inlinePatterns.register(ElementPattern(QUERY, md, _query), "query", 185)
 
 
 class _QueryScanner(Preprocessor):
@@ -72,10 +72,9 @@ class _QueryScanner(Preprocessor):
         return lines
 
 
-class _QueryPattern(InlineProcessor):
-    def handleMatch(self, m: re.Match[str], data: str) -> tuple[ET.Element, int, int]:  # noqa: N802
-        span = ET.Element("span")
-        span.set("class", "query" if m["text"] else "query-mark")
-        span.set("data-query", m["comment"].strip())
-        span.text = m["text"] or ""
-        return span, m.start(0), m.end(0)
+def _query(m: re.Match[str]) -> ET.Element:
+    span = ET.Element("span")
+    span.set("class", "query" if m["text"] else "query-mark")
+    span.set("data-query", m["comment"].strip())
+    span.text = m["text"] or ""
+    return span
