@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from build_tools.lang.numbers import page_range
-from build_tools.model import Book, CrossRef, Mention, NameEntry
+from build_tools.model import Book, Mention, Note
 from build_tools.sources.names import sort_key
 
 
@@ -60,7 +60,7 @@ def entries(book: Book, folio: Callable[[str], str] | None) -> list[tuple[str, l
 
 
 def _locators(mentions: list[Mention], folio: Callable[[str], str] | None,
-              notes: dict) -> list[Locator]:  # type: ignore[type-arg]
+              notes: dict[str, Note]) -> list[Locator]:
     if folio is None:
         return [Locator(str(n), m, (n, 0)) for n, m in enumerate(mentions, 1)]
     ranges = []
@@ -81,10 +81,3 @@ def _locators(mentions: list[Mention], folio: Callable[[str], str] | None,
         elif not any(first <= page <= last for first, last, _ in ranges):
             found.setdefault(str(page), Locator(str(page), m, (page, 0)))
     return sorted(found.values(), key=lambda loc: loc.order)
-
-
-def check_used(book_names: tuple[NameEntry, ...], mentions: list[Mention],
-               cross_refs: tuple[CrossRef, ...]) -> NameEntry | None:
-    """The first entry that never matches anything, if any."""
-    used = {m.entry for m in mentions}
-    return next((e for e in book_names if e.id not in used), None)

@@ -40,9 +40,6 @@ class Names:
     pattern: re.Pattern[str] | None
     by_form: dict[str, str]
 
-    def entry(self, entry_id: str) -> NameEntry | None:
-        return next((e for e in self.entries if e.id == entry_id), None)
-
     def entry_of(self, matched: str) -> str:
         return self.by_form[" ".join(matched.split())]
 
