@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
+from build_tools.design.fonts import FontSet, read_fonts
 from build_tools.errors import BookError, Location, ReleaseError
 from build_tools.model import Book
 from build_tools.parse.parser import parse
@@ -35,15 +36,17 @@ def read_book(project: Project) -> Book:
     return parse(manuscript, source_date_epoch(project.source))
 
 
-STYLE_FILES = ("epub.css", "print.css", "fonts/EBGaramond-Regular.ttf", "fonts/EBGaramond-Italic.ttf")
+STYLE_FILES = ("epub.css", "print.css")
 
 
-def check_styles(styles: Path) -> None:
-    """The styles folder has what the writers read (give it with --styles if it is elsewhere)."""
+def check_styles(styles: Path) -> FontSet:
+    """The styles folder has what the writers read (give it with --styles if it is elsewhere):
+    the two stylesheets, and ``fonts.toml`` with faces that exist; returns those faces."""
     for name in STYLE_FILES:
         if not (styles / name).is_file():
             raise BookError(f"the styles folder lacks {name} (use --styles to name the folder)",
                             Location(styles))
+    return read_fonts(styles)
 
 
 def writer_for(name: str, styles: Path, profile: str | None = None) -> Writer:

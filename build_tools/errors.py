@@ -6,8 +6,11 @@ Exit codes: 1 for a problem in the manuscript (or in what it asks for), 2 for a 
 
 from __future__ import annotations
 
+import re
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -66,3 +69,37 @@ class Diagnostic:
 
     def __str__(self) -> str:
         return f"{self.location}: {self.code} {self.message}"
+
+
+# TOML files (book.toml, the styles' fonts.toml): where a key is, for errors that name its line.
+
+
+def read_toml(path: Path, text: str, error: type[BookError] = BookError) -> dict[str, Any]:
+    """The TOML document ``text`` (the file ``path``); a syntax error is raised as ``error``
+    with the line and column tomllib gives."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        found = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+        where = Location(path, int(found[1]), int(found[2])) if found else Location(path)
+        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        raise error(f"malformed TOML: {message}", where) from None
+
+
+def key_location(path: Path, text: str, key: str) -> Location:
+    """The line of ``key = …`` in a TOML file, or of the table ``[key]``; line 0 if neither.
+
+    ``table.key`` finds the key inside ``[table]`` only; a plain ``key`` is found in any table.
+    """
+    table, _, name = key.rpartition(".")
+    current = ""
+    for number, line in enumerate(text.splitlines(), 1):
+        if header := re.match(r"\s*\[\s*([^\[\]]+?)\s*\]", line):
+            current = header[1]
+            if current == key:
+                return Location(path, number)
+        elif (not table or current == table) and re.match(
+            rf"\s*[\"']?{re.escape(name)}[\"']?\s*=", line
+        ):
+            return Location(path, number)
+    return Location(path)

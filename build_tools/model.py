@@ -25,24 +25,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from build_tools.design.trims import Trim as Trim  # re-exported: Metadata.trim is one
 from build_tools.errors import Diagnostic, Location
 from build_tools.markup import Fragment
-
-
-@dataclass(frozen=True)
-class Trim:
-    """The trimmed page size of the printed book, in inches."""
-
-    width: float
-    height: float
-
-    @property
-    def css(self) -> str:
-        return f"{self.width:g}in {self.height:g}in"
-
-    @property
-    def label(self) -> str:
-        return f"{self.width:g} × {self.height:g} in"
 
 
 @dataclass(frozen=True)

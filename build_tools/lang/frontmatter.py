@@ -4,23 +4,30 @@ from __future__ import annotations
 
 from html import escape
 
+from build_tools.lang.labels import Labels, labels_for
 from build_tools.model import Book
 
 
-def copyright_lines(book: Book, edition_of: str | None) -> list[str]:
+def copyright_lines(
+    book: Book, edition_of: str | None, family: str, labels: Labels | None = None
+) -> list[str]:
     """The lines of the copyright page as XHTML; ``edition_of`` names a digital format ("EPUB")
-    whose identifier is printed (the print book shows its ISBN only)."""
+    whose identifier is printed (the print book shows its ISBN only); ``family`` is the
+    typeface the book is set in (``FontSet.family``). ``labels`` default to the book's
+    language's."""
     meta = book.meta
+    words = labels or labels_for(meta.language)
     lines = [f"<em>{escape(meta.title)}</em>" + (f": {escape(meta.subtitle)}" if meta.subtitle else "")]
     lines.append(escape(meta.rights))
     if meta.edition or meta.date:
         lines.append(escape(", ".join(part for part in (meta.edition, meta.date) if part)))
-    lines.append(f"Published by {escape(meta.publisher)}")
+    lines.append(escape(words.published_by).format(publisher=escape(meta.publisher)))
     if meta.isbn_print:
-        lines.append(f"ISBN {format_isbn(meta.isbn_print)} (paperback)")
+        lines.append(escape(words.isbn_print).format(isbn=format_isbn(meta.isbn_print)))
     if edition_of:
-        lines.append(f"{escape(edition_of)} identifier: {escape(meta.identifier)}")
-    lines.append("Set in EB Garamond.")
+        lines.append(escape(words.identifier).format(format=escape(edition_of),
+                                                     identifier=escape(meta.identifier)))
+    lines.append(escape(words.set_in).format(family=escape(family)))
     return lines
 
 

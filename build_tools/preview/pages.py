@@ -1,7 +1,7 @@
 """The preview's pages: the e-book's own XHTML of each part, framed by the preview's bar.
 
 Section, notes and chronology bodies are the EPUB writer's (``build_tools.epub``), so that the
-preview shows what the e-book shows, styled by ``styles/epub.css`` and the EB Garamond faces.
+preview shows what the e-book shows, styled by ``styles/epub.css`` and the faces of ``fonts.toml``.
 Only their links change: ``section-001.xhtml`` becomes ``/section-001.html`` (and so the
 index of names, ``index.xhtml``, is ``/index.html``; the contents is ``/``). A section's notes
 are also put in the page as popovers, which ``preview.js`` opens beside their reference.
@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
+from build_tools.lang.labels import Labels, labels_for
 from build_tools.model import Book, Section
 from build_tools.writers.epub.writer import (
     FONTS,
@@ -28,9 +29,7 @@ from build_tools.writers.epub.writer import (
 
 _EPUB_LINK = re.compile(r'href="([\w-]+)\.xhtml')
 # Index marks are invisible in the e-book; the preview shows them on demand (preview.js).
-_INDEX_TOGGLE = (
-    ' <button type="button" data-preview-toggle="ix" aria-pressed="false">Index marks</button>'
-)
+_INDEX_TOGGLE = ' <button type="button" data-preview-toggle="ix" aria-pressed="false">{label}</button>'
 
 
 @dataclass(frozen=True)
@@ -41,6 +40,11 @@ class Frame:
     error: str | None
     css_version: int
 
+    @property
+    def labels(self) -> Labels:
+        """The words of the book's language (English until a book is read)."""
+        return labels_for(self.book.meta.language if self.book else "en")
+
 
 def stylesheet(styles: Path) -> str:
     """The e-book's CSS, with the font faces the EPUB embeds (served from ``/fonts/``)."""
@@ -49,61 +53,63 @@ def stylesheet(styles: Path) -> str:
 
 def page(frame: Frame, title: str, main: str, views: tuple[tuple[str, str], ...] = ()) -> str:
     """A whole HTML page: bar, error (if any), then ``main``; ``views`` are extra bar links."""
-    tools = _INDEX_TOGGLE if 'class="ix"' in main else ""
-    book = frame.book
+    book, labels = frame.book, frame.labels
+    tools = _INDEX_TOGGLE.format(label=escape(labels.index_marks)) if 'class="ix"' in main else ""
     lang = escape(book.meta.language if book else "en")
-    book_title = escape(book.meta.title if book else "Preview")
-    links = [("/", "Contents")]
+    book_title = escape(book.meta.title if book else labels.preview)
+    links = [("/", labels.contents)]
     if book and book.chronology:
-        links.append(("/chronology.html", "Chronology"))
+        links.append(("/chronology.html", labels.chronology))
     if book and book.notes:
-        links.append(("/notes.html", "Notes"))
+        links.append(("/notes.html", labels.notes))
     if book and book.names:
-        links.append(("/index.html", "Index"))
-    bar = " ".join(f'<a href="{href}">{label}</a>' for href, label in (*links, *views))
+        links.append(("/index.html", labels.preview_index))
+    bar = " ".join(f'<a href="{href}">{escape(label)}</a>' for href, label in (*links, *views))
     return (
         f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{escape(title)} · {book_title}</title>\n"
         f'<link rel="stylesheet" href="/css/book.css?v={frame.css_version}">\n'
         '<link rel="stylesheet" href="/_preview/preview.css">\n'
         '<script src="/_preview/preview.js" defer></script>\n</head>\n<body>\n'
-        '<nav class="preview-bar" aria-label="Preview">'
+        f'<nav class="preview-bar" aria-label="{escape(labels.preview)}">'
         f'<span class="preview-book">{book_title}</span> {bar}{tools}</nav>\n'
-        f"{error_banner(frame.error)}"
+        f"{error_banner(frame.error, labels)}"
         f'<main id="preview-main">\n{main}\n</main>\n</body>\n</html>\n'
     )
 
 
-def error_banner(message: str | None) -> str:
+def error_banner(message: str | None, labels: Labels | None = None) -> str:
     if message is None:
         return ""
+    words = labels or labels_for("en")
     return (
         '<div class="preview-error" role="alert">'
-        "<p><strong>The manuscript cannot be read:</strong> "
-        "the page shows the last version that could.</p>\n"
+        f"<p><strong>{escape(words.cannot_read)}</strong> {escape(words.cannot_read_explanation)}</p>\n"
         f'<pre class="preview-error-message">{escape(message)}</pre></div>\n'
     )
 
 
 def contents(book: Book) -> str:
+    labels = labels_for(book.meta.language)
+    print_view = escape(labels.print_view)
     items = [
         f'<li><a href="/{s.file_stem}.html">{strip_links(s.heading.xml)}</a> '
-        f'<a class="preview-print-link" href="/print/{s.file_stem}.html">print view</a></li>'
+        f'<a class="preview-print-link" href="/print/{s.file_stem}.html">{print_view}</a></li>'
         for s in book.sections
     ]
     back = (
-        ("chronology", "Chronology", book.chronology), ("notes", "Notes", book.notes),
-        ("index", "Index of Names", book.names),
+        ("chronology", labels.chronology, book.chronology), ("notes", labels.notes, book.notes),
+        ("index", labels.index, book.names),
     )
     for name, label, present in back:
         if present:
             items.append(
-                f'<li><a href="/{name}.html">{label}</a> '
-                f'<a class="preview-print-link" href="/print/{name}.html">print view</a></li>'
+                f'<li><a href="/{name}.html">{escape(label)}</a> '
+                f'<a class="preview-print-link" href="/print/{name}.html">{print_view}</a></li>'
             )
     warnings = [escape(str(item)) for item in (*book.diagnostics, *book.queries)]
     listed = (
-        '<section class="preview-warnings"><h2>Warnings and open queries</h2>\n<ul>\n'
+        f'<section class="preview-warnings"><h2>{escape(labels.warnings)}</h2>\n<ul>\n'
         + "\n".join(f"<li>{w}</li>" for w in warnings) + "\n</ul>\n</section>"
         if warnings else ""
     )
@@ -115,10 +121,13 @@ def contents(book: Book) -> str:
 
 def section(book: Book, section: Section) -> str:
     """The section as in the e-book, and its notes as popovers."""
+    labels = labels_for(book.meta.language)
+    more = escape(labels.in_the_notes)
     notes = "\n".join(
         f'<aside class="preview-note" id="preview-{note.id}" popover="auto">'
-        f'<p class="preview-note-label">Note {note.number}</p>{_local_links(note.body.xml)}'
-        f'<p class="preview-note-more"><a href="/notes.html#{note.id}">In the notes</a></p></aside>'
+        f'<p class="preview-note-label">{escape(labels.note_label).format(number=note.number)}</p>'
+        f'{_local_links(note.body.xml)}'
+        f'<p class="preview-note-more"><a href="/notes.html#{note.id}">{more}</a></p></aside>'
         for note in section.notes
     )
     return _local_links(section_body(section, chronology_marks(book))) + "\n" + notes

@@ -23,6 +23,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 
 from build_tools.errors import BookError
+from build_tools.lang.labels import ENGLISH, Labels
 from build_tools.model import Book
 
 SCALE = 1.5  # pixels per PDF point: a 6 × 9 in page is 648 × 972 pixels
@@ -138,14 +139,14 @@ class PrintView:
                 self._images[index] = buffer.getvalue()
             return self._images[index]
 
-    def view(self, part: str) -> str:
+    def view(self, part: str, labels: Labels = ENGLISH) -> str:
         """The print view of a part: its status, then its pages in spreads (the latest layout)."""
         with self._lock:
             layout, running, failed = self._layout, self._running, self._failed
             size = self._pdf[0].get_size() if self._pdf is not None and len(self._pdf) else (0, 0)
         html = []
         if running is not None:
-            doing = "updating…" if layout else "laying out the printed pages…"
+            doing = escape(labels.updating if layout else labels.laying_out)
             html.append(f'<p class="print-status" role="status" data-state="updating">{doing}</p>')
         elif failed is not None:
             message = escape(failed[1])
@@ -153,7 +154,7 @@ class PrintView:
         pages = layout.pages_of(part) if layout else None
         if layout and pages is not None:
             width, height = round(size[0] * SCALE), round(size[1] * SCALE)
-            html += _spreads(layout.version, pages, width, height)
+            html += _spreads(layout.version, pages, width, height, labels.printed_page)
         return "\n".join(html)
 
     def close(self) -> None:
@@ -172,8 +173,11 @@ def _worker_start() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _spreads(version: int, pages: range, width: int, height: int) -> list[str]:
-    """Pages side by side as in the open book: page index 0 is a right-hand page, alone."""
+def _spreads(
+    version: int, pages: range, width: int, height: int, alt: str = ENGLISH.printed_page
+) -> list[str]:
+    """Pages side by side as in the open book: page index 0 is a right-hand page, alone;
+    ``alt`` is the images' text, with ``{number}``."""
     spreads: dict[int, dict[str, int]] = {}
     for index in pages:
         spreads.setdefault((index + 1) // 2, {})["left" if index % 2 else "right"] = index
@@ -185,9 +189,10 @@ def _spreads(version: int, pages: range, width: int, height: int) -> list[str]:
                 slots.append(f'<div class="page {side} blank" style="width:{width}px"></div>')
             else:
                 number = spread[side] + 1
+                text = escape(alt.format(number=number))
                 slots.append(
                     f'<img class="page {side}" src="/print/{version}/page-{number}.png" '
-                    f'width="{width}" height="{height}" alt="Printed page {number}">'
+                    f'width="{width}" height="{height}" alt="{text}">'
                 )
         html.append(f'<div class="spread">{"".join(slots)}</div>')
     return html

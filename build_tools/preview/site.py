@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+from build_tools.lang.labels import Labels
 from build_tools.model import Book
 from build_tools.preview import pages
 from build_tools.preview.livebook import LiveBook
@@ -26,7 +27,6 @@ from build_tools.preview.printview import PrintView
 from build_tools.preview.server import Page
 
 _PART = re.compile(r"/(print/)?(section-(\d{3})|chronology|notes|index)\.html")
-BACK_MATTER = {"chronology": "Chronology", "notes": "Notes", "index": "Index of Names"}
 _IMAGE = re.compile(r"/print/(\d+)/page-(\d+)\.png")
 
 
@@ -67,20 +67,20 @@ class Site:
         frame = pages.Frame(book, error.format_message() if error else None, self.css_version)
         if path == "/":
             main = pages.contents(book) if book else ""
-            return Page(pages.page(frame, "Contents", main))
+            return Page(pages.page(frame, frame.labels.contents, main))
         if book is not None and (picture := _picture(book, path)) is not None:
             return picture
         found = _PART.fullmatch(path)
         if found is None:
             return None
         if book is None:  # nothing could be read yet: the error is all there is to show
-            return Page(pages.page(frame, "Error", ""))
+            return Page(pages.page(frame, frame.labels.error_title, ""))
         if found[1]:
             return self._print_view(frame, book, found[2], found[3])
         return self._part(frame, book, found[2], found[3])
 
     def _part(self, frame: pages.Frame, book: Book, name: str, number: str | None) -> Page | None:
-        views = (("/print/" + name + ".html", "Print view"),)
+        views = (("/print/" + name + ".html", frame.labels.print_view_link),)
         if number is not None:
             if not 1 <= int(number) <= len(book.sections):
                 return None
@@ -91,7 +91,7 @@ class Site:
         # The index's mentions are numbered across the book: only a whole read has them right.
         whole = (self.book.settled or book) if name == "index" else book
         main = {"chronology": pages.chronology, "notes": pages.notes, "index": pages.index}[name]
-        return Page(pages.page(frame, BACK_MATTER[name], main(whole), views))
+        return Page(pages.page(frame, _title(frame.labels, name), main(whole), views))
 
     def _print_view(
         self, frame: pages.Frame, book: Book, name: str, number: str | None
@@ -101,16 +101,16 @@ class Site:
                 return None
             part, title = f"sec-{int(number)}", book.sections[int(number) - 1].title
         elif _has(book, name):
-            part, title = name, BACK_MATTER[name]
+            part, title = name, _title(frame.labels, name)
         else:
             return None
         settled = self.book.settled  # the print layout needs the book read whole
         if settled is not None:
             self.printed.request(settled, self.version)
-        view = self.printed.view(part)
+        view = self.printed.view(part, frame.labels)
         main = f'<section class="print-view" data-part="{part}">\n{view}\n</section>'
-        views = ((f"/{name}.html", "E-book view"),)
-        return Page(pages.page(frame, f"{title} (print)", main, views))
+        views = ((f"/{name}.html", frame.labels.ebook_view_link),)
+        return Page(pages.page(frame, frame.labels.print_view_title.format(title=title), main, views))
 
 
 def _picture(book: Book, path: str) -> Page | None:
@@ -121,6 +121,11 @@ def _picture(book: Book, path: str) -> Page | None:
             except OSError:  # removed since the parse: the next save says so with its line
                 return None
     return None
+
+
+def _title(labels: Labels, part: str) -> str:
+    """The title of a part of the back matter."""
+    return {"chronology": labels.chronology, "notes": labels.notes, "index": labels.index}[part]
 
 
 def _has(book: Book, part: str) -> bool:

@@ -9,8 +9,10 @@ from pathlib import Path
 
 from build_tools.design.profiles import DEFAULT as DEFAULT_PROFILE
 from build_tools.design.profiles import PROFILES
-from build_tools.errors import Location, ManuscriptError
-from build_tools.model import Metadata, Trim
+from build_tools.design.trims import DEFAULT as DEFAULT_TRIM
+from build_tools.design.trims import TRIMS
+from build_tools.errors import Location, ManuscriptError, key_location
+from build_tools.model import Metadata
 
 CONFIG_NAME = "book.toml"
 REQUIRED = ("title", "author", "language", "identifier", "publisher", "rights")
@@ -18,7 +20,6 @@ OPTIONAL = (
     "subtitle", "author_sort", "edition", "date", "slug", "trim", "description", "isbn_print",
     "print_profile",
 )
-TRIMS = {"6x9in": Trim(6, 9), "5.5x8.5in": Trim(5.5, 8.5), "5x8in": Trim(5, 8)}
 # XML 1.0 §2.2: these code points may not appear in a document at all.
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _LANG = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{1,8})*$")
@@ -103,20 +104,13 @@ def _optional_file(config: dict[str, object], path: Path, text: str, key: str) -
     if name is None:
         return None
     if not isinstance(name, str):
-        raise ManuscriptError(f"'{key}' must be a file name", _key_location(path, text, key))
+        raise ManuscriptError(f"'{key}' must be a file name", key_location(path, text, key))
     root = path.parent.resolve()
     candidate = (root / name).resolve()
     if not candidate.is_relative_to(root) or not candidate.is_file():
         raise ManuscriptError(f"{key} file not found in the manuscript folder: {name}",
-                              _key_location(path, text, key))
+                              key_location(path, text, key))
     return SourceFile(path.parent / name, read_text(path.parent / name))
-
-
-def _key_location(path: Path, text: str, key: str) -> Location:
-    for number, line in enumerate(text.splitlines(), 1):
-        if re.match(rf"\s*{re.escape(key)}\s*=", line):
-            return Location(path, number)
-    return Location(path)
 
 
 def _metadata(config: dict[str, object], path: Path, text: str) -> Metadata:
@@ -127,38 +121,38 @@ def _metadata(config: dict[str, object], path: Path, text: str) -> Metadata:
     for key in REQUIRED + OPTIONAL:
         value = book.get(key, "")
         if not isinstance(value, str):
-            raise ManuscriptError(f"'{key}' must be a string", _key_location(path, text, key))
+            raise ManuscriptError(f"'{key}' must be a string", key_location(path, text, key))
         values[key] = value.strip()
     for key in REQUIRED:
         if not values[key]:
             raise ManuscriptError(
-                f"missing metadata field '{key}' in [book]", _key_location(path, text, key)
+                f"missing metadata field '{key}' in [book]", key_location(path, text, key)
                 if key in book else Location(path)
             )
     if not _LANG.match(values["language"]):
         raise ManuscriptError(
             f"'language' must be a BCP 47 tag such as 'en' or 'en-GB', not {values['language']!r}",
-            _key_location(path, text, "language"),
+            key_location(path, text, "language"),
         )
-    trim_name = values["trim"] or "6x9in"
+    trim_name = values["trim"] or DEFAULT_TRIM
     if trim_name not in TRIMS:
         raise ManuscriptError(
             f"unknown trim {trim_name!r}; use one of {', '.join(TRIMS)}",
-            _key_location(path, text, "trim"),
+            key_location(path, text, "trim"),
         )
     if values["print_profile"] and values["print_profile"] not in PROFILES:
         raise ManuscriptError(
             f"unknown print_profile {values['print_profile']!r}; use one of {', '.join(PROFILES)}",
-            _key_location(path, text, "print_profile"),
+            key_location(path, text, "print_profile"),
         )
     subjects = book.get("subjects", [])
     if not isinstance(subjects, list) or not all(isinstance(s, str) for s in subjects):
-        raise ManuscriptError("'subjects' must be a list of strings", _key_location(path, text, "subjects"))
+        raise ManuscriptError("'subjects' must be a list of strings", key_location(path, text, "subjects"))
     isbn = values["isbn_print"].replace("-", "").replace(" ", "")
     if isbn and not _valid_isbn13(isbn):
         raise ManuscriptError(
             f"'isbn_print' is not a valid ISBN-13: {values['isbn_print']!r}",
-            _key_location(path, text, "isbn_print"),
+            key_location(path, text, "isbn_print"),
         )
     return Metadata(
         title=values["title"],
@@ -190,23 +184,23 @@ def _reading_order(config: dict[str, object], path: Path, text: str) -> list[Pat
         )
     if not files:
         raise ManuscriptError("the manuscript is empty: [contents] files lists no file",
-                              _key_location(path, text, "files"))
+                              key_location(path, text, "files"))
     root = path.parent.resolve()
     paths = []
     for name in files:
         candidate = (root / name).resolve()
         if not candidate.is_relative_to(root):
             raise ManuscriptError(f"{name!r} is outside the manuscript folder",
-                                  _key_location(path, text, "files"))
+                                  key_location(path, text, "files"))
         if candidate.is_dir():
             raise ManuscriptError(f"{name!r} in the reading order is a folder, not a text file",
-                                  _key_location(path, text, "files"))
+                                  key_location(path, text, "files"))
         if not candidate.is_file():
             raise ManuscriptError(f"file in the reading order does not exist: {name}",
-                                  _key_location(path, text, "files"))
+                                  key_location(path, text, "files"))
         if candidate in paths:
             raise ManuscriptError(f"file listed twice in the reading order: {name}",
-                                  _key_location(path, text, "files"))
+                                  key_location(path, text, "files"))
         paths.append(candidate)
     return [path.parent / p.relative_to(root) for p in paths]
 

@@ -1,0 +1,126 @@
+"""The words the toolchain writes in a book and its preview, one catalogue per language.
+
+Every visible string the writers, the layout and the preview generate is a field of ``Labels``
+(STYLE.md point 18): a book in another language swaps the catalogue, not the code. Templates
+take ``str.format`` fields, named in each comment. Labels are plain text: escape them (and
+what fills them) for the markup they go into.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Labels:
+    """One language's words for the parts of a book, its navigation and the preview."""
+
+    # The parts of the book: document titles, headings, contents and landmark entries.
+    contents: str
+    title_page: str  # the title page's document title and landmark
+    copyright: str  # the copyright page's title, contents entry, landmark and ARIA label
+    chronology: str
+    notes: str
+    index: str  # the index of names
+
+    # ARIA labels of the EPUB's navigation and pages.
+    title_page_label: str  # the title page section's aria-label
+    landmarks: str
+    page_list: str
+
+    # The copyright page.
+    published_by: str  # {publisher}
+    isbn_print: str  # {isbn}
+    identifier: str  # {format} (as "EPUB"), {identifier}
+    set_in: str  # {family}
+
+    # Notes, the index and the chronology.
+    notes_to_page: str  # running head of the notes in print: {span}, one page
+    notes_to_pages: str  # {span}, a range of pages ("12–15")
+    back_to_reference: str  # a backlink's aria-label: {number}, {letter} (" a" or "")
+    see: str
+    see_also: str
+    in_the_text: str  # after a chronology entry: {links}, the sections it links to
+    in_the_chronology: str  # the aria-label of the mark in the text: {label}, the event's date
+    page_reference: str  # a chronology entry's page in print: {page}
+
+    # EPUB package metadata.
+    print_edition: str  # dc:source without an ISBN: {title}, {trim}, {publisher}
+    accessibility_summary: str  # {pictures}, one of the two below
+    accessibility_pictures: str
+    accessibility_no_pictures: str
+
+    # The preview.
+    preview: str  # its bar's aria-label, and the title of a page with no book
+    preview_index: str  # the bar's link to the index
+    index_marks: str  # the button that shows the index marks
+    print_view: str  # a contents entry's link to its printed pages
+    print_view_link: str  # the bar's link from a part to its printed pages
+    ebook_view_link: str  # the bar's link from the printed pages back to the part
+    print_view_title: str  # {title}, the part's
+    error_title: str
+    cannot_read: str  # the error banner, in bold, before the explanation below
+    cannot_read_explanation: str
+    warnings: str  # heading of the warnings and open queries on the contents page
+    note_label: str  # a note's popover: {number}
+    in_the_notes: str  # the popover's link to the notes
+    updating: str  # the print view, while the book is laid out again
+    laying_out: str  # the print view, while the book is laid out the first time
+    printed_page: str  # a printed page's alt text: {number}
+
+
+ENGLISH = Labels(
+    contents="Contents",
+    title_page="Title Page",
+    copyright="Copyright",
+    chronology="Chronology",
+    notes="Notes",
+    index="Index of Names",
+    title_page_label="Title page",
+    landmarks="Landmarks",
+    page_list="Page list",
+    published_by="Published by {publisher}",
+    isbn_print="ISBN {isbn} (paperback)",
+    identifier="{format} identifier: {identifier}",
+    set_in="Set in {family}.",
+    notes_to_page="Notes to page {span}",
+    notes_to_pages="Notes to pages {span}",
+    back_to_reference="Back to reference {number}{letter}",
+    see="See",
+    see_also="See also",
+    in_the_text="In the text: {links}.",
+    in_the_chronology="In the chronology: {label}",
+    page_reference="(p. {page})",
+    print_edition="{title}, print edition, {trim}, {publisher}",
+    accessibility_summary=(
+        "This publication conforms to EPUB Accessibility 1.1 and WCAG 2.2 Level AA. {pictures} "
+        "It has a table of contents, headings for every section, and notes that link to and "
+        "from their references. Reading-system font and colour settings are respected."
+    ),
+    accessibility_pictures="Every picture has a text alternative.",
+    accessibility_no_pictures="It is text only, with no images.",
+    preview="Preview",
+    preview_index="Index",
+    index_marks="Index marks",
+    print_view="print view",
+    print_view_link="Print view",
+    ebook_view_link="E-book view",
+    print_view_title="{title} (print)",
+    error_title="Error",
+    cannot_read="The manuscript cannot be read:",
+    cannot_read_explanation="the page shows the last version that could.",
+    warnings="Warnings and open queries",
+    note_label="Note {number}",
+    in_the_notes="In the notes",
+    updating="updating…",
+    laying_out="laying out the printed pages…",
+    printed_page="Printed page {number}",
+)
+
+CATALOGUES = {"en": ENGLISH}
+
+
+def labels_for(language: str) -> Labels:
+    """The labels for a BCP 47 language tag, by its primary subtag ("en-GB" is "en"); English
+    for a language without a catalogue."""
+    return CATALOGUES.get(language.split("-")[0].lower(), ENGLISH)
