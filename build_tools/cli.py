@@ -5,11 +5,13 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
 from build_tools import __version__
 from build_tools.build import FORMATS, Project, build
+from build_tools.writers.output import Interrupted, interruptions_raised
 
 source_option = click.option(
     "--source", type=click.Path(path_type=Path), default=Path("manuscript"), show_default=True,
@@ -63,7 +65,8 @@ def build_command(
         click.echo(f"[{time.monotonic() - started:5.1f}s] {message}…", err=True)
 
     formats = FORMATS if target == "all" else (target,)
-    book, written = build(project, formats, release=release, step=step, profile=profile)
+    with interruptions_raised():  # Ctrl+C and SIGTERM, at any step, are reported by run()
+        book, written = build(project, formats, release=release, step=step, profile=profile)
     for diagnostic in book.diagnostics:
         click.echo(f"warning: {diagnostic}", err=True)
     for query in book.queries:
@@ -73,17 +76,28 @@ def build_command(
 
 
 def run() -> None:
-    """The console script: no traceback reaches the user, whatever happens."""
+    """The console script: no traceback reaches the user, whatever happens.
+
+    An interrupted build (Ctrl+C, SIGTERM) says so and exits with 128 + the signal's number
+    (130, 143), as a shell does; its unfinished output was removed, the previous one is kept.
+    """
     try:
         main(standalone_mode=True)
-    except KeyboardInterrupt:
-        click.echo("interrupted: the previous outputs are intact", err=True)
-        sys.exit(130)
-    except Exception as exc:  # a bug of ours: say so plainly, with what to report
+    except Interrupted as interruption:
+        _interrupted(interruption)
+    except Exception as exc:
+        if behind := Interrupted.behind(exc):  # a library failed while being interrupted
+            _interrupted(behind)
+        # A bug of ours: say so plainly, with what to report.
         click.echo(f"internal error: {type(exc).__name__}: {exc}", err=True)
         click.echo("please report this with the manuscript file that triggered it", err=True)
         sys.exit(70)
 
+
+def _interrupted(interruption: Interrupted) -> NoReturn:
+    click.echo(f"interrupted by {interruption.name}: unfinished outputs were removed, "
+               "the previous ones are intact", err=True)
+    sys.exit(interruption.exit_code)
 
 
 @main.command("check")

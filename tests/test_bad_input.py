@@ -1,99 +1,37 @@
 """Bad input through the real command: a clear message with its place, exit 1, no traceback,
-dist/ untouched and nothing written anywhere else. Then the build's durability: an interrupted
-or killed build leaves the previous outputs as they were, and concurrent builds do not mix.
+dist/ untouched and nothing written anywhere else (the build's durability is test_durability.py,
+the limits on what converts test_limits.py, bad images test_images.py).
 """
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import struct
-import subprocess
-import sys
-import time
 import zipfile
-import zlib
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import book_toml
+from conftest import STYLES
 from lxml import etree
+from project_tools import (
+    CONFIG,
+    ONE,
+    SENTINEL,
+    TWO,
+    in_empty_folder,
+    project,
+    refused,
+    run_book,
+    snapshot,
+)
 
 from build_tools.cli import main
-from build_tools.parse.parser import MAX_DEPTH, MAX_PARAGRAPH, parse
+from build_tools.parse.parser import parse
 from build_tools.sources.manuscript import load
-from build_tools.writers.output import STALE_AFTER
-
-STYLES = Path(__file__).resolve().parent.parent / "styles"
-CONFIG = book_toml(["text/one.md", "text/two.md"])
-ONE = "# One\n\nThe first chapter.[^a]\n\n[^a]: A note.\n"
-TWO = "# Two\n\nThe second chapter.\n"
-SENTINEL = b"the previous build"
-PREVIOUS = b"PK the previous complete build"
-
-
-def project(tmp_path: Path, **files: str | bytes) -> Path:
-    """A manuscript in ``tmp_path/manuscript``: book.toml, text/one.md, text/two.md, and
-    ``files`` named as ``text__images__map_png`` for text/images/map.png."""
-    source = tmp_path / "manuscript"
-    defaults: dict[str, str | bytes] = {"book.toml": CONFIG, "text/one.md": ONE, "text/two.md": TWO}
-    named = {".".join(k.replace("__", "/").rsplit("_", 1)): v for k, v in files.items()}
-    for name, content in {**defaults, **named}.items():
-        path = source / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
-    return source
-
-
-def snapshot(root: Path) -> dict[str, bytes]:
-    files = sorted(p for p in root.rglob("*") if p.is_file())
-    return {str(p.relative_to(root)): p.read_bytes() for p in files}
-
-
-def refused(tmp_path: Path, source: Path, target: str = "epub") -> str:
-    """Build through the CLI into a dist/ holding a previous build; check that nothing changed
-    anywhere and return the message."""
-    out = tmp_path / "dist"
-    out.mkdir(exist_ok=True)
-    (out / "t.epub").write_bytes(SENTINEL)
-    (out / "notes.txt").write_bytes(b"kept")
-    before = snapshot(tmp_path)
-    result = CliRunner().invoke(
-        main, ["build", target, "--source", str(source), "--out", str(out), "--styles", str(STYLES)]
-    )
-    assert result.exit_code == 1, result.output
-    assert "Traceback" not in result.output
-    assert isinstance(result.exception, SystemExit)  # a BookError, not a crash
-    assert snapshot(tmp_path) == before  # dist/ untouched, nothing written anywhere
-    assert sorted(p.name for p in out.iterdir()) == ["notes.txt", "t.epub"]
-    message = result.output.strip().splitlines()[-1]
-    assert message.startswith("Error: ")
-    return message.removeprefix("Error: ")
 
 
 @pytest.fixture(autouse=True)
 def quiet_cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Run in an empty folder: nothing may appear in it."""
-    cwd = tmp_path / "cwd"
-    cwd.mkdir()
-    monkeypatch.chdir(cwd)
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
-
-
-def png() -> bytes:
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        crc = struct.pack(">I", zlib.crc32(kind + data))
-        return struct.pack(">I", len(data)) + kind + data + crc
-
-    header = struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
-            + chunk(b"IDAT", zlib.compress(b"\x00\x00")) + chunk(b"IEND", b""))
+    in_empty_folder(tmp_path, monkeypatch)
 
 
 # ---------------------------------------------------------------- the manuscript's files
@@ -288,132 +226,7 @@ def assert_not_scripted(root: etree._Element) -> None:
             assert not scheme.startswith(("javascript:", "vbscript:", "data:text")), value
 
 
-# ---------------------------------------------------------------- images
-
-
-@pytest.mark.parametrize(
-    ("markdown", "message"),
-    [
-        ("![A map](images/missing.png)", "image not found: images/missing.png"),
-        ("![A map](../../secret.png)", "image '../../secret.png' is outside the manuscript folder"),
-        ("![A map](/etc/hostname)", "image '/etc/hostname' is outside the manuscript folder"),
-        ("![A map](http://192.0.2.1/map.png)", "image 'http://192.0.2.1/map.png' is not a file of "
-         "the manuscript: the build never fetches anything"),
-        ("![A map](https://example.org/map.png)", "is not a file of the manuscript"),
-        ("![A map](//example.org/map.png)", "is not a file of the manuscript"),
-        ("![A map](data:image/png;base64,iVBORw0KGgo=)", "is not a file of the manuscript"),
-        ("![](images/map.png)", "image 'images/map.png' has no alt text"),
-        ("![  ](images/map.png)", "image 'images/map.png' has no alt text"),
-        ("![A map](images/map.bmp)", "image 'images/map.bmp': unsupported format"),
-        ("![A map](images/fake.png)", "image 'images/fake.png' is not a PNG file"),
-        ("![A map](images/scripted.svg)", "image 'images/scripted.svg': an SVG with <script>"),
-        ("![A map](images/onload.svg)", "image 'images/onload.svg': SVG event attribute 'onload'"),
-        ("![A map](images/remote.svg)", "image 'images/remote.svg': an SVG that links to"),
-    ],
-)
-def test_bad_images(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, markdown: str, message: str
-) -> None:
-    svg = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"'
-    source = project(
-        tmp_path, text__two_md=f"# Two\n\nA picture:\n\n{markdown}\n",
-        text__images__map_png=png(), text__images__map_bmp=b"BM", text__images__fake_png=b"text",
-        text__images__scripted_svg=f"{svg}><script>alert(1)</script></svg>",
-        text__images__onload_svg=f'{svg} onload="alert(1)"/>',
-        text__images__remote_svg=f'{svg}><image xlink:href="https://example.org/x.png"/></svg>',
-    )
-    connections: list[object] = []
-    monkeypatch.setattr(socket.socket, "connect", lambda *args: connections.append(args))
-    found = refused(tmp_path, source)
-    assert found.startswith(f"{source / 'text/two.md'}:5:1: ")
-    assert message in found
-    assert connections == []  # never fetched
-
-
-def test_good_image_is_recorded(tmp_path: Path) -> None:
-    source = project(
-        tmp_path,
-        text__two_md="# Two\n\n![A  map of\nHunan](images/map.png \"Hunan\")\n\nText.[^n]\n\n"
-        "[^n]: See the map again: ![The same map](../text/images/map.png)\n",
-        text__images__map_png=png(),
-    )
-    book = parse(load(source), 0)
-    (image,) = book.images
-    assert (image.href, image.media_type, image.alt) == (
-        "text/images/map.png", "image/png", "A map of Hunan"
-    )
-    assert image.path == (source / "text/images/map.png").resolve()
-    assert str(image.location) == f"{source / 'text/two.md'}:3:1"
-    assert [i.alt for i in book.sections[1].images] == ["A map of Hunan", "The same map"]
-    body = book.sections[1].body.xml
-    assert '<img alt="A map of Hunan" src="text/images/map.png" title="Hunan"/>' in body
-    assert '<img alt="The same map" src="text/images/map.png"/>' in book.sections[1].notes[0].body.xml
-
-
-# ---------------------------------------------------------------- limits
-
-
-def test_ten_megabyte_paragraph_is_refused_at_once(tmp_path: Path) -> None:
-    paragraph = "lorem ipsum *dolor* sit amet, " * (10_000_000 // 30)
-    source = project(tmp_path, text__two_md=f"# Two\n\nFirst.\n\n{paragraph}\n")
-    started = time.monotonic()
-    message = refused(tmp_path, source)
-    assert time.monotonic() - started < 10
-    assert message == (
-        f"{source / 'text/two.md'}:5: a paragraph of more than {MAX_PARAGRAPH:,} characters: "
-        "split it with blank lines (the limit keeps conversion time reasonable)"
-    )
-
-
-def test_long_paragraph_under_the_limit_builds(tmp_path: Path) -> None:
-    unit = "Serge wrote *letters*[^n] and “quoted” [a link](https://x.org) with `code`; "
-    source = project(tmp_path, text__two_md="# Two\n\n" + unit * (MAX_PARAGRAPH // len(unit) - 1)
-                     + "\n\n[^n]: A note.\n")
-    started = time.monotonic()
-    book = parse(load(source), 0)
-    assert time.monotonic() - started < 20
-    assert len(book.sections[1].body.xml) > MAX_PARAGRAPH
-
-
-@pytest.mark.parametrize("unclosed", ["[", "[^", "![", "[a]("])
-def test_unclosed_brackets_are_refused_at_once(tmp_path: Path, unclosed: str) -> None:
-    source = project(tmp_path, text__two_md="# Two\n\n" + f"{unclosed}x " * 5000 + "\n")
-    started = time.monotonic()
-    assert "never closed" in refused(tmp_path, source)
-    assert time.monotonic() - started < 5
-
-
-@pytest.mark.parametrize(
-    ("nesting", "line"),
-    [
-        ("".join("    " * level + "- item\n" for level in range(200)), 3 + MAX_DEPTH + 1),
-        ("> " * 200 + "deep\n", 3),
-        ("".join("> " * level + "\n" + "> " * level + "- item\n" for level in range(1, 200)),
-         3 + 2 * MAX_DEPTH),
-    ],
-    ids=["lists", "quotes", "quoted-lists"],
-)
-def test_deep_nesting_is_refused_with_its_line(tmp_path: Path, nesting: str, line: int) -> None:
-    source = project(tmp_path, text__two_md=f"# Two\n\n{nesting}")
-    message = refused(tmp_path, source)
-    assert message.startswith(f"{source / 'text/two.md'}:{line}: lists or block quotes nested ")
-    assert message.endswith(f"levels deep; the limit is {MAX_DEPTH}")
-
-
-def test_nesting_up_to_the_limit_builds(tmp_path: Path) -> None:
-    lists = "".join("    " * level + "- item\n" for level in range(MAX_DEPTH))
-    quotes = "> " * MAX_DEPTH + "deep\n"
-    source = project(tmp_path, text__two_md=f"# Two\n\n{lists}\n{quotes}")
-    assert parse(load(source), 0).sections[1].body.xml.count("<ul>") == MAX_DEPTH
-
-
 # ---------------------------------------------------------------- the real process
-
-
-def run_book(*args: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "build_tools", *args], capture_output=True,
-                          text=True, env={**os.environ, "SOURCE_DATE_EPOCH": "1767225600"},
-                          timeout=120, **kwargs)  # type: ignore[call-overload]
 
 
 def test_subprocess_error_has_no_traceback(tmp_path: Path) -> None:
@@ -441,90 +254,6 @@ def test_output_folder_that_is_a_file(tmp_path: Path) -> None:
     assert "Error: " in result.stderr and "cannot create the output folder" in result.stderr
     assert "Traceback" not in result.stderr
     assert (tmp_path / "dist").read_bytes() == SENTINEL
-
-
-# ---------------------------------------------------------------- durability
-
-
-def big_project(tmp_path: Path) -> Path:
-    """A manuscript of 3 MB, whose EPUB takes long enough to write to be caught in the act."""
-    sentence = "It was a time of letters; the papers said little about the events in the south. "
-    paragraph = (sentence * 12).strip()
-    text = "\n\n".join([paragraph] * 1500)
-    return project(tmp_path, text__one_md=f"# One\n\n{text}\n", text__two_md=f"# Two\n\n{text}\n")
-
-
-def build_args(source: Path, out: Path) -> list[str]:
-    return ["build", "epub", "--source", str(source), "--out", str(out), "--styles", str(STYLES)]
-
-
-def interrupt_while_writing(source: Path, out: Path, sig: signal.Signals) -> tuple[int, str]:
-    """Start a build and send ``sig`` as soon as its temporary output appears (try again if a
-    busy machine let the build finish first); the exit status and stderr."""
-    for _ in range(3):
-        process = subprocess.Popen(
-            [sys.executable, "-m", "build_tools", *build_args(source, out)],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-            env={**os.environ, "SOURCE_DATE_EPOCH": "1767225600"},
-        )
-        while process.poll() is None:
-            if any(out.glob(".t.epub.*.part")):
-                process.send_signal(sig)
-                break
-            time.sleep(0.0005)
-        _, stderr = process.communicate(timeout=60)
-        if process.returncode != 0:
-            break
-        (out / "t.epub").write_bytes(PREVIOUS)
-    return process.returncode, stderr
-
-
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL])
-def test_interrupted_build_keeps_the_previous_output(tmp_path: Path, sig: signal.Signals) -> None:
-    source = big_project(tmp_path)
-    out = tmp_path / "dist"
-    out.mkdir()
-    (out / "t.epub").write_bytes(PREVIOUS)
-    status, stderr = interrupt_while_writing(source, out, sig)
-    assert status != 0, "the build finished before it could be interrupted"
-    assert "Traceback" not in stderr
-    assert (out / "t.epub").read_bytes() == PREVIOUS
-    left = sorted(p.name for p in out.iterdir())
-    if sig == signal.SIGKILL:  # no clean-up can run: a hidden temporary file may stay
-        assert all(name == "t.epub" or (name.startswith(".t.epub.") and name.endswith(".part"))
-                   for name in left)
-    else:
-        assert left == ["t.epub"]
-
-
-def test_next_build_ignores_then_removes_a_killed_builds_leftover(tmp_path: Path) -> None:
-    source = project(tmp_path)
-    out = tmp_path / "dist"
-    out.mkdir()
-    fresh, stale = out / ".t.epub.fresh.part", out / ".t.epub.stale.part"
-    fresh.write_bytes(b"a build still writing")
-    stale.write_bytes(b"a build killed long ago")
-    old = time.time() - STALE_AFTER - 60
-    os.utime(stale, (old, old))
-    result = CliRunner().invoke(main, build_args(source, out))
-    assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir()) == [".t.epub.fresh.part", "t.epub"]
-    assert fresh.read_bytes() == b"a build still writing"
-    assert zipfile.ZipFile(out / "t.epub").testzip() is None
-
-
-def test_concurrent_builds_into_one_folder(tmp_path: Path) -> None:
-    source = big_project(tmp_path)
-    alone, shared = tmp_path / "alone", tmp_path / "shared"
-    assert run_book(*build_args(source, alone)).returncode == 0
-    reference = (alone / "t.epub").read_bytes()
-    with ThreadPoolExecutor(3) as pool:
-        results = list(pool.map(lambda _: run_book(*build_args(source, shared)), range(3)))
-    assert [r.returncode for r in results] == [0, 0, 0], [r.stderr for r in results]
-    assert sorted(p.name for p in shared.iterdir()) == ["t.epub"]
-    assert (shared / "t.epub").read_bytes() == reference
-    with zipfile.ZipFile(shared / "t.epub") as archive:
-        assert archive.testzip() is None
 
 
 def test_check_on_bad_input_reports_without_traceback(tmp_path: Path) -> None:

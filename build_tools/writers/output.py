@@ -29,11 +29,14 @@ def atomic_output(target: Path) -> Iterator[Path]:
 
     The previous output stays intact if the build fails or is interrupted (os.replace is atomic
     on one file system), and two builds into the same folder never write the same file. The
-    temporary file is hidden (``.<name>.<random>.part``); Ctrl+C and SIGTERM remove it (they are
-    held off while it is created and removed, so that they cannot fall in between), and one left
-    behind by a build that was killed (SIGKILL, a power cut: no ``finally`` runs) is removed by
-    the next build once it is older than ``STALE_AFTER`` seconds, so that a build still writing
-    is never disturbed.
+    temporary file is hidden (``.<name>.<random>.part``); Ctrl+C and SIGTERM remove it and end
+    the build with ``Interrupted``. They are held off from its creation to the end of the
+    writing: a signal raises where the handler runs, and raised inside a library's clean-up (a
+    zip entry being closed, ``zipfile``'s ``finally`` not yet run) it left the library broken,
+    so that closing the archive failed with another error than the interruption. Held, it is
+    raised as the writing ends, before the output is replaced. One left behind by a build that
+    was killed (SIGKILL, a power cut: no ``finally`` runs) is removed by the next build once it
+    is older than ``STALE_AFTER`` seconds, so that a build still writing is never disturbed.
     """
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -42,15 +45,15 @@ def atomic_output(target: Path) -> Iterator[Path]:
                         Location(target.parent)) from None
     remove_stale(target)
     temporary: Path | None = None
-    with _terminate_cleanly():
+    with interruptions_raised():
         try:
-            with _signals_held():  # a signal held here is raised once ``temporary`` is set
+            with _signals_held():  # a signal that came during the block is raised at its end
                 handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part",
                                                 dir=target.parent)
                 os.close(handle)
                 temporary = Path(name)
-            yield temporary
-            os.chmod(temporary, 0o644)
+                yield temporary
+                os.chmod(temporary, 0o644)
             os.replace(temporary, target)
         finally:
             with _signals_held():
@@ -58,12 +61,46 @@ def atomic_output(target: Path) -> Iterator[Path]:
                     temporary.unlink(missing_ok=True)
 
 
+class Interrupted(BaseException):
+    """The build was stopped by SIGINT (Ctrl+C) or SIGTERM (``kill``, a CI timeout).
+
+    A BaseException, like KeyboardInterrupt, so that no ``except Exception`` swallows it; the
+    command reports it and exits with the shell's code for the signal, 128 + its number.
+    """
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+        self.exit_code = 128 + signum
+
+    @property
+    def name(self) -> str:
+        return signal.Signals(self.signum).name
+
+    @staticmethod
+    def behind(error: BaseException) -> Interrupted | None:
+        """The interruption that ``error`` was raised while handling, if any: library code
+        stopped by one may fail in its own clean-up with another error."""
+        seen: set[int] = set()
+        current: BaseException | None = error
+        while current is not None and id(current) not in seen:
+            if isinstance(current, Interrupted):
+                return current
+            seen.add(id(current))
+            current = current.__cause__ or current.__context__
+        return None
+
+
 _HELD = {signal.SIGINT, signal.SIGTERM}
 
 
 @contextmanager
 def _signals_held() -> Iterator[None]:
-    """Delay SIGINT and SIGTERM to the end of the block (POSIX; elsewhere, do nothing)."""
+    """Delay SIGINT and SIGTERM to the end of the block (POSIX; elsewhere, do nothing).
+
+    Unblocking a pending signal runs its Python handler inside ``pthread_sigmask`` itself
+    (CPython checks for signals before it returns), so its exception comes out exactly there.
+    """
     if not hasattr(signal, "pthread_sigmask"):
         yield
         return
@@ -75,21 +112,23 @@ def _signals_held() -> Iterator[None]:
 
 
 @contextmanager
-def _terminate_cleanly() -> Iterator[None]:
-    """Make SIGTERM (``kill``, a CI timeout) end the process through ``finally`` blocks, so that
-    the temporary output is removed; Python's default would end it on the spot."""
+def interruptions_raised() -> Iterator[None]:
+    """Make SIGINT and SIGTERM raise ``Interrupted``, so that the process ends through the
+    ``finally`` blocks that remove temporary outputs (SIGTERM's default would end it on the
+    spot) and says why; the previous handlers are restored at the end."""
     if threading.current_thread() is not threading.main_thread():
         yield  # only the main thread may set signal handlers
         return
 
-    def terminate(signum: int, frame: object) -> None:
-        raise SystemExit(128 + signum)
+    def interrupt(signum: int, frame: object) -> None:
+        raise Interrupted(signum)
 
-    previous = signal.signal(signal.SIGTERM, terminate)
+    previous = {signum: signal.signal(signum, interrupt) for signum in _HELD}
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def remove_stale(target: Path, now: float | None = None) -> list[Path]:

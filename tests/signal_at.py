@@ -1,0 +1,76 @@
+"""Run the ``book`` command and send this very process a signal when a given line first runs.
+
+    python signal_at.py SIGTERM zipfile:_ZipWriteFile.close:"_writing = False" build epub …
+
+Not a test module: the durability tests run it as a subprocess to interrupt a build at the
+exact moment they name (a function, and the first of its lines that contains a text), instead
+of hoping that a signal sent from outside falls in some window. The line is found with a trace
+function, armed once the temporary output exists (the writing, not the whole build, is traced);
+``signal_at: sent …`` on stderr says that the moment came.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import os
+import signal
+import sys
+import tempfile
+from types import FrameType
+from typing import Any
+
+
+def line_of(spec: str) -> tuple[Any, int]:
+    """``module:Qualified.name:text`` → the function's code and the number of its first line
+    that contains ``text``."""
+    module_name, qualname, text = spec.split(":", 2)
+    target: Any = importlib.import_module(module_name)
+    for part in qualname.split("."):
+        target = getattr(target, part)
+    lines, first = inspect.getsourcelines(target)
+    found = [first + i for i, line in enumerate(lines) if text in line]
+    if not found:
+        raise SystemExit(f"signal_at: no line with {text!r} in {module_name}.{qualname}")
+    return target.__code__, found[0]
+
+
+def arm(sig: signal.Signals, spec: str) -> None:
+    """Send ``sig`` to this process the first time the line of ``spec`` is about to run."""
+    code, number = line_of(spec)
+    sent = False
+
+    def on_line(frame: FrameType, event: str, arg: object) -> Any:
+        nonlocal sent
+        if event == "line" and frame.f_lineno == number and not sent:
+            sent = True
+            sys.settrace(None)
+            print(f"signal_at: sent {sig.name} at {spec}", file=sys.stderr, flush=True)
+            os.kill(os.getpid(), sig)
+        return on_line
+
+    def on_call(frame: FrameType, event: str, arg: object) -> Any:
+        return on_line if frame.f_code is code and not sent else None
+
+    create = tempfile.mkstemp
+
+    def mkstemp(*args: Any, **kwargs: Any) -> tuple[int, str]:
+        created = create(*args, **kwargs)
+        if not sent:
+            sys.settrace(on_call)
+        return created
+
+    tempfile.mkstemp = mkstemp  # type: ignore[assignment]
+
+
+def main() -> None:
+    sig, spec, *command = sys.argv[1:]
+    arm(signal.Signals[sig], spec)
+    from build_tools.cli import run
+
+    sys.argv = ["book", *command]
+    run()
+
+
+if __name__ == "__main__":
+    main()
