@@ -86,8 +86,16 @@ def preflight(path: Path, profile: Profile, trim_width: float, trim_height: floa
 
 
 def _box(page: pikepdf.Page, name: str) -> list[float]:
-    box = page.obj.get(name) or page.obj.get("/MediaBox")
+    """The page's own box ``name``, or its media box (inherited from the page tree if need be)."""
+    box = page.obj.get(name) or page.mediabox
     return [float(v) for v in box]
+
+
+def _resources(page: pikepdf.Page, kind: str) -> list[pikepdf.Object]:
+    """The page's resources of one kind (``/Font``, ``/XObject``), inherited if need be."""
+    resources = page.get_resources()
+    entries = resources.get(kind) if resources is not None else None
+    return [] if entries is None else list(entries.values())
 
 
 def _same(a: list[float], b: list[float]) -> bool:
@@ -119,7 +127,7 @@ def _boxes(pdf: pikepdf.Pdf, profile: Profile, width: float, height: float) -> R
 def _fonts(pdf: pikepdf.Pdf) -> Result:
     seen = set()
     for number, page in enumerate(pdf.pages, 1):
-        for _, font in page.obj.get("/Resources", {}).get("/Font", {}).items():
+        for font in _resources(page, "/Font"):
             descriptor = font.get("/FontDescriptor")
             if descriptor is None and "/DescendantFonts" in font:
                 descriptor = font.DescendantFonts[0].get("/FontDescriptor")
@@ -137,13 +145,13 @@ def _fonts(pdf: pikepdf.Pdf) -> Result:
 def _colour(pdf: pikepdf.Pdf, profile: Profile) -> Result:
     """Black-and-white interior: no RGB colour in content, resources or images."""
     for number, page in enumerate(pdf.pages, 1):
-        for operands, operator in pikepdf.parse_content_stream(page):
-            if str(operator) in ("rg", "RG"):
+        for instruction in pikepdf.parse_content_stream(page):
+            operator, operands = str(instruction.operator), instruction.operands
+            if operator in ("rg", "RG"):
                 return Result("no RGB colour", False, f"page {number}: RGB colour operator {operator}")
-            if str(operator) in ("cs", "CS") and str(operands[0]) == "/DeviceRGB":
+            if operator in ("cs", "CS") and str(operands[0]) == "/DeviceRGB":
                 return Result("no RGB colour", False, f"page {number}: DeviceRGB colour space")
-        resources = page.obj.get("/Resources", {})
-        for _, image in resources.get("/XObject", {}).items():
+        for image in _resources(page, "/XObject"):
             if image.get("/Subtype") == "/Image" and str(image.get("/ColorSpace")) == "/DeviceRGB":
                 return Result("no RGB colour", False, f"page {number}: an RGB image")
     return Result("no RGB colour", True, "text and rules in DeviceCMYK/Gray only")
@@ -184,9 +192,10 @@ def _type_size(pdf: pikepdf.Pdf, profile: Profile) -> Result:
     """The smallest type actually set: font size × text matrix × CTM, for shown text."""
     smallest, where = math.inf, 0
     for number, page in enumerate(pdf.pages, 1):
-        ctm_stack, ctm, tm_scale, size = [], 1.0, 1.0, 0.0
-        for operands, operator in pikepdf.parse_content_stream(page):
-            op = str(operator)
+        ctm_stack: list[float] = []
+        ctm, tm_scale, size = 1.0, 1.0, 0.0
+        for instruction in pikepdf.parse_content_stream(page):
+            op, operands = str(instruction.operator), instruction.operands
             if op == "q":
                 ctm_stack.append(ctm)
             elif op == "Q" and ctm_stack:
@@ -247,7 +256,7 @@ def _annotations(pdf: pikepdf.Pdf) -> Result:
 def _pdfx(pdf: pikepdf.Pdf, profile: Profile) -> Result:
     if not profile.pdf_variant:
         return Result("PDF/X", True, "not required")
-    intents = pdf.Root.get("/OutputIntents", [])
+    intents = list(pdf.Root.get("/OutputIntents") or [])
     version = str(pdf.docinfo.get("/GTS_PDFXVersion", ""))
     ok = any(str(i.get("/S")) == "/GTS_PDFX" for i in intents) and version.startswith("PDF/X-1")
     return Result("PDF/X", ok, f"{version or 'no PDF/X version'}; "
@@ -256,8 +265,8 @@ def _pdfx(pdf: pikepdf.Pdf, profile: Profile) -> Result:
 
 def _draws(page: pikepdf.Page) -> bool:
     """Whether a page paints anything (paths or images) besides text."""
-    for _, operator in pikepdf.parse_content_stream(page):
-        if str(operator) in ("f", "F", "f*", "S", "s", "B", "B*", "b", "b*", "Do", "sh"):
+    for instruction in pikepdf.parse_content_stream(page):
+        if str(instruction.operator) in ("f", "F", "f*", "S", "s", "B", "B*", "b", "b*", "Do", "sh"):
             return True
     return False
 

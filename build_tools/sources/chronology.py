@@ -39,7 +39,9 @@ def load(
     events_node = _mapping(root, path).get("events")
     if not isinstance(events_node, yaml.SequenceNode):
         raise ManuscriptError("the chronology needs a list 'events:'", where(path, root))
-    events, queries, seen = [], [], {}
+    events: list[Event] = []
+    queries: list[Query] = []
+    seen: dict[str, int] = {}  # event id: its line
     for node in events_node.value:
         fields = _mapping(node, path)
         place = where(path, node)
