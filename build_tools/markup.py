@@ -58,7 +58,9 @@ class Fragment:
     @property
     def text(self) -> str:
         """The fragment's words, whitespace collapsed."""
-        return " ".join("".join(self._root.itertext()).split())
+        # tostring, not itertext: the same text, and typed str (itertext's is str | bytes).
+        words = etree.tostring(self._root, encoding="unicode", method="text", with_tail=False)
+        return " ".join(words.split())
 
     def has(self, *tags: str) -> bool:
         return any(True for _ in self._root.iter(*tags))
