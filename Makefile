@@ -104,7 +104,7 @@ bench: bench-setup
 
 # ---------------------------------------------------------------- cleaning
 clean:
-	rm -rf dist build bench/out .pytest_cache *.egg-info
+	rm -rf dist build bench/out .pytest_cache .mypy_cache .ruff_cache *.egg-info
 	find . -path ./$(VENV) -prune -o -path ./node_modules -prune -o \
 	  -type d -name __pycache__ -prune -exec rm -rf {} +
 
