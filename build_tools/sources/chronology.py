@@ -57,7 +57,7 @@ def load(
                                   where(path, fields["id"]))
         seen[event_id] = place.line
         try:
-            date = edtf.parse(field_text(path, fields, "date", node, "event"))
+            when = edtf.parse(field_text(path, fields, "date", node, "event"))
         except edtf.EdtfError as exc:
             raise ManuscriptError(f"invalid date: {exc}", where(path, fields["date"])) from None
         links = _links(fields, path, anchors)
@@ -66,8 +66,8 @@ def load(
             queries.append(Query(where(path, fields["query"]), query,
                                  f"chronology: {event_id}"))
         events.append(Event(
-            id=event_id, date=date.text, datetime=date.html_datetime, lower=date.lower,
-            upper=date.upper, label=field_text(path, fields, "label", node, "event"),
+            id=event_id, date=when.text, datetime=when.html_datetime, lower=when.lower,
+            upper=when.upper, label=field_text(path, fields, "label", node, "event"),
             body=inline(field_text(path, fields, "event", node, "event"), where(path, fields["event"])),
             links=links, location=place,
         ))
