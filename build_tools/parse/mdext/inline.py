@@ -13,8 +13,9 @@ from markdown.inlinepatterns import InlineProcessor
 class ElementPattern(InlineProcessor):
     """Replaces every match of ``pattern`` with the element ``make`` builds from it."""
 
-    def __init__(self, pattern: re.Pattern[str], md: Markdown,
-                 make: Callable[[re.Match[str]], ET.Element]) -> None:
+    def __init__(
+        self, pattern: re.Pattern[str], md: Markdown, make: Callable[[re.Match[str]], ET.Element]
+    ) -> None:
         super().__init__(pattern.pattern, md)
         self.make = make
 
