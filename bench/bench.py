@@ -5,6 +5,11 @@ essay in manuscript/ and a generated twenty-chapter book (each chapter is the wh
 command runs N times into a fresh folder; we record wall time and the child's own peak RSS.
 Raw numbers go to bench/out/results.json. Exits 0 whatever the ratios, non-zero if a command fails.
 
+Then figures that tests state without timing them (a test never times a machine it does not
+know): `book check` on the essay, a paragraph just under the parser's length limit, a 10 MB
+paragraph refused, and the preview's time from a save to the updated page in headless Chromium
+(issue 6's target: 300 ms). `--figures` measures only these (no pandoc needed).
+
 pandoc reads the files with --file-scope: footnote labels are per file, as in our manuscripts,
 and pandoc 3.x's Markdown reader is quadratic in the number of '<' in one text (its raw-HTML
 look-ahead; our CriticMarkup comments end in '<<}'), which makes the 20-chapter book take minutes
@@ -20,6 +25,7 @@ import os
 import platform
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -27,8 +33,6 @@ import tempfile
 import time
 import tomllib
 from pathlib import Path
-
-import pypandoc
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -57,8 +61,9 @@ class CommandFailed(Exception):
     """A benchmarked command exited non-zero; carries the command line and its stderr."""
 
 
-def measure(cmd: list[str], log: Path) -> dict[str, float]:
-    """Run cmd once; return its wall time (s) and own peak RSS (KiB). Output goes to log files."""
+def measure(cmd: list[str], log: Path, expect: tuple[int, ...] = (0,)) -> dict[str, float]:
+    """Run cmd once; return its wall time (s) and own peak RSS (KiB). Output goes to log files.
+    An exit status not in ``expect`` is a failure."""
     with open(log.with_suffix(".stdout"), "wb") as out, \
             open(log.with_suffix(".stderr"), "wb") as err:
         start = time.perf_counter()
@@ -69,7 +74,7 @@ def measure(cmd: list[str], log: Path) -> dict[str, float]:
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
+    if proc.returncode not in expect:
         stderr = log.with_suffix(".stderr").read_text(errors="replace")
         raise CommandFailed(f"exit {proc.returncode}: {' '.join(cmd)}\n{stderr}")
     return {"seconds": seconds, "rss_kib": usage.ru_maxrss}
@@ -204,6 +209,123 @@ def bench_book(source: Path, styles: Path, runs: int, work: Path, pandoc: list[s
             "ratios": ratios, "warnings": warnings}
 
 
+# ---------------------------------------------------------------- figures the tests state untimed
+
+FIXTURE = ROOT / "tests" / "fixtures" / "small"
+MAX_PARAGRAPH = 200_000  # build_tools.parse's limit: the longest paragraph it converts
+PREVIEW_TAKES = 7
+PREVIEW_TARGET_MS = 300  # issue 6: from a save of one section to the updated page
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+# When the text first shows in the page (Date.now(), the clock of Python's time.time()), from a
+# MutationObserver: the body swap, before the frame is painted.
+OBSERVE = """(target) => {
+  window.__seen = null;
+  new MutationObserver(() => {
+    const main = document.getElementById("preview-main");
+    if (window.__seen === null && main && main.textContent.includes(target)) window.__seen = Date.now();
+  }).observe(document.documentElement, {childList: true, subtree: true});
+}"""
+
+
+def with_paragraph(dest: Path, paragraph: str) -> Path:
+    """The test fixture's book with ``paragraph`` added at the end of its second chapter."""
+    shutil.copytree(FIXTURE, dest)
+    two = dest / "text" / "two.md"
+    two.write_text(two.read_text(encoding="utf-8") + f"\n{paragraph}\n", encoding="utf-8")
+    return dest
+
+
+def figures(work: Path) -> dict:
+    """Times that tests state without measuring them: each command once, on this machine."""
+    book = [str(BIN / "book")]
+    styles = ["--styles", str(ROOT / "styles")]
+    unit = "Serge wrote *letters*[^bench] and “quoted” [a link](https://x.org) with `code`; "
+    longest = unit * (MAX_PARAGRAPH // len(unit) - 1) + "\n\n[^bench]: A note."
+    long_source = with_paragraph(work / "long", longest)
+    huge_source = with_paragraph(work / "huge", "lorem ipsum *dolor* sit amet, " * (10_000_000 // 30))
+    (work / "logs").mkdir()
+    runs = {  # key: (command, the exit statuses it may end with)
+        "check_essay_s": ([*book, "check", "--source", str(ROOT / "manuscript")], (0, 1)),
+        "longest_paragraph_epub_s": ([*book, "build", "epub", "--source", str(long_source), *styles,
+                                      "--out", str(work / "long-out")], (0,)),
+        "ten_mb_paragraph_refused_s": ([*book, "build", "epub", "--source", str(huge_source),
+                                        *styles, "--out", str(work / "huge-out")], (1,)),
+    }
+    found: dict = {key: measure(cmd, work / "logs" / key, expect)["seconds"]
+                   for key, (cmd, expect) in runs.items()}
+    found["preview_save_to_update_ms"] = preview_latency(work / "preview")
+    return found
+
+
+def preview_latency(work: Path) -> list[float] | str:
+    """Milliseconds from each save of a section to its text in the open page (``book preview``
+    and headless Chromium, as tests/test_preview_browser.py drives them), or why not measured."""
+    chromium = shutil.which("chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return "not measured: needs playwright (make test installs it)"
+    if chromium is None:
+        return "not measured: needs chromium (make test installs it)"
+    source = work / "manuscript"
+    shutil.copytree(FIXTURE, source)
+    server = subprocess.Popen(
+        [str(BIN / "book"), "preview", "--source", str(source), "--styles", str(ROOT / "styles"),
+         "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        assert server.stdout is not None
+        address = re.search(r"http://127\.0\.0\.1:\d+/", server.stdout.readline())
+        if address is None:
+            raise CommandFailed("book preview printed no address")
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=chromium, headless=True,
+                                                 args=CHROMIUM_ARGS)
+            page = browser.new_page()
+            page.goto(address[0] + "section-001.html")
+            page.wait_for_selector('html[data-live="connected"]')
+            return save_to_update(page, source / "text" / "one.md")
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.wait(timeout=60)
+
+
+def save_to_update(page: object, path: Path) -> list[float]:
+    original = path.read_text(encoding="utf-8")
+    previous, latencies = "It was a time of letters.", []
+    try:
+        for take in range(1, PREVIEW_TAKES + 1):
+            target = f"It was a time of letters, take {take}."
+            page.evaluate(OBSERVE, target)  # type: ignore[attr-defined]
+            start = time.time() * 1000
+            text = path.read_text(encoding="utf-8")
+            path.write_text(text.replace(previous, target, 1), encoding="utf-8")
+            page.wait_for_function("() => window.__seen !== null")  # type: ignore[attr-defined]
+            latencies.append(page.evaluate("window.__seen") - start)  # type: ignore[attr-defined]
+            previous = target
+            time.sleep(0.3)  # let the whole-book read of this save end before the next save
+    finally:
+        path.write_text(original, encoding="utf-8")
+    return latencies
+
+
+def figure_lines(found: dict) -> list[str]:
+    """The figures as Markdown table rows."""
+    latency = found["preview_save_to_update_ms"]
+    shown = latency if isinstance(latency, str) else (
+        f"median {statistics.median(latency):.0f} ms (target {PREVIEW_TARGET_MS} ms), "
+        f"each {', '.join(f'{ms:.0f}' for ms in latency)}")
+    return [
+        "| Figure | Value |", "|---|---:|",
+        f"| `book check` on the essay | {found['check_essay_s']:.2f} s |",
+        f"| `book build epub`, a paragraph of {MAX_PARAGRAPH:,} characters | "
+        f"{found['longest_paragraph_epub_s']:.2f} s |",
+        f"| `book build epub` refusing a 10 MB paragraph | {found['ten_mb_paragraph_refused_s']:.2f} s |",
+        f"| preview: save to updated page | {shown} |",
+    ]
+
+
 def machine() -> dict:
     """The machine and tool versions the numbers were taken with."""
     model = next((line.split(":", 1)[1].strip() for line in
@@ -212,7 +334,15 @@ def machine() -> dict:
     return {"nproc": len(os.sched_getaffinity(0)), "cpu": model,
             "python": platform.python_version(), "platform": platform.platform(),
             "weasyprint": importlib.metadata.version("weasyprint"),
-            "pandoc": pypandoc.get_pandoc_version(), "loadavg_at_start": os.getloadavg()[0]}
+            "pandoc": _pandoc_version(), "loadavg_at_start": os.getloadavg()[0]}
+
+
+def _pandoc_version() -> str:
+    try:
+        import pypandoc
+    except ImportError:  # --figures runs without the bench extra
+        return "not installed"
+    return pypandoc.get_pandoc_version()
 
 
 def markdown(results: dict) -> str:
@@ -230,6 +360,7 @@ def markdown(results: dict) -> str:
         lines += [f"| {r['target']} | {r['ratio']:.2f} | ≤ {r['limit']:g} | "
                   f"{'PASS' if r['pass'] else 'FAIL'} |" for r in book["ratios"]]
         lines.append("")
+    lines += ["**Figures** (one run each)", "", *figure_lines(results["figures"]), ""]
     m = results["machine"]
     lines.append(f"Machine: {m['nproc']} CPUs ({m['cpu']}), Python {m['python']}, "
                  f"WeasyPrint {m['weasyprint']}, pandoc {m['pandoc']}.")
@@ -254,7 +385,24 @@ def report(results: dict) -> str:
                   f"{'PASS' if r['pass'] else 'FAIL'}" for r in book["ratios"]]
         lines.append(f"(our builds printed {book['warnings']['ours-epub']} (EPUB) and "
                      f"{book['warnings']['ours-pdf']} (PDF) warnings; see bench/out/*.stderr.txt)")
+    lines += ["", "== figures (one run each)"]
+    lines += [row.strip("|").replace(" | ", ": ", 1).strip() for row in figure_lines(results["figures"])[2:]]
     return "\n".join(lines)
+
+
+def compare(args: argparse.Namespace, runs: dict[str, int], work: Path, books: dict) -> list[str]:
+    """Both books against pandoc, into ``books``; return pandoc's reader options."""
+    import pypandoc
+
+    pandoc = [pypandoc.get_pandoc_path(), "-f", "markdown"]
+    pandoc += [] if args.no_file_scope else ["--file-scope"]
+    twenty = make_twenty_chapters(args.source.resolve(), work / "twenty" / "manuscript")
+    sources = {"Essay": ("essay", args.source.resolve(), runs["essay"]),
+               f"{CHAPTERS}-chapter book": ("twenty", twenty, runs["twenty"])}
+    for name, (slug, source, n) in sources.items():
+        print(f"{name}: {source}", file=sys.stderr, flush=True)
+        books[name] = bench_book(source, ROOT / "styles", n, work / slug, pandoc)
+    return pandoc[1:]
 
 
 def main() -> int:
@@ -268,25 +416,23 @@ def main() -> int:
                         help="let pandoc parse all files as one text (quadratic on our '<<}')")
     parser.add_argument("--source", type=Path, default=ROOT / "manuscript",
                         help="the essay's manuscript folder (default: manuscript/)")
+    parser.add_argument("--figures", action="store_true",
+                        help="only the figures the tests state untimed (no pandoc needed)")
     args = parser.parse_args()
     runs = {"essay": 5, "twenty": 3} if args.runs is None else dict.fromkeys(("essay", "twenty"),
                                                                               args.runs)
     if args.quick:
         runs = {"essay": 1, "twenty": 1}
-    pandoc = [pypandoc.get_pandoc_path(), "-f", "markdown"]
-    pandoc += [] if args.no_file_scope else ["--file-scope"]
-    styles = ROOT / "styles"
-    results: dict = {"machine": machine(), "pandoc_reader": pandoc[1:], "books": {}}
+    results: dict = {"machine": machine(), "books": {}}
     OUT.mkdir(parents=True, exist_ok=True)
     try:
         with tempfile.TemporaryDirectory(prefix="book-bench-") as tmp:
             work = Path(tmp)
-            twenty = make_twenty_chapters(args.source.resolve(), work / "twenty" / "manuscript")
-            books = {"Essay": ("essay", args.source.resolve(), runs["essay"]),
-                     f"{CHAPTERS}-chapter book": ("twenty", twenty, runs["twenty"])}
-            for name, (slug, source, n) in books.items():
-                print(f"{name}: {source}", file=sys.stderr, flush=True)
-                results["books"][name] = bench_book(source, styles, n, work / slug, pandoc)
+            if not args.figures:
+                results["pandoc_reader"] = compare(args, runs, work, results["books"])
+            print("Figures", file=sys.stderr, flush=True)
+            (work / "figures").mkdir()
+            results["figures"] = figures(work / "figures")
     except CommandFailed as exc:
         print(f"bench: a command failed: {exc}", file=sys.stderr)
         return 1

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
-from build_tools.build import Project, build
+from build_tools.build import FORMATS, Project, build
+
+pytest_plugins = ("preview_tools",)  # the preview's fixtures, for its two test modules
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 STYLES = ROOT / "styles"
+EPOCH = "1767225600"  # 2026-01-01: the date of the session's books, for stable golden files
+# As the session found it: the books above set their date for their own build only.
+ENVIRONMENT_EPOCH = os.environ.get("SOURCE_DATE_EPOCH")
 
 
 def book_toml(files: list[str], extra: str = "", title: str = "T") -> str:
@@ -37,15 +43,17 @@ def save_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--save-golden-files"))
 
 
-def _built(tmp_path_factory: pytest.TempPathFactory, source: Path, name: str):  # type: ignore[no-untyped-def]
+def _built(tmp_path_factory: pytest.TempPathFactory, source: Path, name: str,
+           formats: Sequence[str] = FORMATS):  # type: ignore[no-untyped-def]
     out = tmp_path_factory.mktemp(name)
-    os.environ.setdefault("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01, for stable goldens
     records: list[logging.LogRecord] = []
     handler = logging.Handler(logging.WARNING)
     handler.emit = records.append  # type: ignore[method-assign]
     logging.getLogger("weasyprint").addHandler(handler)
     try:
-        book, written = build(Project(source, STYLES, out))
+        with pytest.MonkeyPatch.context() as patch:  # for this build only: never the session's
+            patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+            book, written = build(Project(source, STYLES, out), formats)
     finally:
         logging.getLogger("weasyprint").removeHandler(handler)
     # Like WeasyPrint's own assert_no_logs: a stray warning is a layout problem unseen.
@@ -57,6 +65,13 @@ def _built(tmp_path_factory: pytest.TempPathFactory, source: Path, name: str):  
 def small(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     """The two-chapter fixture book: (Book, {".epub": path, ".pdf": path})."""
     return _built(tmp_path_factory, FIXTURES / "small", "small")
+
+
+@pytest.fixture(scope="session")
+def small_epub(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """The fixture book as ``book build epub`` makes it: no PDF is laid out, so nothing of print
+    is in it (page markers, page-list, printed locators). The golden files are made of it."""
+    return _built(tmp_path_factory, FIXTURES / "small", "small-epub", ("epub",))
 
 
 @pytest.fixture(scope="session")

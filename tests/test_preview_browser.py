@@ -13,10 +13,8 @@ import re
 import selectors
 import shutil
 import signal
-import statistics
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,8 +31,9 @@ CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]
-BOUND_MS = 5000  # the page must show a save within this, whatever the machine's load
-TARGET_MS = 300  # issue 6: save to updated page, for a change to one section
+# Only so that a broken preview fails instead of hanging the suite: no test here times the
+# preview (the time from a save to the updated page is a figure of bench/bench.py).
+HANG_GUARD_S = 600
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="needs chromium (make test installs it)")
 
@@ -72,11 +71,11 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     finally:
         server.send_signal(signal.SIGINT)
         try:
-            server.wait(timeout=20)
+            server.wait(timeout=HANG_GUARD_S)
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
-            pytest.fail("the preview did not stop within 20 s of Ctrl+C")
+            pytest.fail("the preview did not stop on Ctrl+C")
         assert server.stdout is not None
         server.stdout.close()
     log = errors.read_text()
@@ -88,8 +87,8 @@ def _address(server: subprocess.Popen[str], errors: Path) -> str:
     assert server.stdout is not None
     with selectors.DefaultSelector() as selector:
         selector.register(server.stdout, selectors.EVENT_READ)
-        if not selector.select(timeout=30):
-            pytest.fail(f"the preview printed no address within 30 s: {errors.read_text()}")
+        if not selector.select(timeout=HANG_GUARD_S):
+            pytest.fail(f"the preview never printed its address: {errors.read_text()}")
     line = server.stdout.readline()
     found = re.search(r"http://127\.0\.0\.1:\d+/", line)
     assert found, f"{line!r} {errors.read_text()}"
@@ -109,52 +108,32 @@ def browser() -> Iterator[object]:
 @pytest.fixture
 def page(browser: object) -> Iterator[object]:
     context = browser.new_context()  # type: ignore[attr-defined]
+    context.set_default_timeout(HANG_GUARD_S * 1000)  # what the page is waited for, not a speed
+    sync_api.expect.set_options(timeout=HANG_GUARD_S * 1000)
     opened = context.new_page()
     yield opened
     context.close()
 
 
-# Records when the text first shows in the page (Date.now(), the clock Python's time.time()
-# reads too), from a MutationObserver: the body swap, before the frame is painted.
-OBSERVE = """(target) => {
-  window.__seen = null;
-  const check = () => {
-    const main = document.getElementById("preview-main");
-    if (window.__seen === null && main && main.textContent.includes(target)) {
-      window.__seen = Date.now();
-    }
-  };
-  new MutationObserver(check).observe(document.documentElement, {childList: true, subtree: true});
-}"""
-
-
-def test_a_save_shows_in_the_open_page_without_reload(
-    served: Served, page: sync_api.Page, record_property: Callable[[str, object], None]
-) -> None:
+def test_a_save_shows_in_the_open_page_without_reload(served: Served, page: sync_api.Page) -> None:
     page.goto(served.url + "section-001.html")
     sync_api.expect(page.locator("#sec-1-title")).to_have_text("The First Chapter")
     sync_api.expect(page.locator("html")).to_have_attribute("data-live", "connected")
     page.evaluate("window.__sameDocument = true")
-    previous, restore, latencies = "It was a time of letters.", None, []
-    for take in range(1, 8):
-        target = f"It was a time of letters, take {take}."
-        page.evaluate(OBSERVE, target)
-        start = time.time() * 1000
-        undo = served.edit("text/one.md", previous, target)
-        restore = restore or undo
-        page.wait_for_function("() => window.__seen !== null", timeout=BOUND_MS)
-        latencies.append(page.evaluate("window.__seen") - start)
-        previous = target
-        time.sleep(0.3)  # let the whole-book read of this save finish before the next save
-    assert restore is not None
-    restore()
+    main = page.locator("#preview-main")
+    previous, restore = "It was a time of letters.", None
+    try:
+        for take in range(1, 4):  # one save after another, each shown as it comes
+            target = f"It was a time of letters, take {take}."
+            undo = served.edit("text/one.md", previous, target)
+            restore = restore or undo
+            sync_api.expect(main).to_contain_text(target)
+            previous = target
+    finally:
+        if restore is not None:
+            restore()
+    sync_api.expect(main).to_contain_text("It was a time of letters.")
     assert page.evaluate("window.__sameDocument") is True  # swapped in place, never reloaded
-    median = statistics.median(latencies)
-    record_property("save_to_update_ms", [round(ms) for ms in latencies])
-    print(f"\nsave to updated page: median {median:.0f} ms, "
-          f"each {', '.join(f'{ms:.0f}' for ms in latencies)} ms")
-    assert max(latencies) < BOUND_MS
-    assert median < TARGET_MS, f"median {median:.0f} ms from save to updated page"
 
 
 def test_an_error_shows_in_the_page_until_fixed(served: Served, page: sync_api.Page) -> None:
@@ -166,14 +145,12 @@ def test_an_error_shows_in_the_page_until_fixed(served: Served, page: sync_api.P
     text = (served.source / "text" / "one.md").read_text(encoding="utf-8")
     line = next(n for n, t in enumerate(text.splitlines(), 1) if "[^nope]" in t)
     try:
-        sync_api.expect(error).to_contain_text(
-            "note reference [^nope] has no definition", timeout=BOUND_MS
-        )
+        sync_api.expect(error).to_contain_text("note reference [^nope] has no definition")
         sync_api.expect(error).to_contain_text(f"one.md:{line}:")
         sync_api.expect(page.locator("#preview-main")).to_contain_text("It was a time of letters")
     finally:
         restore()
-    sync_api.expect(error).to_have_count(0, timeout=BOUND_MS)
+    sync_api.expect(error).to_have_count(0)
     assert page.evaluate("window.__sameDocument") is True
 
 
@@ -186,7 +163,7 @@ PAGES_SHOWN = """() => {
 
 def test_print_view_shows_printed_pages_and_updates(served: Served, page: sync_api.Page) -> None:
     page.goto(served.url + "print/section-002.html")
-    page.wait_for_function(PAGES_SHOWN, timeout=60_000)  # the first layout starts the worker
+    page.wait_for_function(PAGES_SHOWN)  # the first layout starts the worker
     images = page.locator(".spread img")
     widths = images.evaluate_all("(images) => images.map((image) => image.naturalWidth)")
     assert widths and all(width > 0 for width in widths)
@@ -200,10 +177,9 @@ def test_print_view_shows_printed_pages_and_updates(served: Served, page: sync_a
     restore = served.edit("text/two.md", "That is all.", "That is all there is.")
     try:
         page.wait_for_function(
-            f"() => document.querySelector('.spread img')?.getAttribute('src') !== {first!r}",
-            timeout=30_000,
+            f"() => document.querySelector('.spread img')?.getAttribute('src') !== {first!r}"
         )
-        page.wait_for_function(PAGES_SHOWN, timeout=30_000)
+        page.wait_for_function(PAGES_SHOWN)
         assert page.evaluate("window.__updating") is True  # it said so while laying out
     finally:
         restore()
@@ -234,7 +210,7 @@ def _get(url: str, path: str, host: str | None = None) -> tuple[int, bytes]:
     """A raw GET: http.client sends the path as it is, "../" included."""
     found = re.match(r"http://([\d.]+):(\d+)/", url)
     assert found
-    connection = http.client.HTTPConnection(found[1], int(found[2]), timeout=10)
+    connection = http.client.HTTPConnection(found[1], int(found[2]), timeout=HANG_GUARD_S)
     try:
         connection.putrequest("GET", path, skip_host=host is not None)
         if host is not None:
