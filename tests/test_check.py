@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -241,9 +240,7 @@ def test_real_manuscript_reports_only_open_queries() -> None:
     """
     source = ROOT / "manuscript"
     lines: list[str] = []
-    started = time.monotonic()
-    failed = run_check(source, None, True, "json", lines.append)
-    assert time.monotonic() - started < 10
+    failed = run_check(source, None, True, "json", lines.append)  # its time: bench/bench.py
     findings = json.loads(lines[0])
     book = parse(load(source), 0)
     assert failed
