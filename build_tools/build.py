@@ -1,24 +1,21 @@
-"""The build, as a table of contents: read the manuscript, parse it into a Book, write formats."""
+"""The build, as a table of contents: read the manuscript, parse it into a Book, lay it out for
+print, write the formats."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
 
 from build_tools.design.fonts import FontSet, read_fonts
 from build_tools.errors import BookError, Location, ReleaseError
-from build_tools.model import Book
+from build_tools.model import Book, PrintLayout
 from build_tools.parse.parser import parse
 from build_tools.sources.epoch import source_date_epoch
 from build_tools.sources.manuscript import load
+from build_tools.writers.epub.writer import EpubWriter
 
 FORMATS = ("epub", "pdf")
-
-
-class Writer(Protocol):
-    def write(self, book: Book, out_dir: Path) -> Path: ...
 
 
 @dataclass(frozen=True)
@@ -49,15 +46,21 @@ def check_styles(styles: Path) -> FontSet:
     return read_fonts(styles)
 
 
-def writer_for(name: str, styles: Path, profile: str | None = None) -> Writer:
+def lay_out(project: Project, book: Book, profile: str | None) -> PrintLayout:
     # Imported on demand: ``book build epub`` never imports WeasyPrint.
-    if name == "epub":
-        from build_tools.writers.epub.writer import EpubWriter
+    from build_tools.layout.paginate import lay_out as paginate
 
-        return EpubWriter(styles)
-    from build_tools.layout.paginate import PdfWriter
+    return paginate(book, project.styles, profile)
 
-    return PdfWriter(styles, profile)
+
+def write_pdf(project: Project, book: Book, layout: PrintLayout, profile: str | None) -> Path:
+    from build_tools.writers.pdf.writer import PdfWriter
+
+    return PdfWriter(profile).write(book, layout, project.out)
+
+
+def write_epub(project: Project, book: Book, layout: PrintLayout | None) -> Path:
+    return EpubWriter(project.styles).write(book, layout, project.out)
 
 
 def build(
@@ -67,7 +70,10 @@ def build(
     step: Callable[[str], None] = lambda message: None,
     profile: str | None = None,
 ) -> tuple[Book, list[Path]]:
-    """Build the requested formats into ``project.out``; return the book and the files written."""
+    """Build the requested formats into ``project.out``; return the book and the files written.
+
+    The print layout comes first when the PDF is asked for: it gives the EPUB the print page
+    numbers of its index and its page-list. An EPUB alone has neither."""
     step("Reading the manuscript")
     book = read_book(project)
     check_styles(project.styles)
@@ -77,12 +83,14 @@ def build(
             f"{'y is' if len(book.queries) == 1 else 'ies are'} open, first at {book.queries[0]}",
             book.queries[0].location,
         )
+    layout = None
     written = []
-    # The PDF first: its layout gives the EPUB the print page numbers of its index.
-    for name in sorted(formats, key=lambda name: name != "pdf"):
-        step(f"Writing {name.upper()}")
-        writer = writer_for(name, project.styles, profile)
-        written.append(writer.write(book, project.out))
-        if layout := getattr(writer, "layout", None):
-            book = replace(book, layout=layout)
+    if "pdf" in formats:
+        step("Laying out the pages")
+        layout = lay_out(project, book, profile)
+        step("Writing PDF")
+        written.append(write_pdf(project, book, layout, profile))
+    if "epub" in formats:
+        step("Writing EPUB")
+        written.append(write_epub(project, book, layout))
     return book, written

@@ -9,6 +9,7 @@ serialisation, for tests, the preview and checks that read text.
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from xml.sax.saxutils import escape as xml_escape
 
 from lxml import etree
@@ -37,8 +38,14 @@ class Fragment:
         return copy.deepcopy(self._root)
 
     def append_to(self, parent: etree._Element) -> etree._Element:
-        """Copy the fragment's text and elements to the end of ``parent``; return ``parent``."""
+        """Copy the fragment's text and elements to the end of ``parent``, in the parent's
+        namespace (an XHTML document's); return ``parent``."""
         div = self.tree()
+        namespace = etree.QName(parent).namespace
+        if namespace:
+            for node in div.iter():
+                if isinstance(node.tag, str):
+                    node.tag = f"{{{namespace}}}{node.tag}"
         if div.text:
             if len(parent):
                 parent[-1].tail = (parent[-1].tail or "") + div.text
@@ -62,6 +69,10 @@ class Fragment:
         words = etree.tostring(self._root, encoding="unicode", method="text", with_tail=False)
         return " ".join(words.split())
 
+    def ids(self) -> list[str]:
+        """The ids of the fragment's elements, in document order."""
+        return [element_id for node in self._root.iter() if (element_id := node.get("id"))]
+
     def has(self, *tags: str) -> bool:
         return any(True for _ in self._root.iter(*tags))
 
@@ -83,6 +94,57 @@ class Fragment:
 
 
 EMPTY = Fragment(etree.Element("div"))
+SLOT = "slot"
+
+
+def render(template: str, slots: Mapping[str, Fragment | etree._Element | None] | None = None) -> etree._Element:
+    """Our own markup (an XML string whose values are escaped) as a tree, each empty
+    ``<slot name="…"/>`` in it replaced by the content of a fragment or of an element (its
+    text and children; None: nothing)."""
+    root = etree.fromstring(template.encode())
+    for slot in [node for node in root.iter() if etree.QName(node).localname == SLOT]:
+        content = (slots or {})[slot.get("name", "")]
+        namespace = etree.QName(slot).namespace
+        holder = etree.Element(f"{{{namespace}}}div" if namespace else "div")
+        if isinstance(content, Fragment):
+            content.append_to(holder)
+        elif content is not None:
+            holder = content
+        replace(slot, holder)
+    return root
+
+
+def replace(element: etree._Element, holder: etree._Element) -> None:
+    """Put the content of ``holder`` (its text and children) where ``element`` is; drop it."""
+    parent = element.getparent()
+    assert parent is not None, "the root cannot be replaced"
+    previous = element.getprevious()
+    text, tail = holder.text or "", element.tail or ""
+    if previous is not None:
+        previous.tail = (previous.tail or "") + text
+    else:
+        parent.text = (parent.text or "") + text
+    position = parent.index(element)
+    children = list(holder)
+    for offset, child in enumerate(children):
+        parent.insert(position + offset, child)
+    last = children[-1] if children else None
+    parent.remove(element)
+    if last is not None:
+        last.tail = (last.tail or "") + tail
+    elif (before := parent[position - 1] if position > 0 else None) is not None:
+        before.tail = (before.tail or "") + tail
+    else:
+        parent.text = (parent.text or "") + tail
+
+
+def unwrap(element: etree._Element) -> None:
+    """Remove an element but keep its text, children and tail in place."""
+    holder = etree.Element("div")
+    holder.text = element.text
+    for child in list(element):
+        holder.append(child)
+    replace(element, holder)
 
 
 def inner_xml(element: etree._Element) -> str:

@@ -8,7 +8,6 @@
      │    └─ Image*        the pictures its text and notes show
      ├─ Event*            the chronology, sorted by date
      ├─ NameEntry*, CrossRef*, Mention*   the index of names and every place it points at
-     ├─ PrintLayout?      folios from the print layout, once the PDF is laid out
      ├─ Image*            every picture of the book, once each, in order of first use
      ├─ Query*            editorial queries left open in the text, notes and chronology
      └─ Diagnostic*       warnings gathered while reading
@@ -21,12 +20,14 @@ package ``Image.path`` under that name and never read anything else.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from build_tools.design.trims import Trim as Trim  # re-exported: Metadata.trim is one
 from build_tools.errors import Diagnostic, Location
+from build_tools.lang.numbers import roman
 from build_tools.markup import Fragment
 
 
@@ -121,10 +122,11 @@ class Section:
 
 @dataclass(frozen=True)
 class Event:
-    """One entry of the chronology: an EDTF date, its printed label, the event as XHTML."""
+    """One entry of the chronology: its EDTF date as written, the HTML ``datetime`` and the
+    first and last days it can mean, its printed label, the event as XHTML."""
 
     id: str
-    date: str
+    edtf: str
     datetime: str
     lower: date
     upper: date
@@ -176,21 +178,41 @@ class Mention:
 
 @dataclass(frozen=True)
 class PageStart:
-    """Where a print page begins: its folio, the innermost element with an id its first text is
-    in, and (when that element began on an earlier page) the first words of the page."""
+    """Where a print page begins: its printed label, the innermost element with an id its first
+    text is in, and the letters (``build_tools.textpos``) of that element on earlier pages: 0 when
+    the element begins on this page."""
 
     label: str
     target: str
-    words: str = ""
+    offset: int = 0
 
 
 @dataclass(frozen=True)
 class PrintLayout:
-    """What the print layout tells the other formats: the folio each element id is printed on,
-    and where every page begins."""
+    """The book as printed pages, laid out once: what the print layout tells every format.
 
-    folios: dict[str, str]
-    pages: tuple[PageStart, ...] = ()
+    ``pages`` are the pages in order, blank ones included. ``places`` gives the index of the
+    page each element id (parts, headings, notes, note references, anchors) and each index
+    mention is on. ``first_text_page`` is the index of page 1 (the pages before it are the
+    front matter, numbered in roman). ``rendered`` is the laid-out document itself, which only
+    the PDF writer reads (a WeasyPrint ``Document``: the model does not import WeasyPrint).
+    """
+
+    pages: tuple[PageStart, ...]
+    places: Mapping[str, int]
+    first_text_page: int
+    rendered: object = field(default=None, compare=False, repr=False)
+
+    def label(self, index: int) -> str:
+        """The folio printed on page ``index``: roman in the front matter, then 1, 2, 3…"""
+        first = self.first_text_page
+        return roman(index + 1) if index < first else str(index - first + 1)
+
+    @property
+    def folios(self) -> dict[str, str]:
+        """The folio of every place of the text and the back matter (front matter has none)."""
+        first = self.first_text_page
+        return {key: str(index - first + 1) for key, index in self.places.items() if index >= first}
 
 
 @dataclass(frozen=True)
@@ -207,7 +229,6 @@ class Book:
     names: tuple[NameEntry, ...] = ()
     cross_refs: tuple[CrossRef, ...] = ()
     mentions: tuple[Mention, ...] = ()
-    layout: PrintLayout | None = None
     images: tuple[Image, ...] = ()
 
     def anchor_section(self, anchor: str) -> Section:

@@ -14,20 +14,16 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
-from build_tools.lang.labels import Labels, labels_for
-from build_tools.model import Book, Section
-from build_tools.writers.epub.writer import (
-    FONTS,
-    chronology_body,
-    chronology_marks,
-    font_faces,
-    index_body,
-    notes_body,
-    section_body,
-    strip_links,
-)
+from lxml import etree
 
-_EPUB_LINK = re.compile(r'href="([\w-]+)\.xhtml')
+from build_tools.design.fonts import read_fonts
+from build_tools.lang.labels import Labels, labels_for
+from build_tools.markup import inner_xml
+from build_tools.model import Book, Section
+from build_tools.writers.epub.bodies import XHTML, plain
+from build_tools.writers.epub.documents import document, homes, parts
+
+_EPUB_FILE = re.compile(r"^([\w-]+)\.xhtml")
 # Index marks are invisible in the e-book; the preview shows them on demand (preview.js).
 _INDEX_TOGGLE = ' <button type="button" data-preview-toggle="ix" aria-pressed="false">{label}</button>'
 
@@ -48,7 +44,8 @@ class Frame:
 
 def stylesheet(styles: Path) -> str:
     """The e-book's CSS, with the font faces the EPUB embeds (served from ``/fonts/``)."""
-    return font_faces(list(FONTS)) + (styles / "epub.css").read_text(encoding="utf-8")
+    fonts = read_fonts(styles)
+    return fonts.css(lambda face: f"../fonts/{face.name}") + (styles / "epub.css").read_text(encoding="utf-8")
 
 
 def page(frame: Frame, title: str, main: str, views: tuple[tuple[str, str], ...] = ()) -> str:
@@ -93,7 +90,7 @@ def contents(book: Book) -> str:
     labels = labels_for(book.meta.language)
     print_view = escape(labels.print_view)
     items = [
-        f'<li><a href="/{s.file_stem}.html">{strip_links(s.heading.xml)}</a> '
+        f'<li><a href="/{s.file_stem}.html">{plain(s.heading).xml}</a> '
         f'<a class="preview-print-link" href="/print/{s.file_stem}.html">{print_view}</a></li>'
         for s in book.sections
     ]
@@ -126,24 +123,48 @@ def section(book: Book, section: Section) -> str:
     notes = "\n".join(
         f'<aside class="preview-note" id="preview-{note.id}" popover="auto">'
         f'<p class="preview-note-label">{escape(labels.note_label).format(number=note.number)}</p>'
-        f'{_local_links(note.body.xml)}'
+        f'{_local(note.body.tree())}'
         f'<p class="preview-note-more"><a href="/notes.html#{note.id}">{more}</a></p></aside>'
         for note in section.notes
     )
-    return _local_links(section_body(section, chronology_marks(book))) + "\n" + notes
+    return _body(book, f"{section.file_stem}.xhtml") + "\n" + notes
 
 
 def notes(book: Book) -> str:
-    return _local_links(notes_body(book))
+    return _body(book, "notes.xhtml")
 
 
 def chronology(book: Book) -> str:
-    return _local_links(chronology_body(book))
+    return _body(book, "chronology.xhtml")
 
 
 def index(book: Book) -> str:
-    return _local_links(index_body(book))
+    return _body(book, "index.xhtml")
 
 
-def _local_links(html: str) -> str:
-    return _EPUB_LINK.sub(r'href="/\1.html', html)
+def _body(book: Book, href: str) -> str:
+    """The body of one of the e-book's documents, built alone (a section's page does not wait
+    for, nor fail with, the rest of the book), its links made the preview's, its pictures at
+    their paths in the manuscript folder (where the preview serves them)."""
+    part = next(part for part in parts(book, "", None) if part.href == href)
+    doc = document(book, part, homes(book), media="", name=lambda file: "/" + file.replace(".xhtml", ".html"))
+    body = doc.tree.find(f"{XHTML}body")
+    assert body is not None
+    return _content(body)
+
+
+def _local(element: etree._Element) -> str:
+    """A note's content, its links to the e-book's documents made the preview's pages
+    (``section-001.xhtml#x`` is ``/section-001.html#x``)."""
+    for link in element.iter("a"):
+        href = link.get("href", "")
+        if _EPUB_FILE.match(href):
+            link.set("href", _EPUB_FILE.sub(r"/\1.html", href))
+    return inner_xml(element)
+
+
+def _content(body: etree._Element) -> str:
+    """The content of an XHTML ``<body>``, with the namespaces declared on it (an HTML page
+    declares none: ``epub:type`` stays an attribute of that name)."""
+    text = etree.tostring(body, encoding="unicode")
+    return text[text.index(">") + 1 : text.rindex("</")].strip()

@@ -22,12 +22,13 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 
+from build_tools import ids
 from build_tools.errors import BookError
 from build_tools.lang.labels import ENGLISH, Labels
 from build_tools.model import Book
 
 SCALE = 1.5  # pixels per PDF point: a 6 × 9 in page is 648 × 972 pixels
-BACK_MATTER = ("chronology", "notes", "index")
+BACK_MATTER = ids.BACK_MATTER
 
 
 @dataclass(frozen=True)
@@ -55,19 +56,23 @@ def lay_out(book: Book, styles: Path, version: int) -> Layout | str:
     Runs in the worker process. The message is returned, not raised: a ``BookError`` crossing
     the process boundary would lose its location.
     """
-    from build_tools.layout.paginate import (  # WeasyPrint is imported in the worker only
-        PdfWriter,
-        first_pages,
-    )
+    from weasyprint import Document  # WeasyPrint is imported in the worker only
+
+    from build_tools.layout.paginate import lay_out as paginate
 
     try:
-        document = PdfWriter(styles).render(book)
+        layout = paginate(book, styles)
     except BookError as error:
         return error.format_message()
-    anchors = first_pages(document)
-    ids = [section.id for section in book.sections] + list(BACK_MATTER)
-    parts = sorted(((part, anchors[part]) for part in ids if part in anchors), key=lambda p: p[1])
+    document = layout.rendered
+    assert isinstance(document, Document)
+    anchors = layout.places
+    parts = sorted(((part, anchors[part]) for part in _parts(book) if part in anchors), key=lambda p: p[1])
     return Layout(version, document.write_pdf(), tuple(parts), len(document.pages))
+
+
+def _parts(book: Book) -> list[str]:
+    return [section.id for section in book.sections] + list(BACK_MATTER)
 
 
 class PrintView:

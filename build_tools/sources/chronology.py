@@ -66,7 +66,7 @@ def load(
             queries.append(Query(where(path, fields["query"]), query,
                                  f"chronology: {event_id}"))
         events.append(Event(
-            id=event_id, date=when.text, datetime=when.html_datetime, lower=when.lower,
+            id=event_id, edtf=when.text, datetime=when.html_datetime, lower=when.lower,
             upper=when.upper, label=field_text(path, fields, "label", node, "event"),
             body=inline(field_text(path, fields, "event", node, "event"), where(path, fields["event"])),
             links=links, location=place,

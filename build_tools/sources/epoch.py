@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import time
 from pathlib import Path
 
 from build_tools.errors import BookError
@@ -29,3 +30,7 @@ def source_date_epoch(root: Path) -> int:
         pass
     mtimes = [p.stat().st_mtime for p in root.rglob("*") if p.is_file()]
     return int(max(mtimes, default=ZIP_EPOCH_MIN))
+
+
+def iso_utc(epoch: int) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(epoch))

@@ -19,10 +19,6 @@ from build_tools.sources.epoch import ZIP_EPOCH_MIN
 STALE_AFTER = 15 * 60  # a temporary output untouched this long belongs to a dead build
 
 
-def iso_utc(epoch: int) -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(epoch))
-
-
 @contextmanager
 def atomic_output(target: Path) -> Iterator[Path]:
     """Yield a temporary path beside ``target``; move it into place only if the block succeeds.

@@ -1,0 +1,77 @@
+"""What the laid-out pages hold, read from WeasyPrint's boxes: its private API, behind this module.
+
+``Page.anchors`` (public) tells the page each element id is first on. Where each page begins,
+and how many letters of each element fall on each page, come from walking the page's box tree
+(``Page._page_box``, private): text boxes in order, each under the elements (with ids) that
+hold it. Generated content (``::before``, ``::after``, list markers, margin boxes) is not the
+text of the book and counts nothing. ``tests/test_layout.py`` pins what this relies on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from weasyprint.document import Page
+from weasyprint.formatting_structure.boxes import Box, MarginBox, TextBox
+
+from build_tools.textpos import letters
+
+_GENERATED = ("::before", "::after", "::marker")
+
+
+@dataclass(frozen=True)
+class PageText:
+    """One page's text: the innermost element with an id its first text is in and the letters
+    of that element on earlier pages, then the letters each element with an id has on it."""
+
+    first: tuple[str, int]
+    counts: dict[str, int]
+
+
+def first_pages(pages: Sequence[Page]) -> dict[str, int]:
+    """Element id -> index of the first page it is on (a block across pages is on each)."""
+    found: dict[str, int] = {}
+    for number, page in enumerate(pages):
+        for anchor in page.anchors:
+            found.setdefault(anchor, number)
+    return found
+
+
+def page_texts(pages: Sequence[Page], skip: frozenset[str] = frozenset()) -> list[PageText]:
+    """The text of each page, in letters per element id; ``skip`` names classes whose text is
+    print-only (a note's printed number), counted by no element."""
+    seen: dict[str, int] = {}
+    texts = []
+    for page in pages:
+        counts: dict[str, int] = {}
+        first: tuple[str, int] | None = None
+        for ids, text in _texts(page._page_box, (), skip):
+            count = letters(text)
+            if not count:
+                continue
+            if first is None and ids:
+                first = (ids[-1], seen.get(ids[-1], 0))
+            for element_id in ids:
+                counts[element_id] = counts.get(element_id, 0) + count
+        for element_id, count in counts.items():
+            seen[element_id] = seen.get(element_id, 0) + count
+        texts.append(PageText(first or ("", 0), counts))
+    return texts
+
+
+def _texts(box: Box, ids: tuple[str, ...], skip: frozenset[str]) -> Iterator[tuple[tuple[str, ...], str]]:
+    if isinstance(box, MarginBox) or (box.element_tag or "").endswith(_GENERATED):
+        return
+    element = box.element
+    if element is not None and hasattr(element, "get"):
+        if skip and skip.intersection((element.get("class") or "").split()):
+            return
+        own = element.get("id")
+        if own and (not ids or ids[-1] != own):
+            ids = (*ids, own)
+    if isinstance(box, TextBox):
+        yield ids, box.text
+        return
+    for child in getattr(box, "children", None) or ():
+        yield from _texts(child, ids, skip)

@@ -1,0 +1,276 @@
+"""The bodies of the EPUB's documents, as element trees in the XHTML namespace.
+
+Each function returns a holder element whose content (text and children) is a document's body.
+Links inside the book are written ``#id``; the writer points them at the right document once
+every document is built (``writer.resolve_links``). The preview shows the same bodies.
+Follows REFERENCE.md §1: notes with noteref/endnote/backlink semantics (no deprecated
+``doc-endnote``), EPUB Indexes 1.0 semantics for the index.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from html import escape
+
+from lxml import etree
+
+from build_tools import ids
+from build_tools.index import entries as index
+from build_tools.lang.frontmatter import copyright_lines
+from build_tools.lang.labels import labels_for
+from build_tools.markup import Fragment, render, unwrap
+from build_tools.model import Book, Mention, Note, PrintLayout, Section
+
+XHTML_NS = "http://www.w3.org/1999/xhtml"
+OPS_NS = "http://www.idpf.org/2007/ops"
+XHTML = f"{{{XHTML_NS}}}"
+BACKLINK = "\u21a9\ufe0e"  # ↩︎ with VS15, so iOS draws text, not an emoji
+
+
+def content(xml: str, slots: Mapping[str, Fragment | etree._Element | None] | None = None) -> etree._Element:
+    """Our own XHTML (values escaped), in the XHTML and EPUB namespaces, slots filled."""
+    return render(f'<div xmlns="{XHTML_NS}" xmlns:epub="{OPS_NS}">{xml}</div>', slots)
+
+
+def plain(fragment: Fragment) -> Fragment:
+    """A fragment without its links (a heading as the text of a link to it)."""
+    tree = fragment.tree()
+    for link in list(tree.iter("a")):
+        unwrap(link)
+    return Fragment(tree)
+
+
+def titlepage(book: Book) -> etree._Element:
+    meta = book.meta
+    words = labels_for(meta.language)
+    subtitle = f'<p class="subtitle">{escape(meta.subtitle)}</p>\n' if meta.subtitle else ""
+    return content(
+        f'<section id="{ids.TITLEPAGE}" class="titlepage" epub:type="titlepage" '
+        f'aria-label="{escape(words.title_page_label)}">\n'
+        f'<h1 class="title">{escape(meta.title)}</h1>\n{subtitle}'
+        f'<p class="author">{escape(meta.author)}</p>\n'
+        f'<p class="publisher">{escape(meta.publisher)}</p>\n</section>'
+    )
+
+
+def copyright_page(book: Book, family: str) -> etree._Element:
+    words = labels_for(book.meta.language)
+    lines = "\n".join(f"<p>{line}</p>" for line in copyright_lines(book, "EPUB", family, words))
+    return content(
+        f'<section id="{ids.COPYRIGHT}" class="copyright" epub:type="copyright-page" '
+        f'aria-label="{escape(words.copyright)}">\n'
+        f"{lines}\n</section>"
+    )
+
+
+def nav(book: Book, files: dict[int, str]) -> etree._Element:
+    """The navigation document: contents and (hidden) landmarks; ``files`` names the sections'."""
+    words = labels_for(book.meta.language)
+    w = {name: escape(getattr(words, name)) for name in ("title_page", "copyright", "contents",
+                                                        "chronology", "notes", "index", "landmarks")}
+    items = [f'<li><a href="copyright.xhtml">{w["copyright"]}</a></li>']
+    items += [f'<li><a href="{files[s.number]}"><slot name="{s.id}"/></a></li>' for s in book.sections]
+    first = book.sections[0]
+    landmarks = [
+        f'<li><a epub:type="titlepage" href="titlepage.xhtml">{w["title_page"]}</a></li>',
+        f'<li><a epub:type="copyright-page" href="copyright.xhtml">{w["copyright"]}</a></li>',
+        f'<li><a epub:type="toc" href="nav.xhtml#{ids.TOC}">{w["contents"]}</a></li>',
+        f'<li><a epub:type="bodymatter" href="{files[first.number]}">{escape(first.title)}</a></li>',
+    ]
+    if book.chronology:
+        items.append(f'<li><a href="chronology.xhtml">{w["chronology"]}</a></li>')
+    if book.notes:
+        items.append(f'<li><a href="notes.xhtml">{w["notes"]}</a></li>')
+        landmarks.append(f'<li><a epub:type="endnotes" href="notes.xhtml">{w["notes"]}</a></li>')
+    if book.names:
+        items.append(f'<li><a href="index.xhtml">{w["index"]}</a></li>')
+        landmarks.append(f'<li><a epub:type="index" href="index.xhtml">{w["index"]}</a></li>')
+    return content(
+        f'<nav epub:type="toc" id="{ids.TOC}" role="doc-toc" aria-labelledby="{ids.TOC_TITLE}">\n'
+        f'<h1 id="{ids.TOC_TITLE}">{w["contents"]}</h1>\n<ol class="contents">\n' + "\n".join(items)
+        + "\n</ol>\n</nav>\n"
+        f'<nav epub:type="landmarks" aria-label="{w["landmarks"]}" hidden="hidden">\n<ol>\n'
+        + "\n".join(landmarks) + "\n</ol>\n</nav>",
+        {s.id: plain(s.heading) for s in book.sections},
+    )
+
+
+def section_body(book: Book, section: Section) -> etree._Element:
+    """A section: its heading, its text with typed note references, and a link back to the
+    chronology at each anchor an event links to."""
+    holder = content(
+        f'<section id="{section.id}" class="chapter" epub:type="chapter" role="doc-chapter" '
+        f'aria-labelledby="{section.id}-title">\n'
+        f'<h1 id="{section.id}-title"><slot name="heading"/></h1>\n<slot name="body"/>\n</section>',
+        {"heading": section.heading, "body": section.body},
+    )
+    marks = chronology_marks(book)
+    for element in list(holder.iter(f"{XHTML}a", f"{XHTML}span")):
+        classes = element.get("class")
+        if classes == "noteref":
+            element.set(f"{{{OPS_NS}}}type", "noteref")
+            element.set("role", "doc-noteref")
+        elif classes == "anchor" and (mark := marks.get(element.get("id", ""))) is not None:
+            mark.tail = element.tail
+            element.getparent().replace(element, mark)  # type: ignore[union-attr]
+    return holder
+
+
+def chronology_marks(book: Book) -> dict[str, etree._Element]:
+    """For each anchor an event links to, a small link from the text back to the chronology."""
+    marks: dict[str, etree._Element] = {}
+    words = labels_for(book.meta.language)
+    for event in book.chronology:
+        for anchor in event.links:
+            if ids.anchor(anchor) not in marks:
+                mark = etree.Element(f"{XHTML}a", {
+                    "id": ids.anchor(anchor), "class": "chronology-mark", "href": f"#{ids.event(event.id)}",
+                    "aria-label": words.in_the_chronology.format(label=event.label),
+                })
+                mark.text = "\u25c7"
+                marks[ids.anchor(anchor)] = mark
+    return marks
+
+
+def chronology_body(book: Book) -> etree._Element:
+    words = labels_for(book.meta.language)
+    items: list[str] = []
+    slots: dict[str, Fragment | etree._Element | None] = {}
+    for event in book.chronology:
+        links = []
+        for number, anchor in enumerate(event.links):
+            section = book.anchor_section(anchor)
+            links.append(f'<a href="#{ids.anchor(anchor)}"><slot name="{event.id}-{number}"/></a>')
+            slots[f"{event.id}-{number}"] = plain(section.heading)
+        text = escape(words.in_the_text).format(links=", ".join(links))
+        see = f' <span class="see">{text}</span>' if links else ""
+        slots[event.id] = event.body
+        items.append(
+            f'<li id="{ids.event(event.id)}"><time datetime="{event.datetime}">{escape(event.label)}</time> '
+            f'<slot name="{event.id}"/>{see}</li>'
+        )
+    return content(
+        f'<section id="{ids.CHRONOLOGY}" class="chronology" epub:type="appendix" role="doc-appendix" '
+        f'aria-labelledby="{ids.CHRONOLOGY_TITLE}">\n<h1 id="{ids.CHRONOLOGY_TITLE}">{escape(words.chronology)}</h1>\n'
+        '<ol class="chronology">\n' + "\n".join(items) + "\n</ol>\n</section>",
+        slots,
+    )
+
+
+def notes_body(book: Book) -> etree._Element:
+    words = labels_for(book.meta.language)
+    groups: list[str] = []
+    slots: dict[str, Fragment | etree._Element | None] = {}
+    for section in book.sections:
+        if not section.notes:
+            continue
+        group = ids.notes_group(section.number)
+        slots[group] = plain(section.heading)
+        for note in section.notes:
+            slots[note.id] = _note(note, words.back_to_reference)
+        items = "\n".join(f'<slot name="{note.id}"/>' for note in section.notes)
+        groups.append(
+            f'<section class="notes-group" aria-labelledby="{group}">\n'
+            f'<h2 id="{group}"><slot name="{group}"/></h2>\n'
+            f"<ol>\n{items}\n</ol>\n</section>"
+        )
+    return content(
+        f'<section id="{ids.NOTES}" class="endnotes" epub:type="endnotes" role="doc-endnotes" '
+        f'aria-labelledby="{ids.NOTES_TITLE}">\n<h1 id="{ids.NOTES_TITLE}">{escape(words.notes)}</h1>\n'
+        + "\n".join(groups) + "\n</section>",
+        slots,
+    )
+
+
+def _note(note: Note, back: str) -> etree._Element:
+    """One endnote; a note referenced several times gets one backlink per reference. The
+    backlinks end the note's last paragraph, or make one."""
+    links = []
+    for occurrence in range(1, note.ref_count + 1):
+        label = "" if note.ref_count == 1 else f" {chr(96 + occurrence)}"
+        links.append(
+            f'<a href="#{note.ref_id(occurrence)}" class="backlink" epub:type="backlink" '
+            f'role="doc-backlink" aria-label="{escape(back.format(number=note.number, letter=label))}">'
+            f"{BACKLINK}{label}</a>"
+        )
+    item = content(f'<li id="{note.id}" epub:type="endnote"><slot name="body"/></li>', {"body": note.body})[0]
+    backlinks = content(" ".join(links))
+    last = item[-1] if len(item) else None
+    if last is not None and last.tag == f"{XHTML}p" and not (last.tail or "").strip():
+        last.tail = None
+        if len(last):
+            last[-1].tail = (last[-1].tail or "") + " "
+        else:
+            last.text = (last.text or "") + " "
+        last.extend(backlinks)
+    else:
+        paragraph = etree.SubElement(item, f"{XHTML}p")
+        paragraph.extend(backlinks)
+    return _holding(item)
+
+
+def _holding(element: etree._Element) -> etree._Element:
+    holder = etree.Element(f"{XHTML}div")
+    holder.append(element)
+    return holder
+
+
+def index_body(book: Book, layout: PrintLayout | None) -> etree._Element:
+    """The index of names with EPUB Indexes 1.0 semantics; every locator links to the mention.
+
+    Locators are the print pages when the PDF was laid out in the same build, numbered links
+    otherwise (REFERENCE.md §1).
+    """
+    folios = layout.folios if layout else None
+    words = labels_for(book.meta.language)
+    slug = {e.heading: e.id for e in book.names}
+    groups = []
+    for letter, items in index.entries(book, folios.__getitem__ if folios else None):
+        lines = "\n".join(_index_entry(item, slug, escape(words.see), escape(words.see_also)) for item in items)
+        groups.append(
+            f'<section epub:type="index-group" id="{ids.index_group(letter)}" '
+            f'aria-labelledby="{ids.index_group_heading(letter)}">\n'
+            f'<h2 id="{ids.index_group_heading(letter)}">{letter}</h2>\n<ul epub:type="index-entry-list">\n'
+            + lines + "\n</ul>\n</section>"
+        )
+    # The heading stands outside the index element: a document of index content only would need
+    # its body typed "index" (EPUBCheck's idx-xhtml-index.sch), which Ace flags for its role.
+    return content(
+        f'<h1 id="{ids.INDEX_TITLE}">{escape(words.index)}</h1>\n<section id="{ids.INDEX}" class="index" '
+        f'epub:type="index" role="doc-index" aria-labelledby="{ids.INDEX_TITLE}">\n'
+        + "\n".join(groups) + "\n</section>"
+    )
+
+
+def _index_entry(item: index.IndexEntry, slug: dict[str, str], see: str, see_also: str) -> str:
+    term = escape(item.heading)
+    if item.kind == "periodical":
+        term = f"<i>{term}</i>"
+    anchor = f' id="{item.anchor}"'
+    if item.see:
+        return (
+            f'<li epub:type="index-entry"{anchor}><span epub:type="index-term">{term}</span>. '
+            f'<i>{see}</i> <a epub:type="index-xref-preferred" href="#{ids.index_entry(slug[item.see])}">'
+            f'<span epub:type="index-term">{escape(item.see)}</span></a></li>'
+        )
+    qualifier = f" ({escape(item.qualifier)})" if item.qualifier else ""
+    locators = ", ".join(
+        f'<a epub:type="index-locator" href="#{_mention_target(loc.target)}">{loc.label}</a>'
+        for loc in item.locators
+    )
+    also = ""
+    if item.see_also:
+        targets = "; ".join(
+            f'<a epub:type="index-xref-related" href="#{ids.index_entry(slug[h])}">'
+            f'<span epub:type="index-term">{escape(h)}</span></a>'
+            for h in item.see_also
+        )
+        also = f". <i>{see_also}</i> {targets}"
+    return (
+        f'<li epub:type="index-entry"{anchor}><span epub:type="index-term">{term}</span>'
+        f"{qualifier}, {locators}{also}</li>"
+    )
+
+
+def _mention_target(mention: Mention) -> str:
+    return mention.id

@@ -1,0 +1,152 @@
+"""The EPUB's XHTML documents, each one element tree until it is written.
+
+Every document is built from its body (``bodies``); then, across all of them, links inside the
+book are pointed at the document that holds their target (``homes`` says which, from the
+model), pictures at their packed files, print page markers put in (when the book was laid
+out for print), and each document is serialised once. The preview builds one document at a
+time, with its own names for the files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from html import escape
+
+from lxml import etree
+
+from build_tools import ids
+from build_tools.errors import BookError
+from build_tools.lang.labels import labels_for
+from build_tools.markup import Fragment, render
+from build_tools.model import Book, PrintLayout
+from build_tools.writers.epub import bodies, pagelist
+from build_tools.writers.epub.bodies import OPS_NS, XHTML, XHTML_NS
+from build_tools.writers.epub.package import MEDIA
+
+
+@dataclass
+class Document:
+    """One XHTML document of the package, as a tree until it is written."""
+
+    href: str
+    title: str
+    tree: etree._Element
+    nav: bool = False
+
+    def serialise(self) -> bytes:
+        root = self.tree.getroottree()
+        return etree.tostring(root, xml_declaration=True, encoding="UTF-8", doctype="<!DOCTYPE html>") + b"\n"
+
+
+@dataclass(frozen=True)
+class Part:
+    """A document to build: its file, title, body and kind of matter (``epub:type`` of the body)."""
+
+    href: str
+    title: str
+    body: Callable[[], etree._Element]
+    matter: str
+    nav: bool = False
+
+
+def parts(book: Book, family: str, layout: PrintLayout | None) -> list[Part]:
+    """The documents of the EPUB in reading order."""
+    words = labels_for(book.meta.language)
+    files = {s.number: f"{s.file_stem}.xhtml" for s in book.sections}
+    found = [
+        Part("titlepage.xhtml", words.title_page, lambda: bodies.titlepage(book), "frontmatter"),
+        Part("copyright.xhtml", words.copyright, lambda: bodies.copyright_page(book, family), "frontmatter"),
+        Part("nav.xhtml", words.contents, lambda: bodies.nav(book, files), "frontmatter", nav=True),
+    ]
+    found += [
+        Part(files[s.number], s.title, partial(bodies.section_body, book, s), "bodymatter")
+        for s in book.sections
+    ]
+    if book.chronology:
+        chronology = partial(bodies.chronology_body, book)
+        found.append(Part("chronology.xhtml", words.chronology, chronology, "backmatter"))
+    if book.notes:
+        found.append(Part("notes.xhtml", words.notes, lambda: bodies.notes_body(book), "backmatter"))
+    if book.names:
+        found.append(Part("index.xhtml", words.index, lambda: bodies.index_body(book, layout), "backmatter"))
+    return found
+
+
+def documents(book: Book, family: str, layout: PrintLayout | None = None) -> list[Document]:
+    """Every document of the EPUB in reading order, links resolved, page markers in place."""
+    where = homes(book)
+    docs = [document(book, part, where, MEDIA) for part in parts(book, family, layout)]
+    if layout and layout.pages:
+        _add_print_pages(docs, layout, labels_for(book.meta.language).page_list)
+    return docs
+
+
+def document(
+    book: Book, part: Part, where: dict[str, str], media: str, name: Callable[[str], str] = lambda f: f
+) -> Document:
+    """One document: links to other documents as ``name(file)#id``, pictures under ``media``."""
+    doc = _document(part.href, part.title, part.body(), book.meta.language, part.matter, part.nav)
+    resolve_links(doc, where, name)
+    for img in doc.tree.iter(f"{XHTML}img"):
+        img.set("src", f"{media}/{img.get('src', '')}" if media else img.get("src", ""))
+    return doc
+
+
+def homes(book: Book) -> dict[str, str]:
+    """The document that holds each id a link may point at, from the model."""
+    where = {ids.TOC: "nav.xhtml"}
+
+    def add(fragment: Fragment, href: str) -> None:
+        for element_id in fragment.ids():
+            where[element_id] = href
+
+    for section in book.sections:
+        href = f"{section.file_stem}.xhtml"
+        where[section.id] = where[ids.section_title(section.number)] = href
+        add(section.body, href)
+    for note in book.notes:
+        where[note.id] = where[ids.notes_group(note.section)] = "notes.xhtml"
+        add(note.body, "notes.xhtml")
+    for event in book.chronology:
+        where[ids.event(event.id)] = "chronology.xhtml"
+        add(event.body, "chronology.xhtml")
+    for entry in book.names:
+        where[ids.index_entry(entry.id)] = "index.xhtml"
+    return where
+
+
+def resolve_links(doc: Document, where: dict[str, str], name: Callable[[str], str]) -> None:
+    """Point every ``#id`` link of ``doc`` at ``name(file)#id`` when another document holds the
+    id; a link to an id no document holds is refused, never written."""
+    for link in doc.tree.iter(f"{XHTML}a"):
+        href = link.get("href", "")
+        if href.startswith("#"):
+            target = where.get(href[1:])
+            if target is None:
+                raise BookError(f"{doc.href}: a link to {href}, which no document holds")
+            if target != doc.href:
+                link.set("href", f"{name(target)}{href}")
+
+
+def _add_print_pages(docs: list[Document], layout: PrintLayout, label: str) -> None:
+    """Markers where each print page begins, and the page-list in the navigation document."""
+    entries = pagelist.mark_pages({doc.href: doc.tree for doc in docs}, layout.pages)
+    nav = next(doc for doc in docs if doc.nav)
+    body = nav.tree.find(f"{XHTML}body")
+    assert body is not None
+    body.append(pagelist.page_list_nav(entries, label))
+
+
+def _document(href: str, title: str, body: etree._Element, lang: str, matter: str, nav: bool) -> Document:
+    e = escape
+    tree = render(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE html>\n'
+        f'<html xmlns="{XHTML_NS}" xmlns:epub="{OPS_NS}" lang="{e(lang)}" xml:lang="{e(lang)}">\n'
+        f'<head>\n<meta charset="utf-8"/>\n<title>{e(title)}</title>\n'
+        '<link rel="stylesheet" type="text/css" href="css/book.css"/>\n</head>\n'
+        f'<body epub:type="{matter}">\n<slot name="body"/>\n</body>\n</html>\n',
+        {"body": body},
+    )
+    return Document(href, title, tree, nav)

@@ -1,0 +1,67 @@
+"""The print PDF writer: the pages of a PrintLayout as the printer's file.
+
+The layout (``build_tools.layout``) has laid the book out for one printer; this writes its pages
+with what WeasyPrint does not write: page labels matching the folios, and for PDF/X an output
+intent and no annotations. Saved with a deterministic /ID: two builds stay identical.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pikepdf
+from weasyprint import Document
+
+from build_tools.design.profiles import PROFILES, Profile
+from build_tools.model import Book, PrintLayout
+from build_tools.writers.output import atomic_output
+
+
+class PdfWriter:
+    """Writes ``<out>/<slug>.pdf`` (``<slug>-<profile>.pdf`` for another printer) from a Book
+    and its print layout."""
+
+    suffix = ".pdf"
+
+    def __init__(self, profile: str | None = None) -> None:
+        self.profile_name = profile
+
+    def profile(self, book: Book) -> Profile:
+        return PROFILES[self.profile_name or book.meta.print_profile]
+
+    def target(self, book: Book, out_dir: Path) -> Path:
+        name = self.profile(book).name
+        suffix = "" if name == book.meta.print_profile else f"-{name}"
+        return out_dir / f"{book.meta.slug}{suffix}{self.suffix}"
+
+    def write(self, book: Book, layout: PrintLayout, out_dir: Path) -> Path:
+        profile = self.profile(book)
+        document = layout.rendered
+        assert isinstance(document, Document), "a print layout holds its rendered pages"
+        data = document.write_pdf(pdf_variant=profile.pdf_variant, uncompressed_pdf=False)
+        target = self.target(book, out_dir)
+        with atomic_output(target) as temporary:
+            finish_pdf(data, temporary, layout.first_text_page, profile)
+        return target
+
+
+def finish_pdf(data: bytes, target: Path, first_text_page: int, profile: Profile) -> None:
+    """Page labels matching the folios (front matter in lower-case roman, the text from arabic
+    1), and for PDF/X an output intent naming a registered printing condition (CGATS TR 001,
+    SWOP; PDF/X-1a allows it without an embedded profile) and no annotations."""
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        labels: list[object] = [0, pikepdf.Dictionary(S=pikepdf.Name.r)] if first_text_page else []
+        labels += [first_text_page, pikepdf.Dictionary(S=pikepdf.Name.D, St=1)]
+        pdf.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array(labels))
+        if profile.pdf_variant:
+            pdf.Root.OutputIntents = pikepdf.Array([pikepdf.Dictionary(
+                Type=pikepdf.Name.OutputIntent, S=pikepdf.Name.GTS_PDFX,
+                OutputConditionIdentifier=pikepdf.String("CGATS TR 001"),
+                RegistryName=pikepdf.String("http://www.color.org"),
+                Info=pikepdf.String("SWOP (Publication) Grade 5 Paper"),
+            )])
+            for page in pdf.pages:
+                if "/Annots" in page:
+                    del page.Annots
+        pdf.save(target, deterministic_id=True)
