@@ -41,8 +41,9 @@ def check_styles(styles: Path) -> FontSet:
     the two stylesheets, and ``fonts.toml`` with faces that exist; returns those faces."""
     for name in STYLE_FILES:
         if not (styles / name).is_file():
-            raise BookError(f"the styles folder lacks {name} (use --styles to name the folder)",
-                            Location(styles))
+            raise BookError(
+                f"the styles folder lacks {name} (use --styles to name the folder)", Location(styles)
+            )
     return read_fonts(styles)
 
 

@@ -97,7 +97,9 @@ EMPTY = Fragment(etree.Element("div"))
 SLOT = "slot"
 
 
-def render(template: str, slots: Mapping[str, Fragment | etree._Element | None] | None = None) -> etree._Element:
+def render(
+    template: str, slots: Mapping[str, Fragment | etree._Element | None] | None = None
+) -> etree._Element:
     """Our own markup (an XML string whose values are escaped) as a tree, each empty
     ``<slot name="…"/>`` in it replaced by the content of a fragment or of an element (its
     text and children; None: nothing)."""

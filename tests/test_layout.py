@@ -49,11 +49,13 @@ def test_letters_of_a_paragraph_across_pages_add_up_and_first_offsets_follow() -
 
 
 def test_generated_content_markers_and_skipped_classes_count_nothing() -> None:
-    pages = _pages('<p id="a" class="num">One <span class="skip">123</span> two</p>'
-                   '<ol id="l"><li id="i">Item</li></ol>')
+    pages = _pages(
+        '<p id="a" class="num">One <span class="skip">123</span> two</p><ol id="l"><li id="i">Item</li></ol>'
+    )
     counts = page_texts(pages)[0].counts
     assert counts == {"a": letters("One 123 two"), "l": 4, "i": 4}  # no "GENERATED", no "1."
     assert page_texts(pages, frozenset({"skip"}))[0].counts["a"] == letters("One two")
+
 
 def test_first_pages_are_read_from_the_public_anchors() -> None:
     pages = _pages(f'<p id="a">{LONG}</p><p id="b">After.</p>')

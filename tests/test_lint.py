@@ -21,7 +21,7 @@ MAX_MODULE_LINES = 400
 # or of its own layer only. A layer is a sub-package of build_tools (lang, design and the
 # top-level modules of rank 0 are one layer, as are those of rank 7).
 LAYERS: dict[str, tuple[int, tuple[str, ...]]] = {
-    "foundation": (0, ("errors.py", "markup.py", "model.py", "ids.py", "lang", "design")),
+    "foundation": (0, ("errors.py", "markup.py", "model.py", "ids.py", "textpos.py", "lang", "design")),
     "sources": (1, ("sources",)),
     "index": (2, ("index",)),
     "parse": (3, ("parse",)),

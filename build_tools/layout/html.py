@@ -95,23 +95,29 @@ def _front_matter(book: Book, family: str) -> list[etree._Element]:
     subtitle = f'<p class="subtitle">{escape(meta.subtitle)}</p>\n' if meta.subtitle else ""
     contents = [f'<li><a href="#{s.id}"><slot name="{s.id}"/></a></li>' for s in book.sections]
     words = labels_for(meta.language)
-    back = [(ids.CHRONOLOGY, words.chronology, book.chronology), (ids.NOTES, words.notes, book.notes),
-            (ids.INDEX, words.index, book.names)]
+    back = [
+        (ids.CHRONOLOGY, words.chronology, book.chronology),
+        (ids.NOTES, words.notes, book.notes),
+        (ids.INDEX, words.index, book.names),
+    ]
     present = [(part, label) for part, label, there in back if there]
     for number, (part, label) in enumerate(present):
         first = ' class="back"' if number == 0 else ""
         contents.append(f'<li{first}><a href="#{part}">{escape(label)}</a></li>')
     copyright_page = "\n".join(f"<p>{line}</p>" for line in copyright_lines(book, None, family, words))
-    return list(render(
-        f'<div>\n<section class="halftitle" id="{ids.HALFTITLE}"><p>{escape(meta.title)}</p></section>\n'
-        f'<section class="titlepage" id="{ids.TITLEPAGE}"><h1 class="title">{escape(meta.title)}</h1>\n'
-        f'{subtitle}<p class="author">{escape(meta.author)}</p>\n'
-        f'<p class="publisher">{escape(meta.publisher)}</p></section>\n'
-        f'<section class="copyright" id="{ids.COPYRIGHT}">\n{copyright_page}\n</section>\n'
-        f'<nav class="contents" id="{ids.CONTENTS}"><h1>{escape(words.contents)}</h1>\n<ol>\n'
-        + "\n".join(contents) + "\n</ol></nav>\n</div>",
-        {s.id: s.heading for s in book.sections},
-    ))
+    return list(
+        render(
+            f'<div>\n<section class="halftitle" id="{ids.HALFTITLE}"><p>{escape(meta.title)}</p></section>\n'
+            f'<section class="titlepage" id="{ids.TITLEPAGE}"><h1 class="title">{escape(meta.title)}</h1>\n'
+            f'{subtitle}<p class="author">{escape(meta.author)}</p>\n'
+            f'<p class="publisher">{escape(meta.publisher)}</p></section>\n'
+            f'<section class="copyright" id="{ids.COPYRIGHT}">\n{copyright_page}\n</section>\n'
+            f'<nav class="contents" id="{ids.CONTENTS}"><h1>{escape(words.contents)}</h1>\n<ol>\n'
+            + "\n".join(contents)
+            + "\n</ol></nav>\n</div>",
+            {s.id: s.heading for s in book.sections},
+        )
+    )
 
 
 def _sections(book: Book) -> list[etree._Element]:
@@ -150,8 +156,11 @@ def _chronology(book: Book, folios: dict[str, int] | None, words: Labels) -> etr
         refs = ""
         if event.links:
             target = ids.anchor(event.links[0])
-            number = (f'<a class="page-ref" href="#{target}"></a>' if folios is None
-                      else f'<a class="page-ref-known" href="#{target}">{folios[target]}</a>')
+            number = (
+                f'<a class="page-ref" href="#{target}"></a>'
+                if folios is None
+                else f'<a class="page-ref-known" href="#{target}">{folios[target]}</a>'
+            )
             refs = f' <span class="page-refs">{escape(words.page_reference).format(page=number)}</span>'
         entries.append(
             f'<p class="event" id="{ids.event(event.id)}"><span class="event-date">{escape(event.label)}'
@@ -159,8 +168,7 @@ def _chronology(book: Book, folios: dict[str, int] | None, words: Labels) -> etr
         )
     return render(
         f'<section class="chronology" id="{ids.CHRONOLOGY}"><h1 class="chapter-title">'
-        f"{escape(words.chronology)}</h1>\n"
-        + "\n".join(entries) + "\n</section>",
+        f"{escape(words.chronology)}</h1>\n" + "\n".join(entries) + "\n</section>",
         {event.id: event.body for event in book.chronology},
     )
 
@@ -174,7 +182,8 @@ def _notes(book: Book, heads: dict[str, str], words: Labels) -> etree._Element:
         if section.notes:
             group = render(
                 f'<section class="notes-group"><h2 id="{ids.notes_group(section.number)}">'
-                '<slot name="heading"/></h2>\n</section>', {"heading": section.heading}
+                '<slot name="heading"/></h2>\n</section>',
+                {"heading": section.heading},
             )
             for note in section.notes:
                 group.append(_note(note, heads.get(note.id)))
@@ -218,8 +227,11 @@ def _index(book: Book, folios: dict[str, int], words: Labels) -> etree._Element:
     groups = []
     for letter, items in index.entries(book, lambda key: str(folios[key])):
         lines = [_index_line(item, words) for item in items]
-        groups.append(f'<div class="ix-group" id="{ids.index_group(letter)}"><h2>{letter}</h2>\n'
-                      + "\n".join(lines) + "</div>")
+        groups.append(
+            f'<div class="ix-group" id="{ids.index_group(letter)}"><h2>{letter}</h2>\n'
+            + "\n".join(lines)
+            + "</div>"
+        )
     return etree.fromstring(
         f'<section class="index" id="{ids.INDEX}"><h1 class="chapter-title" id="{ids.INDEX_TITLE}">'
         f'{escape(words.index)}</h1>\n<div class="ix-columns">\n' + "\n".join(groups) + "\n</div></section>"
@@ -229,11 +241,15 @@ def _index(book: Book, folios: dict[str, int], words: Labels) -> etree._Element:
 def _index_line(item: index.IndexEntry, words: Labels) -> str:
     term = f"<i>{escape(item.heading)}</i>" if item.kind == "periodical" else escape(item.heading)
     if item.see:
-        return f'<p class="ix-entry" id="{item.anchor}">{term}. <i>{escape(words.see)}</i> {escape(item.see)}</p>'
+        see = f"<i>{escape(words.see)}</i> {escape(item.see)}"
+        return f'<p class="ix-entry" id="{item.anchor}">{term}. {see}</p>'
     qualifier = f" ({escape(item.qualifier)})" if item.qualifier else ""
     locators = ", ".join(loc.label for loc in item.locators)
-    also = (f". <i>{escape(words.see_also)}</i> {'; '.join(escape(h) for h in item.see_also)}"
-            if item.see_also else "")
+    also = (
+        f". <i>{escape(words.see_also)}</i> {'; '.join(escape(h) for h in item.see_also)}"
+        if item.see_also
+        else ""
+    )
     return f'<p class="ix-entry" id="{item.anchor}">{term}{qualifier}, {locators}{also}</p>'
 
 
@@ -243,4 +259,3 @@ def _index_stub(words: Labels) -> etree._Element:
         f'<section class="index" id="{ids.INDEX}"><h1 class="chapter-title" id="{ids.INDEX_TITLE}">'
         f"{escape(words.index)}</h1></section>"
     )
-

@@ -44,8 +44,9 @@ def lay_out(book: Book, styles: Path, profile: str | None = None) -> PrintLayout
     if not padding:
         return layout
     blank = tuple(PageStart(layout.label(len(layout.pages) + n), "") for n in range(len(padding)))
-    return PrintLayout(layout.pages + blank, layout.places, layout.first_text_page,
-                       document.copy(document.pages + padding))
+    return PrintLayout(
+        layout.pages + blank, layout.places, layout.first_text_page, document.copy(document.pages + padding)
+    )
 
 
 def _passes(book: Book, renderer: Renderer, family: str, inside: float) -> PrintLayout:
@@ -53,8 +54,10 @@ def _passes(book: Book, renderer: Renderer, family: str, inside: float) -> Print
     document = renderer.render(first.html, inside)
     needed = renderer.profile.gutter_for(len(document.pages))
     if needed is None:
-        raise BookError(f"{len(document.pages)} pages is more than {renderer.profile.title} prints "
-                        f"({renderer.profile.max_pages})")
+        raise BookError(
+            f"{len(document.pages)} pages is more than {renderer.profile.title} prints "
+            f"({renderer.profile.max_pages})"
+        )
     if needed > inside:  # the printer's gutter grows with the page count
         return _passes(book, renderer, family, needed)
     pages, texts = first_pages(document.pages), page_texts(document.pages, PRINT_ONLY)
@@ -65,8 +68,11 @@ def _passes(book: Book, renderer: Renderer, family: str, inside: float) -> Print
         folio = _folio(pages)
         facts = Facts(
             heads=_notes_heads(book, document.pages, pages, folio) if book.notes else {},
-            folios={key: folio(index) for key, index in {**pages, **mentions}.items()
-                    if index >= pages[ids.section(1)]},
+            folios={
+                key: folio(index)
+                for key, index in {**pages, **mentions}.items()
+                if index >= pages[ids.section(1)]
+            },
         )
         restart = f"@page :first {{ counter-reset: page {folio(start)}; }}\n"
         second = renderer.render(back_html(book, facts).html, inside, restart)
@@ -84,8 +90,9 @@ def _passes(book: Book, renderer: Renderer, family: str, inside: float) -> Print
     return _result(document, pages, mentions, texts)
 
 
-def _result(document: Document, pages: dict[str, int], mentions: dict[str, int],
-            texts: list[PageText]) -> PrintLayout:
+def _result(
+    document: Document, pages: dict[str, int], mentions: dict[str, int], texts: list[PageText]
+) -> PrintLayout:
     first = pages[ids.section(1)]
     layout = PrintLayout((), {**pages, **mentions}, first)
     starts = tuple(PageStart(layout.label(index), *text.first) for index, text in enumerate(texts))
@@ -147,7 +154,7 @@ def _notes_heads(
     notes = {note.id: note for note in book.notes}
     words = labels_for(book.meta.language)
     heads = {}
-    for number, page in enumerate(document[pages[ids.NOTES]:], start=pages[ids.NOTES]):
+    for number, page in enumerate(document[pages[ids.NOTES] :], start=pages[ids.NOTES]):
         on_page = [notes[a] for a in page.anchors if a in notes]
         if not on_page:
             continue

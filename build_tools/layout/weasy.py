@@ -29,8 +29,11 @@ class Renderer:
         try:
             html = HTML(string=html_text, base_url=self.styles.as_uri() + "/", url_fetcher=fetcher)
             stylesheets = [
-                CSS(string=_page_css(self.book, inside) + self.profile.page_css() + self.font_css,
-                    font_config=fonts, url_fetcher=fetcher),
+                CSS(
+                    string=_page_css(self.book, inside) + self.profile.page_css() + self.font_css,
+                    font_config=fonts,
+                    url_fetcher=fetcher,
+                ),
                 CSS(filename=str(self.styles / "print.css"), font_config=fonts, url_fetcher=fetcher),
             ]
             if extra:

@@ -95,7 +95,8 @@ def contents(book: Book) -> str:
         for s in book.sections
     ]
     back = (
-        ("chronology", labels.chronology, book.chronology), ("notes", labels.notes, book.notes),
+        ("chronology", labels.chronology, book.chronology),
+        ("notes", labels.notes, book.notes),
         ("index", labels.index, book.names),
     )
     for name, label, present in back:
@@ -107,12 +108,14 @@ def contents(book: Book) -> str:
     warnings = [escape(str(item)) for item in (*book.diagnostics, *book.queries)]
     listed = (
         f'<section class="preview-warnings"><h2>{escape(labels.warnings)}</h2>\n<ul>\n'
-        + "\n".join(f"<li>{w}</li>" for w in warnings) + "\n</ul>\n</section>"
-        if warnings else ""
+        + "\n".join(f"<li>{w}</li>" for w in warnings)
+        + "\n</ul>\n</section>"
+        if warnings
+        else ""
     )
     return (
         f'<section class="preview-contents"><h1>{escape(book.meta.title)}</h1>\n'
-        '<ol>\n' + "\n".join(items) + f'\n</ol>\n</section>\n{listed}'
+        "<ol>\n" + "\n".join(items) + f"\n</ol>\n</section>\n{listed}"
     )
 
 
@@ -123,7 +126,7 @@ def section(book: Book, section: Section) -> str:
     notes = "\n".join(
         f'<aside class="preview-note" id="preview-{note.id}" popover="auto">'
         f'<p class="preview-note-label">{escape(labels.note_label).format(number=note.number)}</p>'
-        f'{_local(note.body.tree())}'
+        f"{_local(note.body.tree())}"
         f'<p class="preview-note-more"><a href="/notes.html#{note.id}">{more}</a></p></aside>'
         for note in section.notes
     )

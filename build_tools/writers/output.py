@@ -37,15 +37,13 @@ def atomic_output(target: Path) -> Iterator[Path]:
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise BookError(f"cannot create the output folder: {exc.strerror}",
-                        Location(target.parent)) from None
+        raise BookError(f"cannot create the output folder: {exc.strerror}", Location(target.parent)) from None
     remove_stale(target)
     temporary: Path | None = None
     with interruptions_raised():
         try:
             with _signals_held():  # a signal that came during the block is raised at its end
-                handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part",
-                                                dir=target.parent)
+                handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
                 os.close(handle)
                 temporary = Path(name)
                 yield temporary

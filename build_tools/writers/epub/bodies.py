@@ -66,8 +66,10 @@ def copyright_page(book: Book, family: str) -> etree._Element:
 def nav(book: Book, files: dict[int, str]) -> etree._Element:
     """The navigation document: contents and (hidden) landmarks; ``files`` names the sections'."""
     words = labels_for(book.meta.language)
-    w = {name: escape(getattr(words, name)) for name in ("title_page", "copyright", "contents",
-                                                        "chronology", "notes", "index", "landmarks")}
+    w = {
+        name: escape(getattr(words, name))
+        for name in ("title_page", "copyright", "contents", "chronology", "notes", "index", "landmarks")
+    }
     items = [f'<li><a href="copyright.xhtml">{w["copyright"]}</a></li>']
     items += [f'<li><a href="{files[s.number]}"><slot name="{s.id}"/></a></li>' for s in book.sections]
     first = book.sections[0]
@@ -87,10 +89,12 @@ def nav(book: Book, files: dict[int, str]) -> etree._Element:
         landmarks.append(f'<li><a epub:type="index" href="index.xhtml">{w["index"]}</a></li>')
     return content(
         f'<nav epub:type="toc" id="{ids.TOC}" role="doc-toc" aria-labelledby="{ids.TOC_TITLE}">\n'
-        f'<h1 id="{ids.TOC_TITLE}">{w["contents"]}</h1>\n<ol class="contents">\n' + "\n".join(items)
+        f'<h1 id="{ids.TOC_TITLE}">{w["contents"]}</h1>\n<ol class="contents">\n'
+        + "\n".join(items)
         + "\n</ol>\n</nav>\n"
         f'<nav epub:type="landmarks" aria-label="{w["landmarks"]}" hidden="hidden">\n<ol>\n'
-        + "\n".join(landmarks) + "\n</ol>\n</nav>",
+        + "\n".join(landmarks)
+        + "\n</ol>\n</nav>",
         {s.id: plain(s.heading) for s in book.sections},
     )
 
@@ -123,10 +127,15 @@ def chronology_marks(book: Book) -> dict[str, etree._Element]:
     for event in book.chronology:
         for anchor in event.links:
             if ids.anchor(anchor) not in marks:
-                mark = etree.Element(f"{XHTML}a", {
-                    "id": ids.anchor(anchor), "class": "chronology-mark", "href": f"#{ids.event(event.id)}",
-                    "aria-label": words.in_the_chronology.format(label=event.label),
-                })
+                mark = etree.Element(
+                    f"{XHTML}a",
+                    {
+                        "id": ids.anchor(anchor),
+                        "class": "chronology-mark",
+                        "href": f"#{ids.event(event.id)}",
+                        "aria-label": words.in_the_chronology.format(label=event.label),
+                    },
+                )
                 mark.text = "\u25c7"
                 marks[ids.anchor(anchor)] = mark
     return marks
@@ -151,7 +160,8 @@ def chronology_body(book: Book) -> etree._Element:
         )
     return content(
         f'<section id="{ids.CHRONOLOGY}" class="chronology" epub:type="appendix" role="doc-appendix" '
-        f'aria-labelledby="{ids.CHRONOLOGY_TITLE}">\n<h1 id="{ids.CHRONOLOGY_TITLE}">{escape(words.chronology)}</h1>\n'
+        f'aria-labelledby="{ids.CHRONOLOGY_TITLE}">\n'
+        f'<h1 id="{ids.CHRONOLOGY_TITLE}">{escape(words.chronology)}</h1>\n'
         '<ol class="chronology">\n' + "\n".join(items) + "\n</ol>\n</section>",
         slots,
     )
@@ -177,7 +187,8 @@ def notes_body(book: Book) -> etree._Element:
     return content(
         f'<section id="{ids.NOTES}" class="endnotes" epub:type="endnotes" role="doc-endnotes" '
         f'aria-labelledby="{ids.NOTES_TITLE}">\n<h1 id="{ids.NOTES_TITLE}">{escape(words.notes)}</h1>\n'
-        + "\n".join(groups) + "\n</section>",
+        + "\n".join(groups)
+        + "\n</section>",
         slots,
     )
 
@@ -226,19 +237,23 @@ def index_body(book: Book, layout: PrintLayout | None) -> etree._Element:
     slug = {e.heading: e.id for e in book.names}
     groups = []
     for letter, items in index.entries(book, folios.__getitem__ if folios else None):
-        lines = "\n".join(_index_entry(item, slug, escape(words.see), escape(words.see_also)) for item in items)
+        lines = "\n".join(
+            _index_entry(item, slug, escape(words.see), escape(words.see_also)) for item in items
+        )
         groups.append(
             f'<section epub:type="index-group" id="{ids.index_group(letter)}" '
             f'aria-labelledby="{ids.index_group_heading(letter)}">\n'
             f'<h2 id="{ids.index_group_heading(letter)}">{letter}</h2>\n<ul epub:type="index-entry-list">\n'
-            + lines + "\n</ul>\n</section>"
+            + lines
+            + "\n</ul>\n</section>"
         )
     # The heading stands outside the index element: a document of index content only would need
     # its body typed "index" (EPUBCheck's idx-xhtml-index.sch), which Ace flags for its role.
     return content(
         f'<h1 id="{ids.INDEX_TITLE}">{escape(words.index)}</h1>\n<section id="{ids.INDEX}" class="index" '
         f'epub:type="index" role="doc-index" aria-labelledby="{ids.INDEX_TITLE}">\n'
-        + "\n".join(groups) + "\n</section>"
+        + "\n".join(groups)
+        + "\n</section>"
     )
 
 

@@ -25,7 +25,9 @@ class Manifested(Protocol):
     nav: bool
 
 
-def package(book: Book, layout: PrintLayout | None, documents: Sequence[Manifested], fonts: Sequence[Face]) -> bytes:
+def package(
+    book: Book, layout: PrintLayout | None, documents: Sequence[Manifested], fonts: Sequence[Face]
+) -> bytes:
     """The package document: metadata, manifest and spine."""
     meta = book.meta
     e = escape
@@ -114,5 +116,6 @@ def print_source(book: Book) -> str:
     if book.meta.isbn_print:
         return f"urn:isbn:{book.meta.isbn_print}"
     meta = book.meta
-    return labels_for(meta.language).print_edition.format(title=meta.title, trim=meta.trim.label,
-                                                          publisher=meta.publisher)
+    return labels_for(meta.language).print_edition.format(
+        title=meta.title, trim=meta.trim.label, publisher=meta.publisher
+    )

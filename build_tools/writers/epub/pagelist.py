@@ -24,7 +24,9 @@ def mark_pages(trees: dict[str, etree._Element], pages: tuple[PageStart, ...]) -
     """Insert the markers into the documents' trees; return (label, href) for the page-list."""
     where = {
         element.get("id"): (href, element)
-        for href, root in trees.items() for element in root.iter() if element.get("id")
+        for href, root in trees.items()
+        for element in root.iter()
+        if element.get("id")
     }
     entries: list[tuple[str, str]] = []
     waiting: list[str] = []
@@ -46,8 +48,7 @@ def mark_pages(trees: dict[str, etree._Element], pages: tuple[PageStart, ...]) -
 
 
 def page_list_nav(entries: list[tuple[str, str]], label: str) -> etree._Element:
-    nav = etree.Element(f"{XHTML}nav", {EPUB_TYPE: "page-list", "aria-label": label,
-                                        "hidden": "hidden"})
+    nav = etree.Element(f"{XHTML}nav", {EPUB_TYPE: "page-list", "aria-label": label, "hidden": "hidden"})
     ol = etree.SubElement(nav, f"{XHTML}ol")
     for label, href in entries:
         li = etree.SubElement(ol, f"{XHTML}li")
@@ -57,7 +58,9 @@ def page_list_nav(entries: list[tuple[str, str]], label: str) -> etree._Element:
 
 
 def _marker(label: str) -> etree._Element:
-    span = etree.Element(f"{XHTML}span", {EPUB_TYPE: "pagebreak", "role": "doc-pagebreak",
-                                          "id": ids.page(label), "aria-label": label})
+    span = etree.Element(
+        f"{XHTML}span",
+        {EPUB_TYPE: "pagebreak", "role": "doc-pagebreak", "id": ids.page(label), "aria-label": label},
+    )
     span.text = ""
     return span

@@ -54,5 +54,3 @@ class EpubWriter:
 def used_faces(book: Book, fonts: FontSet) -> tuple[Face, ...]:
     """The faces the EPUB carries: the bold ones only if the book has bold text."""
     return tuple(face for face in fonts.faces if book.uses_bold or not face.bold)
-
-

@@ -55,12 +55,17 @@ def finish_pdf(data: bytes, target: Path, first_text_page: int, profile: Profile
         labels += [first_text_page, pikepdf.Dictionary(S=pikepdf.Name.D, St=1)]
         pdf.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array(labels))
         if profile.pdf_variant:
-            pdf.Root.OutputIntents = pikepdf.Array([pikepdf.Dictionary(
-                Type=pikepdf.Name.OutputIntent, S=pikepdf.Name.GTS_PDFX,
-                OutputConditionIdentifier=pikepdf.String("CGATS TR 001"),
-                RegistryName=pikepdf.String("http://www.color.org"),
-                Info=pikepdf.String("SWOP (Publication) Grade 5 Paper"),
-            )])
+            pdf.Root.OutputIntents = pikepdf.Array(
+                [
+                    pikepdf.Dictionary(
+                        Type=pikepdf.Name.OutputIntent,
+                        S=pikepdf.Name.GTS_PDFX,
+                        OutputConditionIdentifier=pikepdf.String("CGATS TR 001"),
+                        RegistryName=pikepdf.String("http://www.color.org"),
+                        Info=pikepdf.String("SWOP (Publication) Grade 5 Paper"),
+                    )
+                ]
+            )
             for page in pdf.pages:
                 if "/Annots" in page:
                     del page.Annots
