@@ -51,7 +51,7 @@ def places(
         own = element.get("id") or ""
         if own and wanted(own):
             if owners:
-                words = "".join(element.itertext()).split()
+                words = etree.tostring(element, encoding="unicode", method="text", with_tail=False).split()
                 found[own] = Place(owners[-1], counts[owners[-1]], letters(words[0]) if words else 0)
         elif own:
             owners = [*owners, own]
