@@ -1,7 +1,11 @@
-"""Reading a built PDF back for tests: text per page, fonts, outline."""
+"""Reading a built PDF back for tests: text per page, fonts, outline, where words are printed."""
 
 from __future__ import annotations
 
+import bisect
+import re
+import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 
 import pikepdf
@@ -105,3 +109,47 @@ def body_texts(pdf: Path) -> list[str]:
         page.close()
     document.close()
     return found
+
+
+def letters(text: str) -> str:
+    """Only the letters of ``text``, case and accents aside: what hyphenation, line breaks, note
+    numbers and punctuation leave the same between a book's model and its PDF."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if c.isalpha()).casefold()
+
+
+@dataclass(frozen=True)
+class PrintedLetters:
+    """The letters of every page's text block as one string, and the folio of each letter."""
+
+    stream: str
+    starts: tuple[int, ...]  # where each page's letters begin in ``stream``
+    folios: tuple[str, ...]  # each page's label: its printed folio
+
+    @classmethod
+    def read(cls, pdf: Path) -> PrintedLetters:
+        pages = [letters(text) for text in body_texts(pdf)]
+        starts = [0]
+        for page in pages[:-1]:
+            starts.append(starts[-1] + len(page))
+        with pikepdf.open(pdf) as document:
+            folios = tuple(str(page.label) for page in document.pages)
+        return cls("".join(pages), tuple(starts), folios)
+
+    def folio(self, position: int) -> str:
+        """The folio of the page the letter at ``position`` is printed on."""
+        return self.folios[bisect.bisect_right(self.starts, position) - 1]
+
+    def find(self, before: str, after: str) -> int:
+        """Where ``after`` begins in the printed letters, at the one place where the end of
+        ``before`` and the start of ``after`` are printed together: as many of their letters
+        as it takes to make the place unique (a short note may be printed twice)."""
+        found: list[int] = []
+        for size in (24, 48, 96, 192, 384, 768, 1536):
+            left, right = before[-size:], after[:size]
+            found = [m.start() + len(left) for m in re.finditer(re.escape(left + right), self.stream)]
+            if len(found) <= 1:
+                break
+        assert len(found) == 1, (
+            f"printed {len(found)} times instead of once: …{before[-40:]}|{after[:40]}…"
+        )
+        return found[0]

@@ -1,5 +1,6 @@
-"""The index of names: the names file, finding mentions, Chicago order, locators in print
-that really point at the name, EPUB locators that link to the exact mention."""
+"""The index of names: the names file, finding mentions, Chicago order, EPUB locators that link
+to the exact mention and show the print pages (that each is the page its mention is printed on:
+test_index_pages.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ import shutil
 import zipfile
 from pathlib import Path
 
-import pikepdf
 import pytest
 from conftest import FIXTURES, STYLES
 from epub_tools import EPUB_TYPE, NS, documents, resolve
@@ -156,50 +156,6 @@ def test_epub_index_shows_the_print_pages(book: str, request: pytest.FixtureRequ
     assert sorted(epub_labels) == sorted(pdf_labels)
 
 
-@pytest.mark.parametrize("book", ["small", "essay"])
-def test_every_printed_locator_page_contains_the_name(book: str, request: pytest.FixtureRequest) -> None:
-    """Every locator of the index (the same labels in both formats, see above) names a printed
-    page that really contains the mention it stands for: the name, one of its forms, or the
-    words of an explicit mark, read from the PDF's text."""
-    model, files = request.getfixturevalue(book)
-    texts = [_joined(t) for t in page_texts(files[".pdf"])]
-    with pikepdf.open(files[".pdf"]) as pdf:
-        page_of = {page.label: index for index, page in enumerate(pdf.pages)}
-    docs = documents(files[".epub"])
-    mentions = {m.id: m for m in model.mentions}
-    spans = _mention_texts(model)
-    notes = {n.id: n for n in model.notes}
-    checked = 0
-    for a in docs["index.xhtml"].iter(f"{{{NS['x']}}}a"):
-        if a.get(EPUB_TYPE) != "index-locator":
-            continue
-        label, target = a.text, a.get("href").partition("#")[2]
-        mention = mentions[target]
-        first = re.match(r"\d+", label)[0]
-        page = texts[page_of[first]]
-        if mention.end:  # a range: one continuous discussion, from its first page on
-            last = label.split("\u2013")[-1]
-            assert "\u2013" not in label or int(first[: len(first) - len(last)] + last) > int(first)
-            checked += 1
-            continue
-        if mention.where == "note":
-            assert label == f"{first}n{notes[mention.note].number}"
-        words = spans[target]
-        assert words in page or words.split()[0] in page, (label, words)
-        checked += 1
-    assert checked >= len(model.names)
-
-
 def _joined(text: str) -> str:
     text = re.sub(r"[\u2010\u00ad-]\s*\r?\n\s*", "", text)  # words hyphenated at line ends
     return " ".join(text.split())
-
-
-def _mention_texts(model) -> dict[str, str]:  # type: ignore[no-untyped-def]
-    bodies = [s.body.xml for s in model.sections] + [n.body.xml for n in model.notes]
-    bodies += [e.body.xml for e in model.chronology]
-    found = {}
-    for body in bodies:
-        for match in re.finditer(r'<span class="ix" data-ix="[^"]+" id="([^"]+)">(.*?)</span>', body):
-            found[match[1]] = " ".join(re.sub(r"<[^>]+>", "", match[2]).split())
-    return found
