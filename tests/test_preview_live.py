@@ -33,7 +33,7 @@ def test_a_saved_section_is_parsed_alone_first(
     save(one, "In {==194?==}{>>Year to be confirmed<<} a pamphlet", "In 1946 a pamphlet")
     with monkeypatch.context() as patched:
         patched.setattr(livebook_module, "load", whole_book)
-        patched.setattr(livebook_module, "parse_book", whole_book)
+        patched.setattr(livebook_module, "parse", whole_book)
         assert preview.book.update_sections({one})
     book = preview.book.book
     assert book is not None and book.sections[1] is before.sections[1]
