@@ -35,7 +35,7 @@ NAMES = """entries:
 
 def tagged(text: str, names: str = NAMES) -> str:
     parser = Parser(load(Path("names.yaml"), names))
-    section, _ = parser.section(1, SourceFile(Path("ch.md"), text))
+    section = parser.section(1, SourceFile(Path("ch.md"), text)).section
     return section.body.xml
 
 

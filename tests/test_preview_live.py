@@ -13,6 +13,7 @@ import pytest
 from preview_tools import STYLES, changed, laid_out, save, wait_for, wait_until
 from starlette.testclient import TestClient
 
+from build_tools.model import Book
 from build_tools.preview import Preview, open_preview
 from build_tools.preview import livebook as livebook_module
 from build_tools.preview.printview import Layout, _spreads
@@ -33,7 +34,7 @@ def test_a_saved_section_is_parsed_alone_first(
     save(one, "In {==194?==}{>>Year to be confirmed<<} a pamphlet", "In 1946 a pamphlet")
     with monkeypatch.context() as patched:
         patched.setattr(livebook_module, "load", whole_book)
-        patched.setattr(livebook_module, "parse", whole_book)
+        patched.setattr(livebook_module, "parse_book", whole_book)
         assert preview.book.update_sections({one})
     book = preview.book.book
     assert book is not None and book.sections[1] is before.sections[1]
@@ -43,6 +44,27 @@ def test_a_saved_section_is_parsed_alone_first(
     # The book's queries follow the section: its own query is gone, the chronology's stays.
     assert [q.comment for q in book.queries] == ["Check the month"]
     assert not preview.book.update_sections({manuscript / "chronology.yaml"})
+
+
+def test_a_section_parsed_alone_keeps_the_mention_ids_of_the_whole_read(
+    preview: Preview, manuscript: Path
+) -> None:
+    def mention_ids(book: Book | None) -> list[str]:
+        assert book is not None
+        section = book.sections[1]
+        return re.findall(r'id="(ixr?-\d+)"', section.body.xml + "".join(n.body.xml for n in section.notes))
+
+    before = preview.book.book
+    two = manuscript / "text" / "two.md"
+    save(two, "That is all.", "That is all for now.")
+    assert preview.book.update_sections({two})
+    after = preview.book.book
+    assert mention_ids(after) == mention_ids(before) and mention_ids(after)[0] != "ix-1"
+    # Parsing it again gives the same result: nothing found by the first parse is kept.
+    assert preview.book.update_sections({two})
+    again = preview.book.book
+    assert again is not None and after is not None
+    assert again.sections == after.sections and again.diagnostics == after.diagnostics
 
 
 def test_a_save_shows_the_section_then_the_whole_book(

@@ -8,11 +8,14 @@ The writers turn the mentions into locators: print pages (REFERENCE.md §4) or n
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
+from typing import NamedTuple
 
 from lxml import etree
 
+from build_tools import ids
 from build_tools.model import Mention
 from build_tools.sources.names import Names
 
@@ -22,7 +25,8 @@ _WORD = r"[A-Z][A-Za-zà-ÿ’'\-]*[a-zà-ÿ]"
 _CAPITALIZED = re.compile(rf"(?<![\w’'\-]){_WORD}(?: (?:de |van |von |du |da )?{_WORD})+")
 # Words that start sentences, or that make a capitalized sequence the name of a place, a body,
 # an event or a work rather than of a person: such sequences are not reported.
-NOT_NAMES = set("""
+NOT_NAMES = set(
+    """
 The A An In On Of And But For As At By To From With This That These Those It He She They We I
 His Her Their Our If When While Since After Before Yet So Or Not Even Only Just Also Thus Then
 Revolution Revolutions Republic Party Parties Committee Committees Army Armies Congress Government
@@ -35,84 +39,105 @@ Expedition Plenum Guard Guards Spears Society Societies Movement Bureau Politbur
 Class Force Pact Peasants Emperors Industrial Marxist Parisian Communards President Republican
 St Saint Old New Style La Le Les Prix Gang Democrats Communiqué Hong Kong Sunday January February
 April May June July August September October November December
-""".split())
+""".split()
+)
+
+
+class Tagged(NamedTuple):
+    """What tagging one tree made: its mentions, in order, and the next mention number."""
+
+    mentions: tuple[Mention, ...]
+    next_count: int
+
+
+_Record = Callable[[str, etree._Element], None]
 
 
 class Tagger:
-    """Wraps the mentions found in XHTML trees; numbers them across the whole book."""
+    """Wraps the mentions found in XHTML trees; keeps nothing from one tree to the next.
+
+    Mention ids (``ix-N``, and ``ixr-N`` for range marks) are numbered across the whole book:
+    each call numbers from ``first`` and returns the number the next tree starts from, so the
+    caller threads the count through the book in its order (``parse.book``).
+    """
 
     def __init__(self, names: Names) -> None:
         self.names = names
-        self.count = 0
-        self.mentions: list[Mention] = []
-        self.unknown_ids: list[str] = []
 
-    def tag(self, tree: etree._Element, where: str, section: int, note: str = "") -> None:
+    def tag(self, tree: etree._Element, where: str, section: int, note: str = "", first: int = 1) -> Tagged:
+        """Tag ``tree`` in place: explicit marks and range marks first, then every form found."""
+        numbers = itertools.count(first)
+        mentions: list[Mention] = []
+
         def record(entry: str, element: etree._Element) -> None:
-            self.count += 1
+            mention_id = ids.mention(next(numbers))
             element.set("class", "ix")
             element.set("data-ix", entry)
-            element.set("id", f"ix-{self.count}")
-            self.mentions.append(Mention(entry, f"ix-{self.count}", where, section, note))
+            element.set("id", mention_id)
+            mentions.append(Mention(entry, mention_id, where, section, note))
 
         for span in list(tree.iter("span")):
             kind = span.get("class", "")
             if kind == "ix-explicit":
                 record(span.get("data-ix", ""), span)
             elif kind.startswith("ix-range-"):
-                self.count += 1
-                span.set("id", f"ixr-{self.count}")
-        self._ranges(tree, where, section, note)
+                span.set("id", ids.range_end(next(numbers)))
+        mentions.extend(_ranges(tree, where, section, note))
         if self.names.pattern is not None:
             self._walk(tree, record)
+        return Tagged(tuple(mentions), next(numbers))
 
-    def _ranges(self, tree: etree._Element, where: str, section: int, note: str) -> None:
-        open_ranges: dict[str, str] = {}
-        for span in tree.iter("span"):
-            kind, entry = span.get("class", ""), span.get("data-ix", "")
-            if kind == "ix-range-start":
-                open_ranges[entry] = span.get("id", "")
-            elif kind == "ix-range-end" and entry in open_ranges:
-                self.mentions.append(Mention(entry, open_ranges.pop(entry), where, section, note,
-                                             end=span.get("id", "")))
-
-    def _walk(self, element: etree._Element, record: Callable[[str, etree._Element], None]) -> None:
+    def _walk(self, element: etree._Element, record: _Record) -> None:
         if element.tag in SKIP or element.get("class") in SKIP_CLASSES:
             return
         if element.text:
-            pieces = self._split(element.text, record)
-            element.text = pieces[0]
-            for offset, span in enumerate(pieces[1:]):
+            element.text, spans = self._split(element.text, record)
+            for offset, span in enumerate(spans):
                 element.insert(offset, span)
         for child in list(element):
             if not isinstance(child.tag, str):
                 continue
             self._walk(child, record)
             if child.tail:
-                pieces = self._split(child.tail, record)
-                child.tail = pieces[0]
+                child.tail, spans = self._split(child.tail, record)
                 position = element.index(child)
-                for offset, span in enumerate(pieces[1:], 1):
+                for offset, span in enumerate(spans, 1):
                     element.insert(position + offset, span)
 
-    def _split(self, text: str, record: Callable[[str, etree._Element], None]) -> list:  # type: ignore[type-arg]
-        """``[leading text, span, span, …]``, each span carrying its following text as tail."""
+    def _split(self, text: str, record: _Record) -> tuple[str, list[etree._Element]]:
+        """The text before the first form found, and a span for each form found, each span
+        carrying the text that follows it as its tail."""
         assert self.names.pattern is not None
-        pieces: list = [text]  # type: ignore[type-arg]
-        last = 0
+        leading, last = text, 0
+        spans: list[etree._Element] = []
         for found in self.names.pattern.finditer(text):
             span = etree.Element("span")
             span.text = found[0]
             record(self.names.entry_of(found[0]), span)
-            if len(pieces) == 1:
-                pieces[0] = text[:found.start()]
+            if spans:
+                spans[-1].tail = text[last : found.start()]
             else:
-                pieces[-1].tail = text[last:found.start()]
-            pieces.append(span)
+                leading = text[: found.start()]
+            spans.append(span)
             last = found.end()
-        if len(pieces) > 1:
-            pieces[-1].tail = text[last:]
-        return pieces
+        if spans:
+            spans[-1].tail = text[last:]
+        return leading, spans
+
+
+def _ranges(tree: etree._Element, where: str, section: int, note: str) -> list[Mention]:
+    """A mention for each range that opens and closes in ``tree`` (``{@id:start}`` … ``{@id:end}``)."""
+    mentions = []
+    open_ranges: dict[str, str] = {}
+    for span in tree.iter("span"):
+        kind, entry = span.get("class", ""), span.get("data-ix", "")
+        if kind == "ix-range-start":
+            open_ranges[entry] = span.get("id", "")
+        elif kind == "ix-range-end" and entry in open_ranges:
+            mentions.append(
+                Mention(entry, open_ranges.pop(entry), where, section, note, end=span.get("id", ""))
+            )
+    return mentions
 
 
 def unindexed_names(text: str, names: Names) -> list[str]:

@@ -1,20 +1,66 @@
-"""Stable ids for the blocks of the text, shared by both formats.
-
-Every paragraph, list item, quotation and heading of a section gets an id (``p-3-12``: section
-3, block 12) unless it has one. The print layout reports the element each page begins in by
-these ids, and the EPUB places its print page markers at the same elements.
-"""
+"""The structure of a section's tree: its title taken out, stable ids for its headings and blocks."""
 
 from __future__ import annotations
 
+import re
+
 from lxml import etree
 
+from build_tools import ids
+from build_tools.errors import Location, ManuscriptError
+from build_tools.sources.manuscript import SourceFile
+
 BLOCKS = ("p", "li", "blockquote", "h2", "h3", "h4", "h5", "h6", "pre", "dt", "dd")
+HEADINGS = ("h2", "h3", "h4", "h5", "h6")
+_ATX_H1 = re.compile(r"^#(?!#)\s*(.*?)\s*#*\s*$")
+
+
+def take_title(tree: etree._Element, source: SourceFile) -> etree._Element:
+    """Take the section's ``<h1>`` out of ``tree`` and return it; one heading, first."""
+    first = tree[0] if len(tree) else None
+    if first is None or first.tag != "h1":
+        raise ManuscriptError(
+            "section has no heading: start the file with '# Title'", Location(source.path, 1)
+        )
+    tree.remove(first)
+    if first.tail and first.tail.strip():
+        raise ManuscriptError("unexpected text after the heading", Location(source.path, 1))
+    tree.text = (tree.text or "") + (first.tail or "")
+    if tree.find("h1") is not None:
+        lines = [n for n, line in enumerate(source.text.splitlines(), 1) if _ATX_H1.match(line)]
+        where = Location(source.path, lines[1] if len(lines) > 1 else 0)
+        raise ManuscriptError(
+            "a second '#' heading: one file is one section; use '##' for its subheadings", where
+        )
+    return first
+
+
+def name_headings(tree: etree._Element, section: int) -> None:
+    """Give each subheading the id of its words (``sec-3-the-canton-commune``), unique in the section."""
+    seen: set[str] = set()
+    for heading in tree.iter(*HEADINGS):
+        slug = re.sub(r"[^a-z0-9]+", "-", text_of(heading).lower()).strip("-") or "h"
+        candidate, n = slug, 1
+        while candidate in seen:
+            n += 1
+            candidate = f"{slug}-{n}"
+        seen.add(candidate)
+        heading.set("id", ids.heading(section, candidate))
 
 
 def number_blocks(tree: etree._Element, section: int) -> None:
+    """Give every block without an id one (``p-3-12``: section 3, block 12).
+
+    The print layout reports the element each page begins in by these ids, and the EPUB
+    places its print page markers at the same elements.
+    """
     count = 0
     for element in tree.iter(*BLOCKS):
         if element.get("id") is None:
             count += 1
-            element.set("id", f"p-{section}-{count}")
+            element.set("id", ids.block(section, count))
+
+
+def text_of(element: etree._Element) -> str:
+    """The text of an element and its descendants, as written."""
+    return "".join(str(piece) for piece in element.itertext())

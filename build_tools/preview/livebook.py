@@ -1,12 +1,14 @@
 """The live Book: the whole manuscript read once, then kept current as its files are saved.
 
-A save is read in two steps. First each saved section file is parsed alone, with one Parser
-kept for the session: the preview shows its new text at once (``update_sections``). Then the
-whole manuscript is read again (``reload``), because some facts belong to the whole book:
-anchors tie the text to the chronology, index mentions are numbered across the book and every
-name must be found somewhere; this read, cheap for a book of this size, is the authority and
-what the print view lays out. A ``BookError`` is kept as the current error beside the last
-Book that could be read, until a later save fixes it.
+A save is read in two steps. First each saved section file is parsed alone, a pure call of
+the session's Parser (the names file and the Markdown instances, nothing found before): the
+preview shows its new text at once (``update_sections``), its index mentions numbered from
+where the last whole read numbered that section. Then the whole manuscript is read again
+(``reload``), because some facts belong to the whole book: anchors tie the text to the
+chronology, index mentions are numbered across the book and every name must be found
+somewhere; this read, cheap for a book of this size, is the authority and what the print view
+lays out. A ``BookError`` is kept as the current error beside the last Book that could be
+read, until a later save fixes it.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from typing import TypeVar
 
 from build_tools.errors import BookError, Diagnostic
 from build_tools.model import Book, Query, Section
-from build_tools.parse.parser import Parser, parse
+from build_tools.parse.parser import Parser, parse_book
 from build_tools.sources import names as names_file
 from build_tools.sources.manuscript import Manuscript, SourceFile, load, read_text
 
@@ -41,6 +43,7 @@ class LiveBook:
         self.error: BookError | None = None
         self._manuscript: Manuscript | None = None
         self._numbers: dict[Path, int] = {}
+        self._first_mentions: dict[int, int] = {}  # section number: its first mention number
         self._parser = Parser()
         self._names_text: str | None = None
         # Readers (page requests) take (book, error) together while a rebuild replaces them.
@@ -55,15 +58,17 @@ class LiveBook:
         """Read and parse the whole manuscript again."""
         try:
             manuscript = load(self.source)
-            book = parse(manuscript, self.epoch)
+            parsed = parse_book(manuscript, self.epoch)
             self._keep_parser(manuscript)
         except BookError as error:
             with self._lock:
                 self.error = error
             return
+        book = parsed.book
         with self._lock:
             self._manuscript, self.book, self.settled, self.error = manuscript, book, book, None
             self._numbers = {f.path.resolve(): n for n, f in enumerate(manuscript.files, 1)}
+            self._first_mentions = {s.section.number: s.first_mention for s in parsed.sections}
 
     def update_sections(self, changed: Iterable[Path]) -> bool:
         """Parse the saved section files alone, for a first look; False if none was a section."""
@@ -75,7 +80,7 @@ class LiveBook:
         return True
 
     def _keep_parser(self, manuscript: Manuscript) -> None:
-        """One Parser for the session, made as ``parse`` makes it; another when the names change."""
+        """One Parser for the session, made as ``parse_book`` makes it; another when the names change."""
         source = manuscript.names
         text = source.text if source else None
         if text != self._names_text:
@@ -85,23 +90,19 @@ class LiveBook:
     def _reparse(self, number: int) -> None:
         assert self.book is not None and self._manuscript is not None
         path = self._manuscript.files[number - 1].path
-        parser = self._parser
-        parser.diagnostics.clear()
-        parser.index_marks.clear()  # checked by the whole read; here they would only pile up
-        if parser.tagger is not None:
-            parser.tagger.mentions.clear()
+        first_mention = self._first_mentions.get(number, 1)
         try:
-            section, queries = parser.section(number, SourceFile(path, read_text(path)))
+            parsed = self._parser.section(number, SourceFile(path, read_text(path)), first_mention)
         except BookError as error:
             with self._lock:
                 self.error = error
             return
-        sections = tuple(section if s.number == number else s for s in self.book.sections)
+        sections = tuple(parsed.section if s.number == number else s for s in self.book.sections)
         book = replace(
             self.book,
             sections=sections,
-            queries=_regroup(self.book.queries, queries, path, sections),
-            diagnostics=_regroup(self.book.diagnostics, parser.diagnostics, path, sections),
+            queries=_regroup(self.book.queries, parsed.queries, path, sections),
+            diagnostics=_regroup(self.book.diagnostics, parsed.diagnostics, path, sections),
         )
         with self._lock:
             self.book = book

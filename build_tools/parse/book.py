@@ -1,0 +1,126 @@
+"""The book-level parse: every file's result assembled into the Book, and the checks across files."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from build_tools.errors import Location, ManuscriptError
+from build_tools.model import Book, Image, Mention
+from build_tools.parse.chronology import ParsedChronology, parse_chronology
+from build_tools.parse.convert import IndexMark
+from build_tools.parse.section import ParsedSection, Parser
+from build_tools.sources import names as names_file
+from build_tools.sources.manuscript import Manuscript, SourceFile
+
+
+@dataclass(frozen=True)
+class ParsedBook:
+    """The Book, and the result of each file it was assembled from (``sections[n - 1]`` is
+    section n): what the preview needs to parse one section again as the whole read did."""
+
+    book: Book
+    sections: tuple[ParsedSection, ...]
+    chronology: ParsedChronology | None = None
+
+
+def parse(manuscript: Manuscript, source_date_epoch: int) -> Book:
+    """Parse every file of the manuscript, in reading order, into the Book model."""
+    return parse_book(manuscript, source_date_epoch).book
+
+
+def parse_book(manuscript: Manuscript, source_date_epoch: int) -> ParsedBook:
+    """Parse every file of the manuscript, in reading order, and assemble the Book.
+
+    Index mentions are numbered across the book (``ix-1``, ``ix-2``, …): each section is
+    parsed from the number the one before it reached (within a section its notes come first,
+    then its text), and the chronology from the number the last section reached.
+    """
+    names = None
+    if manuscript.names is not None:
+        names = names_file.load(manuscript.names.path, manuscript.names.text)
+    parser = Parser(names, manuscript.root)
+    sections, anchors = _sections(parser, manuscript.files)
+    chronology = None
+    if manuscript.chronology is not None:
+        first = sections[-1].next_mention if sections else 1
+        chronology = parse_chronology(parser, manuscript.chronology, anchors, first)
+    parts: list[ParsedSection | ParsedChronology] = [*sections, *([chronology] if chronology else [])]
+    _check_marks((mark for section in sections for mark in section.index_marks), names)
+    mentions = tuple(mention for part in parts for mention in part.mentions) if names else ()
+    _check_found(mentions, names)
+    book = Book(
+        meta=manuscript.meta,
+        sections=tuple(section.section for section in sections),
+        root=manuscript.root,
+        source_date_epoch=source_date_epoch,
+        queries=tuple(query for part in parts for query in part.queries),
+        diagnostics=tuple(diagnostic for part in parts for diagnostic in part.diagnostics),
+        chronology=chronology.events if chronology else (),
+        names=names.entries if names else (),
+        cross_refs=names.cross_refs if names else (),
+        mentions=mentions,
+        images=_unique_images(
+            [
+                *(image for section in sections for image in section.section.images),
+                *(chronology.images if chronology else ()),
+            ]
+        ),
+    )
+    return ParsedBook(book, sections, chronology)
+
+
+def _sections(
+    parser: Parser, files: Sequence[SourceFile]
+) -> tuple[tuple[ParsedSection, ...], dict[str, Location]]:
+    """Each file parsed in reading order, mention numbers carried on; the anchors of all of them."""
+    sections: list[ParsedSection] = []
+    anchors: dict[str, Location] = {}
+    first_mention = 1
+    for number, source in enumerate(files, 1):
+        section = parser.section(number, source, first_mention)
+        first_mention = section.next_mention
+        sections.append(section)
+        for anchor, where in section.section.anchors:
+            if anchor in anchors:
+                raise ManuscriptError(f"anchor {{#{anchor}}} is also at {anchors[anchor]}", where)
+            anchors[anchor] = where
+    return tuple(sections), anchors
+
+
+def _check_marks(marks: Iterable[IndexMark], names: names_file.Names | None) -> None:
+    """Index marks name real entries, and every range that opens closes."""
+    known = {e.id for e in names.entries} if names else set()
+    opened: dict[str, Location] = {}
+    for kind, entry, where in marks:
+        if entry not in known:
+            hint = "" if names else " (the manuscript has no names file: add names = … to [contents])"
+            raise ManuscriptError(f"index mark names {entry!r}, which is not an entry{hint}", where)
+        if kind == "start":
+            opened[entry] = where
+        elif kind == "end":
+            if entry not in opened:
+                raise ManuscriptError(f"{{@{entry}:end}} without a {{@{entry}:start}} before it", where)
+            del opened[entry]
+    if opened:
+        entry, where = next(iter(opened.items()))
+        raise ManuscriptError(f"{{@{entry}:start}} is never closed by {{@{entry}:end}}", where)
+
+
+def _check_found(mentions: tuple[Mention, ...], names: names_file.Names | None) -> None:
+    """Every entry of the names file is found at least once."""
+    used = {m.entry for m in mentions}
+    for entry in names.entries if names else ():
+        if entry.id not in used:
+            raise ManuscriptError(
+                f"entry {entry.id!r} ({entry.heading}) is never found in the text, notes or chronology",
+                entry.location,
+            )
+
+
+def _unique_images(images: list[Image]) -> tuple[Image, ...]:
+    """Each file once, in order of first use (two alt texts for one file are both fine)."""
+    seen: dict[str, Image] = {}
+    for image in images:
+        seen.setdefault(image.href, image)
+    return tuple(seen.values())

@@ -1,0 +1,160 @@
+"""Checks of the raw text before and after conversion: size and nesting limits, raw HTML, links."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from lxml import etree
+
+from build_tools.errors import Diagnostic, Location, ManuscriptError
+from build_tools.sources.manuscript import SourceFile
+
+MAX_PARAGRAPH = 200_000
+MAX_BRACKET_SCAN = 2_000_000
+MAX_DEPTH = 16
+
+_QUOTE_MARK = re.compile(r"( *)>")
+_RAW_HTML = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(\s[^<>]*)?/?>")
+_ACTIVE_HTML = re.compile(
+    r"</?(script|iframe|object|embed|frame|frameset|applet)\b"
+    r"|<[A-Za-z][^<>]*?[\s/\"'](on[a-z]+)\s*=[^<>]*>"
+    r"|<[A-Za-z][^<>]*?(javascript|vbscript)\s*:[^<>]*>",
+    re.IGNORECASE,
+)
+# Links may go to the web, to an address or to a place in the book; nothing else (RFC 3986
+# scheme). ``javascript:`` in an EPUB would be a script.
+LINK_SCHEMES = ("http", "https", "mailto", "ftp", "tel")
+_SCHEME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.-]*):")
+
+
+def check_limits(text: str, path: Path, first_line: int = 1) -> None:
+    """Refuse, with its line, input the book cannot hold, before it is converted.
+
+    That is a paragraph longer than ``MAX_PARAGRAPH`` characters (Python-Markdown's inline
+    processing grows with the square of a paragraph's length: 0.5 MB of text with emphasis
+    takes seconds, 2 MB minutes), one whose brackets make Python-Markdown read more than
+    ``MAX_BRACKET_SCAN`` characters looking for their ends (an unclosed ``[`` or ``](`` is
+    looked for to the paragraph's end: 5,000 of them take over ten seconds; real text reads a
+    few characters per bracket) and nesting of lists and block quotes deeper than
+    ``MAX_DEPTH`` (deeper nesting exhausts Python's recursion limit, and XML parsers refuse
+    trees over 256 deep). ``first_line`` is the line of ``path`` the text starts at (0: unknown).
+    """
+
+    def where(index: int) -> Location:
+        return Location(path, first_line + index if first_line else 0)
+
+    lines = text.split("\n")
+    for number, line in enumerate(lines):
+        if (depth := _depth(line)) > MAX_DEPTH:
+            raise ManuscriptError(
+                f"lists or block quotes nested {depth} levels deep; the limit is {MAX_DEPTH}",
+                where(number),
+            )
+    for start, paragraph in _paragraphs(lines):
+        if len(paragraph) > MAX_PARAGRAPH:
+            raise ManuscriptError(
+                f"a paragraph of more than {MAX_PARAGRAPH:,} characters: split it with blank "
+                "lines (the limit keeps conversion time reasonable)",
+                where(start),
+            )
+        if _bracket_scan(paragraph) > MAX_BRACKET_SCAN:
+            raise ManuscriptError(
+                "a paragraph with many '[' or '](' never closed (or nested very deeply): close "
+                "them or split the paragraph (each one is looked for to the paragraph's end)",
+                where(start),
+            )
+
+
+def _paragraphs(lines: list[str]) -> Iterator[tuple[int, str]]:
+    """Each run of lines without a blank one (a lone '>' counts as blank), with its first index."""
+    start = 0
+    for number, line in enumerate([*lines, ""]):
+        if not line.strip(" \t>"):
+            if number > start:
+                yield start, "\n".join(lines[start:number])
+            start = number + 1
+
+
+def _bracket_scan(paragraph: str) -> int:
+    """How many characters Python-Markdown reads looking for the end of each '[' and '](' ."""
+    total = 0
+    for opening, closing, after in (("[", "]", ""), ("(", ")", "]")):
+        opened: list[int] = []
+        for found in re.finditer(rf"\{opening}|\{closing}", paragraph):
+            if found[0] == opening:
+                opened.append(found.start())
+            elif opened:
+                start = opened.pop()
+                total += found.start() - start if paragraph.endswith(after, 0, start) else 0
+        total += sum(len(paragraph) - s for s in opened if paragraph.endswith(after, 0, s))
+    return total
+
+
+def _depth(line: str) -> int:
+    """How deep a line is nested: its block-quote marks and its indentation in steps of four."""
+    line = line.expandtabs(4)
+    depth = 0
+    while found := _QUOTE_MARK.match(line):
+        depth += len(found[1]) // 4 + 1
+        line = line[found.end() :].removeprefix(" ")
+    return depth + (len(line) - len(line.lstrip(" "))) // 4
+
+
+def raw_html_warnings(source: SourceFile) -> tuple[Diagnostic, ...]:
+    """A warning for each line with raw HTML (it is printed as text), outside code.
+
+    The tags that would script a page or embed another (``<script>``, ``<iframe>``,
+    ``<object>``, ``<embed>``, any ``on…=`` event attribute, a ``javascript:`` URL) are errors:
+    the EPUB never becomes scripted.
+    """
+    found: list[Diagnostic] = []
+    in_fence = False
+    for number, line in enumerate(source.text.splitlines(), 1):
+        if line.lstrip().startswith(("```", "~~~")):
+            in_fence = not in_fence
+        text = re.sub(r"`[^`]*`", lambda m: " " * len(m[0]), line)
+        if not in_fence and (active := _ACTIVE_HTML.search(text)):
+            raise ManuscriptError(
+                f"raw HTML with {_active_what(active)} is not allowed in a book (it would run "
+                "a script or embed another page); remove it, or put it in `code` to show it",
+                Location(source.path, number, active.start() + 1),
+            )
+        if not in_fence and (tag := _RAW_HTML.search(text)):
+            found.append(
+                Diagnostic(
+                    Location(source.path, number, tag.start() + 1),
+                    "raw-html",
+                    f"raw HTML is not allowed in the manuscript and is printed as text: {tag[0][:40]}",
+                    tag[0],
+                )
+            )
+    return tuple(found)
+
+
+def _active_what(found: re.Match[str]) -> str:
+    if found[1]:
+        return f"<{found[1].lower()}>"
+    if found[2]:
+        return f"the event attribute {found[2].lower()}="
+    return f"a {found[3].lower()}: URL"
+
+
+def check_links(tree: etree._Element, text: str, where: Location) -> None:
+    """Links go to the web, to an address or within the book: never to a script.
+
+    ``text`` is the Markdown ``tree`` was converted from, starting at ``where``: the error
+    names the line the link is written on.
+    """
+    for link in tree.iter("a"):
+        href = link.get("href") or ""
+        scheme = _SCHEME.match(href)
+        if scheme and scheme[1].lower() not in LINK_SCHEMES:
+            lines = text.splitlines()
+            found = next((n for n, line in enumerate(lines) if href in line), None)
+            line = where.line + found if where.line and found is not None else where.line
+            raise ManuscriptError(
+                f"link to {href[:60]!r}: a book links only to {', '.join(LINK_SCHEMES)} addresses",
+                Location(where.file, line),
+            )
