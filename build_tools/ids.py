@@ -28,6 +28,11 @@ def section(number: int) -> str:
     return f"sec-{number}"
 
 
+def part(number: int) -> str:
+    """A part's title page: ``part-2``."""
+    return f"part-{number}"
+
+
 def section_title(number: int) -> str:
     return f"{section(number)}-title"
 

@@ -100,7 +100,10 @@ class Image:
 
 @dataclass(frozen=True)
 class Section:
-    """One manuscript file: a main division of the book (a chapter)."""
+    """One manuscript file: a main division of the book. ``matter`` is "front", "body" or
+    "back"; ``role`` is what it is (a chapter in the body; a preface, a dedication… in the front
+    matter; an appendix… in the back); ``part`` the number of the part of the body it is in
+    (0: none)."""
 
     number: int
     title: str
@@ -110,6 +113,15 @@ class Section:
     notes: tuple[Note, ...] = ()
     anchors: tuple[tuple[str, Location], ...] = ()
     images: tuple[Image, ...] = ()
+    matter: str = "body"
+    role: str = "chapter"
+    part: int = 0
+
+    @property
+    def titled(self) -> bool:
+        """Whether its heading is printed and listed in the contents (a dedication's and an
+        epigraph's are not)."""
+        return self.role not in ("dedication", "epigraph")
 
     @property
     def id(self) -> str:
@@ -216,6 +228,19 @@ class PrintLayout:
 
 
 @dataclass(frozen=True)
+class Part:
+    """A part of the body: its number (from 1), its title, the sections it holds."""
+
+    number: int
+    title: str
+    sections: tuple[int, ...]
+
+    @property
+    def id(self) -> str:
+        return f"part-{self.number}"
+
+
+@dataclass(frozen=True)
 class Book:
     """Everything the writers need, gathered from the whole manuscript before anything is written."""
 
@@ -230,6 +255,18 @@ class Book:
     cross_refs: tuple[CrossRef, ...] = ()
     mentions: tuple[Mention, ...] = ()
     images: tuple[Image, ...] = ()
+    parts: tuple[Part, ...] = ()
+
+    def matter(self, name: str) -> tuple[Section, ...]:
+        """The sections of the front matter, the body or the back matter, in reading order."""
+        return tuple(s for s in self.sections if s.matter == name)
+
+    @property
+    def first_body_id(self) -> str:
+        """The id of the element the body begins with (page 1 in print): a part, or a section."""
+        first = self.matter("body")[0] if self.matter("body") else self.sections[0]
+        part = next((p for p in self.parts if first.number in p.sections), None)
+        return part.id if part and part.sections[0] == first.number else first.id
 
     def anchor_section(self, anchor: str) -> Section:
         """The section that holds the anchor ``{#anchor}``."""

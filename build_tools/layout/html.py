@@ -16,10 +16,10 @@ from lxml import etree
 
 from build_tools import ids
 from build_tools.index import entries as index
-from build_tools.lang.frontmatter import copyright_lines
 from build_tools.lang.labels import Labels, labels_for
+from build_tools.layout.structure import contents, display_pages, divisions
 from build_tools.markup import render, unwrap
-from build_tools.model import Book, Note, Section
+from build_tools.model import Book, Note
 from build_tools.sources.epoch import iso_utc
 from build_tools.textpos import Place, places
 
@@ -45,9 +45,12 @@ class PrintDocument:
 
 def book_html(book: Book, family: str, facts: Facts | None) -> PrintDocument:
     """The whole book for print; pass 1 has no facts of the layout."""
+    words = labels_for(book.meta.language)
+    before, after = divisions(book)
     body = etree.Element("body")
     body.text = "\n"
-    for part in (*_front_matter(book, family), *_sections(book), *_back_matter(book, facts)):
+    front = [*display_pages(book, family, words), *before, contents(book, words)]
+    for part in (*front, *after, *_back_matter(book, facts)):
         part.tail = "\n"
         body.append(part)
     return _document(book, body)
@@ -87,49 +90,6 @@ def _head(book: Book) -> etree._Element:
         f'<meta name="dcterms.created" content="{iso_utc(book.source_date_epoch)}"/>\n'
         f'<meta name="dcterms.modified" content="{iso_utc(book.source_date_epoch)}"/>\n'
         "</head>\n</html>"
-    )
-
-
-def _front_matter(book: Book, family: str) -> list[etree._Element]:
-    meta = book.meta
-    subtitle = f'<p class="subtitle">{escape(meta.subtitle)}</p>\n' if meta.subtitle else ""
-    contents = [f'<li><a href="#{s.id}"><slot name="{s.id}"/></a></li>' for s in book.sections]
-    words = labels_for(meta.language)
-    back = [
-        (ids.CHRONOLOGY, words.chronology, book.chronology),
-        (ids.NOTES, words.notes, book.notes),
-        (ids.INDEX, words.index, book.names),
-    ]
-    present = [(part, label) for part, label, there in back if there]
-    for number, (part, label) in enumerate(present):
-        first = ' class="back"' if number == 0 else ""
-        contents.append(f'<li{first}><a href="#{part}">{escape(label)}</a></li>')
-    copyright_page = "\n".join(f"<p>{line}</p>" for line in copyright_lines(book, None, family, words))
-    return list(
-        render(
-            f'<div>\n<section class="halftitle" id="{ids.HALFTITLE}"><p>{escape(meta.title)}</p></section>\n'
-            f'<section class="titlepage" id="{ids.TITLEPAGE}"><h1 class="title">{escape(meta.title)}</h1>\n'
-            f'{subtitle}<p class="author">{escape(meta.author)}</p>\n'
-            f'<p class="publisher">{escape(meta.publisher)}</p></section>\n'
-            f'<section class="copyright" id="{ids.COPYRIGHT}">\n{copyright_page}\n</section>\n'
-            f'<nav class="contents" id="{ids.CONTENTS}"><h1>{escape(words.contents)}</h1>\n<ol>\n'
-            + "\n".join(contents)
-            + "\n</ol></nav>\n</div>",
-            {s.id: s.heading for s in book.sections},
-        )
-    )
-
-
-def _sections(book: Book) -> list[etree._Element]:
-    return [_section(section, first=number == 0) for number, section in enumerate(book.sections)]
-
-
-def _section(section: Section, first: bool) -> etree._Element:
-    classes = "chapter first" if first else "chapter"
-    return render(
-        f'<section class="{classes}" id="{section.id}">\n'
-        '<h1 class="chapter-title"><slot name="heading"/></h1>\n<slot name="body"/>\n</section>',
-        {"heading": section.heading, "body": section.body},
     )
 
 

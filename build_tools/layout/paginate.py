@@ -65,13 +65,13 @@ def _passes(book: Book, renderer: Renderer, family: str, inside: float) -> Print
     again = [name for name in (ids.NOTES, ids.INDEX) if name in pages]
     if again:
         start = pages[again[0]]
-        folio = _folio(pages)
+        folio = _folio(pages[book.first_body_id])
         facts = Facts(
             heads=_notes_heads(book, document.pages, pages, folio) if book.notes else {},
             folios={
                 key: folio(index)
                 for key, index in {**pages, **mentions}.items()
-                if index >= pages[ids.section(1)]
+                if index >= pages[book.first_body_id]
             },
         )
         restart = f"@page :first {{ counter-reset: page {folio(start)}; }}\n"
@@ -87,13 +87,12 @@ def _passes(book: Book, renderer: Renderer, family: str, inside: float) -> Print
             texts = page_texts(document.pages, PRINT_ONLY)
             mentions = _mention_pages(again_html, texts)
         pages = first_pages(document.pages)
-    return _result(document, pages, mentions, texts)
+    return _result(document, pages, mentions, texts, pages[book.first_body_id])
 
 
 def _result(
-    document: Document, pages: dict[str, int], mentions: dict[str, int], texts: list[PageText]
+    document: Document, pages: dict[str, int], mentions: dict[str, int], texts: list[PageText], first: int
 ) -> PrintLayout:
-    first = pages[ids.section(1)]
     layout = PrintLayout((), {**pages, **mentions}, first)
     starts = tuple(PageStart(layout.label(index), *text.first) for index, text in enumerate(texts))
     return PrintLayout(starts, layout.places, first, document)
@@ -141,9 +140,8 @@ def _before_index(pages: Sequence[Page]) -> int:
     return first_pages(pages).get(ids.INDEX, len(pages))
 
 
-def _folio(pages: dict[str, int]) -> Callable[[int], int]:
-    """Page index -> printed folio: arabic 1 is the first section's opening page."""
-    first = pages[ids.section(1)]
+def _folio(first: int) -> Callable[[int], int]:
+    """Page index -> printed folio: arabic 1 is the first page of the body (``first``)."""
     return lambda index: index - first + 1
 
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from build_tools.errors import Location, ManuscriptError
-from build_tools.model import Book, Image, Mention
+from build_tools.model import Book, Image, Mention, Part, Section
 from build_tools.parse.chronology import ParsedChronology, parse_chronology
 from build_tools.parse.convert import IndexMark
 from build_tools.parse.section import ParsedSection, Parser
@@ -49,9 +49,14 @@ def parse_book(manuscript: Manuscript, source_date_epoch: int) -> ParsedBook:
     _check_marks((mark for section in sections for mark in section.index_marks), names)
     mentions = tuple(mention for part in parts for mention in part.mentions) if names else ()
     _check_found(mentions, names)
+    placed = _placed(manuscript, sections)
     book = Book(
         meta=manuscript.meta,
-        sections=tuple(section.section for section in sections),
+        sections=placed,
+        parts=tuple(
+            Part(part.number, part.title, tuple(s.number for s in placed if s.part == part.number))
+            for part in manuscript.parts
+        ),
         root=manuscript.root,
         source_date_epoch=source_date_epoch,
         queries=tuple(query for part in parts for query in part.queries),
@@ -68,6 +73,14 @@ def parse_book(manuscript: Manuscript, source_date_epoch: int) -> ParsedBook:
         ),
     )
     return ParsedBook(book, sections, chronology)
+
+
+def _placed(manuscript: Manuscript, sections: Sequence[ParsedSection]) -> tuple[Section, ...]:
+    """The sections with their places in the book: front, body or back matter, role, part."""
+    return tuple(
+        replace(parsed.section, matter=place.matter, role=place.role, part=place.part)
+        for parsed, place in zip(sections, map(manuscript.placement, range(len(sections))), strict=True)
+    )
 
 
 def _sections(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 import tomllib
 from dataclasses import dataclass
@@ -13,13 +14,25 @@ from build_tools.design.trims import DEFAULT as DEFAULT_TRIM
 from build_tools.design.trims import TRIMS
 from build_tools.errors import Location, ManuscriptError, key_location
 from build_tools.model import Metadata
+from build_tools.sources.contents import PartTitle, Placement, reading_order
 
 CONFIG_NAME = "book.toml"
 REQUIRED = ("title", "author", "language", "identifier", "publisher", "rights")
 OPTIONAL = (
-    "subtitle", "author_sort", "edition", "date", "slug", "trim", "description", "isbn_print",
+    "subtitle",
+    "author_sort",
+    "edition",
+    "date",
+    "slug",
+    "trim",
+    "description",
+    "isbn_print",
     "print_profile",
 )
+SCHEMA = {
+    "book": (*REQUIRED, *OPTIONAL, "subjects"),
+    "contents": ("front", "files", "back", "chronology", "names"),
+}
 # XML 1.0 §2.2: these code points may not appear in a document at all.
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _LANG = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{1,8})*$")
@@ -42,6 +55,14 @@ class Manuscript:
     files: tuple[SourceFile, ...]
     chronology: SourceFile | None = None
     names: SourceFile | None = None
+    placements: tuple[Placement, ...] = ()  # one per file: front, body or back matter, role, part
+    parts: tuple[PartTitle, ...] = ()
+
+    def placement(self, index: int) -> Placement:
+        """Where file ``index`` stands (a body chapter when the manuscript was made in code)."""
+        if index < len(self.placements):
+            return self.placements[index]
+        return Placement(self.files[index].path, "body", "chapter")
 
 
 def read_text(path: Path) -> str:
@@ -87,15 +108,56 @@ def load(root: Path) -> Manuscript:
         where = Location(config_path, int(found[1]), int(found[2])) if found else Location(config_path)
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
         raise ManuscriptError(f"malformed TOML: {message}", where) from None
+    _check_keys(config, config_path, config_text)
     meta = _metadata(config, config_path, config_text)
-    files = tuple(
-        SourceFile(path, read_text(path)) for path in _reading_order(config, config_path, config_text)
+    contents = config.get("contents")
+    placements, parts = reading_order(
+        contents if isinstance(contents, dict) else {}, config_path, config_text
     )
+    files = tuple(SourceFile(place.path, read_text(place.path)) for place in placements)
     return Manuscript(
-        root, meta, files,
+        root,
+        meta,
+        files,
+        placements=tuple(placements),
+        parts=tuple(parts),
         chronology=_optional_file(config, config_path, config_text, "chronology"),
         names=_optional_file(config, config_path, config_text, "names"),
     )
+
+
+def _check_keys(config: dict[str, object], path: Path, text: str) -> None:
+    """Every table and key of ``book.toml`` is one the format has, in the table it belongs to."""
+    for table, value in config.items():
+        if table in SCHEMA:
+            if not isinstance(value, dict):
+                raise ManuscriptError(
+                    f"'{table}' must be a table: [{table}]", key_location(path, text, table)
+                )
+            for key in value:
+                if key not in SCHEMA[table]:
+                    raise ManuscriptError(_unknown(key, table), key_location(path, text, f"{table}.{key}"))
+            continue
+        home = next((name for name, keys in SCHEMA.items() if table in keys), None)
+        if home:
+            raise ManuscriptError(
+                f"'{table}' belongs in [{home}]: move it under that table", key_location(path, text, table)
+            )
+        raise ManuscriptError(
+            f"unknown table or key '{table}'{_hint(table, tuple(SCHEMA))}", key_location(path, text, table)
+        )
+
+
+def _unknown(key: str, table: str) -> str:
+    home = next((name for name, keys in SCHEMA.items() if key in keys and name != table), None)
+    if home:
+        return f"'{key}' belongs in [{home}], not in [{table}]"
+    return f"unknown key '{key}' in [{table}]{_hint(key, SCHEMA[table])}"
+
+
+def _hint(word: str, valid: tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(word, valid, n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def _optional_file(config: dict[str, object], path: Path, text: str, key: str) -> SourceFile | None:
@@ -108,8 +170,9 @@ def _optional_file(config: dict[str, object], path: Path, text: str, key: str) -
     root = path.parent.resolve()
     candidate = (root / name).resolve()
     if not candidate.is_relative_to(root) or not candidate.is_file():
-        raise ManuscriptError(f"{key} file not found in the manuscript folder: {name}",
-                              key_location(path, text, key))
+        raise ManuscriptError(
+            f"{key} file not found in the manuscript folder: {name}", key_location(path, text, key)
+        )
     return SourceFile(path.parent / name, read_text(path.parent / name))
 
 
@@ -126,8 +189,8 @@ def _metadata(config: dict[str, object], path: Path, text: str) -> Metadata:
     for key in REQUIRED:
         if not values[key]:
             raise ManuscriptError(
-                f"missing metadata field '{key}' in [book]", key_location(path, text, key)
-                if key in book else Location(path)
+                f"missing metadata field '{key}' in [book]",
+                key_location(path, text, key) if key in book else Location(path),
             )
     if not _LANG.match(values["language"]):
         raise ManuscriptError(
@@ -172,37 +235,6 @@ def _metadata(config: dict[str, object], path: Path, text: str) -> Metadata:
         subjects=tuple(subjects),
         print_profile=values["print_profile"] or DEFAULT_PROFILE,
     )
-
-
-def _reading_order(config: dict[str, object], path: Path, text: str) -> list[Path]:
-    contents = config.get("contents")
-    files = contents.get("files") if isinstance(contents, dict) else None
-    if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
-        raise ManuscriptError(
-            "missing reading order: add [contents] with files = [\"text/01-….md\", …]",
-            Location(path),
-        )
-    if not files:
-        raise ManuscriptError("the manuscript is empty: [contents] files lists no file",
-                              key_location(path, text, "files"))
-    root = path.parent.resolve()
-    paths = []
-    for name in files:
-        candidate = (root / name).resolve()
-        if not candidate.is_relative_to(root):
-            raise ManuscriptError(f"{name!r} is outside the manuscript folder",
-                                  key_location(path, text, "files"))
-        if candidate.is_dir():
-            raise ManuscriptError(f"{name!r} in the reading order is a folder, not a text file",
-                                  key_location(path, text, "files"))
-        if not candidate.is_file():
-            raise ManuscriptError(f"file in the reading order does not exist: {name}",
-                                  key_location(path, text, "files"))
-        if candidate in paths:
-            raise ManuscriptError(f"file listed twice in the reading order: {name}",
-                                  key_location(path, text, "files"))
-        paths.append(candidate)
-    return [path.parent / p.relative_to(root) for p in paths]
 
 
 def _invert(name: str) -> str:
