@@ -21,7 +21,7 @@ from build_tools.lang.labels import Labels, labels_for
 from build_tools.markup import inner_xml
 from build_tools.model import Book, Section
 from build_tools.writers.epub.bodies import XHTML, plain
-from build_tools.writers.epub.documents import document, homes, parts
+from build_tools.writers.epub.documents import document, homes, plan
 
 _EPUB_FILE = re.compile(r"^([\w-]+)\.xhtml")
 # Index marks are invisible in the e-book; the preview shows them on demand (preview.js).
@@ -149,7 +149,7 @@ def _body(book: Book, href: str) -> str:
     """The body of one of the e-book's documents, built alone (a section's page does not wait
     for, nor fail with, the rest of the book), its links made the preview's, its pictures at
     their paths in the manuscript folder (where the preview serves them)."""
-    part = next(part for part in parts(book, "", None) if part.href == href)
+    part = next(part for part in plan(book, "", None) if part.href == href)
     doc = document(book, part, homes(book), media="", name=lambda file: "/" + file.replace(".xhtml", ".html"))
     body = doc.tree.find(f"{XHTML}body")
     assert body is not None

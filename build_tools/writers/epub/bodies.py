@@ -19,7 +19,7 @@ from build_tools.index import entries as index
 from build_tools.lang.frontmatter import copyright_lines
 from build_tools.lang.labels import labels_for
 from build_tools.markup import Fragment, render, unwrap
-from build_tools.model import Book, Mention, Note, PrintLayout, Section
+from build_tools.model import Book, Mention, Note, Part, PrintLayout, Section
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 OPS_NS = "http://www.idpf.org/2007/ops"
@@ -63,51 +63,24 @@ def copyright_page(book: Book, family: str) -> etree._Element:
     )
 
 
-def nav(book: Book, files: dict[int, str]) -> etree._Element:
-    """The navigation document: contents and (hidden) landmarks; ``files`` names the sections'."""
-    words = labels_for(book.meta.language)
-    w = {
-        name: escape(getattr(words, name))
-        for name in ("title_page", "copyright", "contents", "chronology", "notes", "index", "landmarks")
-    }
-    items = [f'<li><a href="copyright.xhtml">{w["copyright"]}</a></li>']
-    items += [f'<li><a href="{files[s.number]}"><slot name="{s.id}"/></a></li>' for s in book.sections]
-    first = book.sections[0]
-    landmarks = [
-        f'<li><a epub:type="titlepage" href="titlepage.xhtml">{w["title_page"]}</a></li>',
-        f'<li><a epub:type="copyright-page" href="copyright.xhtml">{w["copyright"]}</a></li>',
-        f'<li><a epub:type="toc" href="nav.xhtml#{ids.TOC}">{w["contents"]}</a></li>',
-        f'<li><a epub:type="bodymatter" href="{files[first.number]}">{escape(first.title)}</a></li>',
-    ]
-    if book.chronology:
-        items.append(f'<li><a href="chronology.xhtml">{w["chronology"]}</a></li>')
-    if book.notes:
-        items.append(f'<li><a href="notes.xhtml">{w["notes"]}</a></li>')
-        landmarks.append(f'<li><a epub:type="endnotes" href="notes.xhtml">{w["notes"]}</a></li>')
-    if book.names:
-        items.append(f'<li><a href="index.xhtml">{w["index"]}</a></li>')
-        landmarks.append(f'<li><a epub:type="index" href="index.xhtml">{w["index"]}</a></li>')
-    return content(
-        f'<nav epub:type="toc" id="{ids.TOC}" role="doc-toc" aria-labelledby="{ids.TOC_TITLE}">\n'
-        f'<h1 id="{ids.TOC_TITLE}">{w["contents"]}</h1>\n<ol class="contents">\n'
-        + "\n".join(items)
-        + "\n</ol>\n</nav>\n"
-        f'<nav epub:type="landmarks" aria-label="{w["landmarks"]}" hidden="hidden">\n<ol>\n'
-        + "\n".join(landmarks)
-        + "\n</ol>\n</nav>",
-        {s.id: plain(s.heading) for s in book.sections},
-    )
-
-
 def section_body(book: Book, section: Section) -> etree._Element:
     """A section: its heading, its text with typed note references, and a link back to the
-    chronology at each anchor an event links to."""
-    holder = content(
-        f'<section id="{section.id}" class="chapter" epub:type="chapter" role="doc-chapter" '
-        f'aria-labelledby="{section.id}-title">\n'
-        f'<h1 id="{section.id}-title"><slot name="heading"/></h1>\n<slot name="body"/>\n</section>',
-        {"heading": section.heading, "body": section.body},
-    )
+    chronology at each anchor an event links to. Its ``epub:type`` and role say what it is (a
+    chapter, a preface, an appendix…); a dedication or an epigraph has no heading, only a label."""
+    kind = "chapter" if section.matter == "body" else f"{section.matter}-matter {section.role}"
+    semantics = f'class="{kind}" epub:type="{section.role}" role="doc-{section.role}"'
+    if section.titled:
+        holder = content(
+            f'<section id="{section.id}" {semantics} aria-labelledby="{section.id}-title">\n'
+            f'<h1 id="{section.id}-title"><slot name="heading"/></h1>\n<slot name="body"/>\n</section>',
+            {"heading": section.heading, "body": section.body},
+        )
+    else:
+        holder = content(
+            f'<section id="{section.id}" {semantics} aria-label="{escape(section.title)}">\n'
+            '<slot name="body"/>\n</section>',
+            {"body": section.body},
+        )
     marks = chronology_marks(book)
     for element in list(holder.iter(f"{XHTML}a", f"{XHTML}span")):
         classes = element.get("class")
@@ -118,6 +91,14 @@ def section_body(book: Book, section: Section) -> etree._Element:
             mark.tail = element.tail
             element.getparent().replace(element, mark)  # type: ignore[union-attr]
     return holder
+
+
+def part_body(part: Part) -> etree._Element:
+    """A part's title page."""
+    return content(
+        f'<section id="{part.id}" class="part" epub:type="part" role="doc-part" '
+        f'aria-labelledby="{part.id}-title">\n<h1 id="{part.id}-title">{escape(part.title)}</h1>\n</section>'
+    )
 
 
 def chronology_marks(book: Book) -> dict[str, etree._Element]:

@@ -20,9 +20,10 @@ from build_tools import ids
 from build_tools.errors import BookError
 from build_tools.lang.labels import labels_for
 from build_tools.markup import Fragment, render
-from build_tools.model import Book, PrintLayout
+from build_tools.model import Book, PrintLayout, Section
 from build_tools.writers.epub import bodies, pagelist
 from build_tools.writers.epub.bodies import OPS_NS, XHTML, XHTML_NS
+from build_tools.writers.epub.nav import nav, part_file
 from build_tools.writers.epub.package import MEDIA
 
 
@@ -41,7 +42,7 @@ class Document:
 
 
 @dataclass(frozen=True)
-class Part:
+class Planned:
     """A document to build: its file, title, body and kind of matter (``epub:type`` of the body)."""
 
     href: str
@@ -51,40 +52,58 @@ class Part:
     nav: bool = False
 
 
-def parts(book: Book, family: str, layout: PrintLayout | None) -> list[Part]:
-    """The documents of the EPUB in reading order."""
+def plan(book: Book, family: str, layout: PrintLayout | None) -> list[Planned]:
+    """The documents of the EPUB in reading order: the title and copyright pages, a dedication
+    and an epigraph, the contents, the rest of the front matter, the body (a part's title page
+    before its first section), the back matter, the chronology, the notes, the index."""
     words = labels_for(book.meta.language)
     files = {s.number: f"{s.file_stem}.xhtml" for s in book.sections}
+
+    def section(s: Section) -> Planned:
+        matter = {"front": "frontmatter", "body": "bodymatter", "back": "backmatter"}[s.matter]
+        return Planned(files[s.number], s.title, partial(bodies.section_body, book, s), matter)
+
+    front = book.matter("front")
     found = [
-        Part("titlepage.xhtml", words.title_page, lambda: bodies.titlepage(book), "frontmatter"),
-        Part("copyright.xhtml", words.copyright, lambda: bodies.copyright_page(book, family), "frontmatter"),
-        Part("nav.xhtml", words.contents, lambda: bodies.nav(book, files), "frontmatter", nav=True),
+        Planned("titlepage.xhtml", words.title_page, partial(bodies.titlepage, book), "frontmatter"),
+        Planned(
+            "copyright.xhtml", words.copyright, partial(bodies.copyright_page, book, family), "frontmatter"
+        ),
+        *(section(s) for s in front if not s.titled),
+        Planned("nav.xhtml", words.contents, partial(nav, book, files), "frontmatter", nav=True),
+        *(section(s) for s in front if s.titled),
     ]
-    found += [
-        Part(files[s.number], s.title, partial(bodies.section_body, book, s), "bodymatter")
-        for s in book.sections
-    ]
+    opening = {part.sections[0]: part for part in book.parts}
+    for s in book.matter("body"):
+        if s.number in opening:
+            title = opening[s.number]
+            found.append(
+                Planned(part_file(title), title.title, partial(bodies.part_body, title), "bodymatter")
+            )
+        found.append(section(s))
+    found += [section(s) for s in book.matter("back")]
     if book.chronology:
         chronology = partial(bodies.chronology_body, book)
-        found.append(Part("chronology.xhtml", words.chronology, chronology, "backmatter"))
+        found.append(Planned("chronology.xhtml", words.chronology, chronology, "backmatter"))
     if book.notes:
-        found.append(Part("notes.xhtml", words.notes, lambda: bodies.notes_body(book), "backmatter"))
+        found.append(Planned("notes.xhtml", words.notes, partial(bodies.notes_body, book), "backmatter"))
     if book.names:
-        found.append(Part("index.xhtml", words.index, lambda: bodies.index_body(book, layout), "backmatter"))
+        index = partial(bodies.index_body, book, layout)
+        found.append(Planned("index.xhtml", words.index, index, "backmatter"))
     return found
 
 
 def documents(book: Book, family: str, layout: PrintLayout | None = None) -> list[Document]:
     """Every document of the EPUB in reading order, links resolved, page markers in place."""
     where = homes(book)
-    docs = [document(book, part, where, MEDIA) for part in parts(book, family, layout)]
+    docs = [document(book, part, where, MEDIA) for part in plan(book, family, layout)]
     if layout and layout.pages:
         _add_print_pages(docs, layout, labels_for(book.meta.language).page_list)
     return docs
 
 
 def document(
-    book: Book, part: Part, where: dict[str, str], media: str, name: Callable[[str], str] = lambda f: f
+    book: Book, part: Planned, where: dict[str, str], media: str, name: Callable[[str], str] = lambda f: f
 ) -> Document:
     """One document: links to other documents as ``name(file)#id``, pictures under ``media``."""
     doc = _document(part.href, part.title, part.body(), book.meta.language, part.matter, part.nav)
@@ -102,6 +121,8 @@ def homes(book: Book) -> dict[str, str]:
         for element_id in fragment.ids():
             where[element_id] = href
 
+    for part in book.parts:
+        where[part.id] = part_file(part)
     for section in book.sections:
         href = f"{section.file_stem}.xhtml"
         where[section.id] = where[ids.section_title(section.number)] = href
