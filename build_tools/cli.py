@@ -11,6 +11,8 @@ import click
 
 from build_tools import __version__
 from build_tools.build import FORMATS, Project, build
+from build_tools.checks.summary import build_report
+from build_tools.design.styles import find_styles
 from build_tools.writers.output import Interrupted, interruptions_raised
 
 source_option = click.option(
@@ -19,8 +21,18 @@ source_option = click.option(
 )
 styles_option = click.option(
     "--styles", type=click.Path(path_type=Path), default=None,
-    help="The styles folder (CSS and fonts); default: 'styles' beside the manuscript folder.",
+    help="The styles folder (CSS and fonts); default: 'styles' inside the manuscript folder, "
+    "else beside it, else the toolchain's own default styles.",
 )
+
+
+def _styles(source: Path, given: Path | None) -> Path:
+    """The styles folder (design/styles.py has the rule); says so when it is the default."""
+    found = find_styles(source, given)
+    if found.is_default:
+        click.echo(f"no styles folder in or beside {source}: using the toolchain's default "
+                   f"styles ({found.folder})", err=True)
+    return found.folder
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -56,9 +68,10 @@ def build_command(
     """Build TARGET (epub, pdf or all; default all) from the manuscript.
 
     Outputs are written as <slug>.epub and <slug>.pdf; each replaces the previous one only
-    when it is complete. Warnings and open editorial queries are listed on stderr.
+    when it is complete. Open editorial queries are listed on stderr, and the warnings counted
+    in one line ('book check' lists them; .bookcheckignore applies).
     """
-    project = Project(source, styles or source.resolve().parent / "styles", out)
+    project = Project(source, _styles(source, styles), out)
     started = time.monotonic()
 
     def step(message: str) -> None:
@@ -67,10 +80,8 @@ def build_command(
     formats = FORMATS if target == "all" else (target,)
     with interruptions_raised():  # Ctrl+C and SIGTERM, at any step, are reported by run()
         book, written = build(project, formats, release=release, step=step, profile=profile)
-    for diagnostic in book.diagnostics:
-        click.echo(f"warning: {diagnostic}", err=True)
-    for query in book.queries:
-        click.echo(f"warning: {query}", err=True)
+    for line in build_report(source, book):
+        click.echo(line, err=True)
     for path in written:
         click.echo(f"wrote {path}")
 
@@ -101,7 +112,8 @@ def _interrupted(interruption: Interrupted) -> NoReturn:
 
 
 @main.command("check")
-@click.argument("target", type=click.Choice(["manuscript", "pdf"]), default="manuscript")
+@click.argument("target", type=click.Choice(["manuscript", "pdf", "epub"]), default="manuscript")
+@click.argument("file", type=click.Path(path_type=Path), required=False)
 @source_option
 @click.option("--strict", is_flag=True, help="Exit non-zero on warnings too, not only on errors.")
 @click.option(
@@ -120,21 +132,29 @@ def _interrupted(interruption: Interrupted) -> NoReturn:
     "--profile", type=click.Choice(["kdp", "ingramspark", "lulu", "proof"]), default=None,
     help="With 'pdf': the printer's rules to check against (default: from book.toml).",
 )
-def check_command(target: str, source: Path, strict: bool, output_format: str,
+def check_command(target: str, file: Path | None, source: Path, strict: bool, output_format: str,
                   ignore_file: Path | None, pdf_path: Path | None, profile: str | None) -> None:
-    """Check the manuscript (default) or a built PDF, without building anything.
+    """Check the manuscript (default), or a built PDF or EPUB (FILE), without building anything.
 
     'book check' reports unresolved notes, names-file and chronology problems, open editorial
     queries, typography (straight quotes, double spaces, repeated words, unbalanced quotes and
     brackets, hyphens for dashes…) and spellings of a name not declared as its forms; each
     message has file:line:column, a code and an explanation. 'book check pdf' preflights a
-    built PDF against its print-on-demand profile and prints a table. Exit 1 on errors (and on
-    warnings with --strict).
+    built PDF (FILE, default dist/<slug>.pdf) against its print-on-demand profile and prints a
+    table; 'book check epub' runs EPUBCheck and DAISY Ace on a built EPUB (FILE, default
+    dist/<slug>.epub) and prints a table. Exit 1 on errors (and on warnings with --strict) or a
+    failed check; 3 when a validator is not installed (the message says how to install it).
     """
+    if file is not None and target == "manuscript":
+        raise click.UsageError("FILE is for 'book check pdf FILE' and 'book check epub FILE'")
     if target == "pdf":
         from build_tools.checks.preflight import run_preflight
 
-        failed = run_preflight(source, pdf_path, profile, output_format, click.echo)
+        failed = run_preflight(source, pdf_path or file, profile, output_format, click.echo)
+    elif target == "epub":
+        from build_tools.checks.validation import run_validation
+
+        failed = run_validation(source, file, output_format, click.echo)
     else:
         from build_tools.checks.editorial import run_check
 
@@ -162,6 +182,6 @@ def preview_command(source: Path, styles: Path | None, port: int, host: str) -> 
     from build_tools.preview import serve  # imported on demand: 'book build' never loads the server
 
     try:
-        serve(source, styles or source.resolve().parent / "styles", host, port, ready=click.echo)
+        serve(source, _styles(source, styles), host, port, ready=click.echo)
     except KeyboardInterrupt:
         click.echo("preview stopped", err=True)

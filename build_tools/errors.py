@@ -1,7 +1,8 @@
 """One exception family for the toolchain, with exit codes and manuscript locations.
 
 Exit codes: 1 for a problem in the manuscript (or in what it asks for), 2 for a usage error
-(click's own ``UsageError``). Every error is raised, never printed and returned.
+(click's own ``UsageError``), 3 when a tool a check runs is not installed (``ToolMissing``).
+Every error is raised, never printed and returned.
 """
 
 from __future__ import annotations
@@ -53,6 +54,13 @@ class ManuscriptError(BookError):
 
 class ReleaseError(BookError):
     """A release build was refused because editorial work is still open."""
+
+
+class ToolMissing(BookError):
+    """A tool a check runs (EPUBCheck, DAISY Ace) is not installed: the message says how to
+    install it. Exit code 3, so that "not checked" is never taken for a verdict on the book."""
+
+    exit_code = 3
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,8 @@ folder), one rule a line, ``#`` starting a comment::
 
 Paths are relative to the manuscript folder. The text is compared with the text the finding
 names (between “ ” in its message); write \" for a " in it, \\ for a \\. Errors and open queries
-cannot be ignored, and a rule that matches nothing is reported.
+cannot be ignored, and a rule that matches nothing is reported. Builds read the same file: a
+warning it accepts is not counted in the one line a build prints about warnings (``summary.py``).
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ from pathlib import Path
 import yaml
 
 from build_tools.checks import prose, variants
-from build_tools.errors import BookError, Location, ManuscriptError
+from build_tools.errors import BookError, Diagnostic, Location, ManuscriptError
 from build_tools.model import Book, Query
 from build_tools.parse.parser import parse
 from build_tools.sources import names as names_file
@@ -124,7 +125,7 @@ def run_check(
     findings = check(source)
     ignore_path = ignore_file if ignore_file is not None else source / IGNORE_NAME
     rules, problems = read_ignore(ignore_path, required=ignore_file is not None)
-    kept = [f for f in findings if not _ignored(rules, f, source)]
+    kept = apply_ignore(rules, findings, source)
     ignored = len(findings) - len(kept)
     kept += problems + [
         Finding(rule.location, "unused-ignore", WARNING,
@@ -141,6 +142,11 @@ def run_check(
         echo(_summary(kept, ignored))
     errors = any(f.severity == ERROR for f in kept)
     return errors or (strict and bool(kept))
+
+
+def apply_ignore(rules: list[Rule], findings: list[Finding], root: Path) -> list[Finding]:
+    """The findings that no rule of the ignore file matches (``book check`` and builds)."""
+    return [finding for finding in findings if not _ignored(rules, finding, root)]
 
 
 def _ignored(rules: list[Rule], finding: Finding, root: Path) -> bool:
@@ -188,14 +194,17 @@ def check(source: Path) -> list[Finding]:
     except BookError as error:
         findings.append(_error(error))
     if book is not None:
-        findings += [
-            Finding(d.location, d.code, WARNING, d.message, d.text) for d in book.diagnostics
-        ]
+        findings += [warning(diagnostic) for diagnostic in book.diagnostics]
         findings += [_query(q) for q in book.queries]
     for file in manuscript.files:
         findings += [_finding(file.path, hit) for hit in prose.check_text(file.text)]
     findings += _name_variants(manuscript, book)
     return findings
+
+
+def warning(diagnostic: Diagnostic) -> Finding:
+    """A warning of the build as a finding, for the ignore file."""
+    return Finding(diagnostic.location, diagnostic.code, WARNING, diagnostic.message, diagnostic.text)
 
 
 def _query(query: Query) -> Finding:

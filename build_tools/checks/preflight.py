@@ -16,6 +16,7 @@ from pathlib import Path
 import pikepdf
 import pypdfium2 as pdfium
 
+from build_tools.checks.table import FAIL, PASS, Row, print_table
 from build_tools.design.profiles import PROFILES, Profile
 from build_tools.errors import BookError, Location
 
@@ -48,12 +49,8 @@ def run_preflight(source: Path, pdf_path: Path | None, profile_name: str | None,
     if output_format == "json":
         echo(json.dumps([r.__dict__ for r in results], indent=2))
     else:
-        echo(f"Preflight of {pdf_path} for {profile.title}")
-        width = max(len(r.check) for r in results)
-        for r in results:
-            echo(f"  {r.check:<{width}}  {'PASS' if r.passed else 'FAIL'}  {r.detail}")
-        failed = sum(not r.passed for r in results)
-        echo(f"{len(results) - failed} passed, {failed} failed")
+        rows = [Row(r.check, PASS if r.passed else FAIL, r.detail) for r in results]
+        print_table(f"Preflight of {pdf_path} for {profile.title}", rows, echo)
     return any(not r.passed for r in results)
 
 
