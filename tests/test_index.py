@@ -17,9 +17,10 @@ from validators import epubcheck, problems
 
 from build_tools.build import Project, build
 from build_tools.errors import ManuscriptError
+from build_tools.lang.collation import collation
 from build_tools.parse.parser import Parser
 from build_tools.sources.manuscript import SourceFile
-from build_tools.sources.names import load, sort_key
+from build_tools.sources.names import load
 
 NAMES = """entries:
   - id: serge
@@ -57,14 +58,20 @@ def test_explicit_suppressed_and_range_marks() -> None:
 @pytest.mark.parametrize(
     ("names", "expected"),
     [
-        (NAMES + "  - id: other\n    heading: Other\n    forms: [\"Serge\"]\n",
-         "names.yaml:12:13: form 'Serge' is claimed by 'serge' (at names.yaml:4:29) and by 'other'"),
-        (NAMES + "  - heading: X\n    see: nobody\n",
-         "names.yaml:11:10: 'X. See nobody': 'nobody' is no entry"),
+        (
+            NAMES + '  - id: other\n    heading: Other\n    forms: ["Serge"]\n',
+            "names.yaml:12:13: form 'Serge' is claimed by 'serge' (at names.yaml:4:29) and by 'other'",
+        ),
+        (
+            NAMES + "  - heading: X\n    see: nobody\n",
+            "names.yaml:11:10: 'X. See nobody': 'nobody' is no entry",
+        ),
         (NAMES + "  - heading: Y\n    see: Mao Tse-tung\n", "'Mao Tse-tung' is another cross-reference"),
-        (NAMES.replace('    forms: ["Mao Zedong", "Mao"]\n', '    forms: []\n'), "entry 'mao' has no forms"),
-        ("entries:\n  - id: a\n    heading: A\n    forms: [A]\n    see_also: [b]\n",
-         "names.yaml:2:5: 'see_also' names 'b'"),
+        (NAMES.replace('    forms: ["Mao Zedong", "Mao"]\n', "    forms: []\n"), "entry 'mao' has no forms"),
+        (
+            "entries:\n  - id: a\n    heading: A\n    forms: [A]\n    see_also: [b]\n",
+            "names.yaml:2:5: 'see_also' names 'b'",
+        ),
     ],
 )
 def test_names_file_errors(names: str, expected: str) -> None:
@@ -88,8 +95,10 @@ def manuscript_with(tmp_path: Path, one: str, names: str | None = None) -> Path:
     ("one", "expected"),
     [
         ("# One\n\nNothing here.\n", "names.yaml:3:5: entry 'serge' (Serge, Victor) is never found"),
-        ("# One\n\nSerge and [him]{@nobody}.\n",
-         "one.md:3:11: index mark names 'nobody', which is not an entry"),
+        (
+            "# One\n\nSerge and [him]{@nobody}.\n",
+            "one.md:3:11: index mark names 'nobody', which is not an entry",
+        ),
         ("# One\n\nSerge. {@serge:start}Long.\n", "one.md:3:8: {@serge:start} is never closed"),
         ("# One\n\nSerge. {@serge:end}\n", "one.md:3:8: {@serge:end} without a {@serge:start}"),
     ],
@@ -103,12 +112,32 @@ def test_manuscript_errors_name_file_and_line(tmp_path: Path, one: str, expected
 
 
 def test_chicago_letter_by_letter_order() -> None:
-    headings = ["Mao Zedong", "Macdonald, Dwight", "McCarthy, Joseph", "Mao Tse-tung", "Serge, Victor",
-                "Sergeant, A.", "Joffé, Adolph", "Joffe, Zoe", "New York", "Newark", "Sun Yat-sen",
-                "Sun, Li (writer)"]
-    assert sorted(headings, key=sort_key) == [
-        "Joffé, Adolph", "Joffe, Zoe", "Macdonald, Dwight", "Mao Tse-tung", "Mao Zedong",
-        "McCarthy, Joseph", "Newark", "New York", "Serge, Victor", "Sergeant, A.", "Sun, Li (writer)",
+    headings = [
+        "Mao Zedong",
+        "Macdonald, Dwight",
+        "McCarthy, Joseph",
+        "Mao Tse-tung",
+        "Serge, Victor",
+        "Sergeant, A.",
+        "Joffé, Adolph",
+        "Joffe, Zoe",
+        "New York",
+        "Newark",
+        "Sun Yat-sen",
+        "Sun, Li (writer)",
+    ]
+    assert sorted(headings, key=collation("en").key) == [
+        "Joffé, Adolph",
+        "Joffe, Zoe",
+        "Macdonald, Dwight",
+        "Mao Tse-tung",
+        "Mao Zedong",
+        "McCarthy, Joseph",
+        "Newark",
+        "New York",
+        "Serge, Victor",
+        "Sergeant, A.",
+        "Sun, Li (writer)",
         "Sun Yat-sen",
     ]
 
@@ -135,8 +164,9 @@ def test_epub_locators_link_to_the_exact_mention(book: str, request: pytest.Fixt
 
 
 @pytest.mark.parametrize("book", ["small", "essay"])
-def test_index_document_passes_epubcheck_idx_profile(book: str, request: pytest.FixtureRequest,
-                                                      tmp_path: Path) -> None:
+def test_index_document_passes_epubcheck_idx_profile(
+    book: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
     _, files = request.getfixturevalue(book)
     document = tmp_path / "index.xhtml"
     document.write_bytes(zipfile.ZipFile(files[".epub"]).read("OEBPS/index.xhtml"))
@@ -146,8 +176,11 @@ def test_index_document_passes_epubcheck_idx_profile(book: str, request: pytest.
 @pytest.mark.parametrize("book", ["small", "essay"])
 def test_epub_index_shows_the_print_pages(book: str, request: pytest.FixtureRequest) -> None:
     _, files = request.getfixturevalue(book)
-    epub_labels = [a.text for a in documents(files[".epub"])["index.xhtml"].iter(f"{{{NS['x']}}}a")
-                   if a.get(EPUB_TYPE) == "index-locator"]
+    epub_labels = [
+        a.text
+        for a in documents(files[".epub"])["index.xhtml"].iter(f"{{{NS['x']}}}a")
+        if a.get(EPUB_TYPE) == "index-locator"
+    ]
     texts = page_texts(files[".pdf"])
     first = max(i for i, t in enumerate(texts) if t.lstrip().startswith("Index of Names"))
     printed = " ".join(_joined(t) for t in body_texts(files[".pdf"])[first:])

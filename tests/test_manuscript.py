@@ -45,9 +45,7 @@ def test_malformed_toml_gives_its_line(tmp_path: Path) -> None:
 
 def test_file_in_reading_order_missing(tmp_path: Path) -> None:
     root = manuscript(tmp_path, GOOD.replace('"one.md"', '"one.md", "two.md"'))
-    assert message(root) == (
-        f"{root / 'book.toml'}:10: file in the reading order does not exist: two.md"
-    )
+    assert message(root) == f"{root / 'book.toml'}:10: file in the reading order does not exist: two.md"
 
 
 def test_file_outside_manuscript_refused(tmp_path: Path) -> None:
@@ -69,9 +67,7 @@ def test_not_utf8_gives_byte_offset(tmp_path: Path) -> None:
 
 def test_control_character_refused(tmp_path: Path) -> None:
     root = manuscript(tmp_path, text=b"# One\n\nA\x07b.\n")
-    assert message(root) == (
-        f"{root / 'one.md'}:3:2: control character U+0007 is not allowed in a book"
-    )
+    assert message(root) == f"{root / 'one.md'}:3:2: control character U+0007 is not allowed in a book"
 
 
 def test_bad_trim_and_isbn(tmp_path: Path) -> None:
@@ -79,4 +75,32 @@ def test_bad_trim_and_isbn(tmp_path: Path) -> None:
     assert message(root) == f"{root / 'book.toml'}:8: unknown trim 'A4'; use one of 6x9in, 5.5x8.5in, 5x8in"
     bad_isbn = GOOD.replace('rights = "R"', 'rights = "R"\nisbn_print = "978-0-306-40615-8"')
     root = manuscript(tmp_path, bad_isbn)
-    assert "not a valid ISBN-13" in message(root)
+    assert message(root) == (
+        f"{root / 'book.toml'}:8: 'isbn_print' '978-0-306-40615-8' is not a valid ISBN: its check digit "
+        "is 8 where the digits before it give 7 (a digit mistyped?)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("given", "stored"),
+    [("978-2-07-036822-8", "9782070368228"), ("2-07-036822-X", "9782070368228"), ("", "")],
+)
+def test_isbn_print_kept_as_its_isbn_13(tmp_path: Path, given: str, stored: str) -> None:
+    """Hyphens and spaces as the author likes; an ISBN-10 is taken as its ISBN-13."""
+    config = GOOD.replace('rights = "R"', f'rights = "R"\nisbn_print = "{given}"')
+    assert load(manuscript(tmp_path, config)).meta.isbn_print == stored
+
+
+def test_isbn_in_no_allotted_range(tmp_path: Path) -> None:
+    config = GOOD.replace('rights = "R"', 'rights = "R"\n\nisbn_print = "979-9-11-111111-8"')
+    assert message(manuscript(tmp_path, config)).startswith(
+        f"{tmp_path / 'book.toml'}:9: 'isbn_print' '979-9-11-111111-8' is not a valid ISBN: 9799111111118 "
+        "is in no range the International ISBN Agency has allotted"
+    )
+
+
+def test_slug_of_a_title_keeps_its_letters(tmp_path: Path) -> None:
+    config = GOOD.replace('title = "T"', 'title = "L\'Été de la révolution"')
+    assert load(manuscript(tmp_path, config)).meta.slug == "l-ete-de-la-revolution"
+    config = GOOD.replace('title = "T"', 'title = "孙中山传"')
+    assert load(manuscript(tmp_path, config)).meta.slug == "孙中山传"

@@ -1,6 +1,7 @@
 """The index of names as entries: headings in Chicago's order, each with its locators.
 
-The writers turn the mentions into locators: print pages (REFERENCE.md §4) or numbered links.
+The order is the book's language's (lang/collation.py). The writers turn the mentions into
+locators: print pages (REFERENCE.md §4) or numbered links.
 """
 
 from __future__ import annotations
@@ -8,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from build_tools.lang.collation import collation
 from build_tools.lang.numbers import page_range
 from build_tools.model import Book, Mention, Note
-from build_tools.sources.names import sort_key
 
 
 @dataclass(frozen=True)
@@ -41,26 +42,39 @@ def entries(book: Book, folio: Callable[[str], str] | None) -> list[tuple[str, l
     made: list[IndexEntry] = []
     for entry in book.names:
         mentions = [m for m in book.mentions if m.entry == entry.id]
-        made.append(IndexEntry(
-            heading=entry.heading, qualifier=entry.qualifier, kind=entry.kind,
-            locators=tuple(_locators(mentions, folio, notes)),
-            see_also=tuple(by_id[i].heading for i in entry.see_also),
-            anchor=f"ix-entry-{entry.id}",
-        ))
+        made.append(
+            IndexEntry(
+                heading=entry.heading,
+                qualifier=entry.qualifier,
+                kind=entry.kind,
+                locators=tuple(_locators(mentions, folio, notes)),
+                see_also=tuple(by_id[i].heading for i in entry.see_also),
+                anchor=f"ix-entry-{entry.id}",
+            )
+        )
     for number, ref in enumerate(book.cross_refs, 1):
-        made.append(IndexEntry(heading=ref.heading, qualifier="", kind="", locators=(),
-                               see=by_id[ref.see].heading, anchor=f"ix-see-{number}"))
+        made.append(
+            IndexEntry(
+                heading=ref.heading,
+                qualifier="",
+                kind="",
+                locators=(),
+                see=by_id[ref.see].heading,
+                anchor=f"ix-see-{number}",
+            )
+        )
     sort_form = {e.heading: e.sort for e in book.names}
-    made.sort(key=lambda e: sort_key(sort_form.get(e.heading, e.heading)))
+    order = collation(book.meta.language)
+    made.sort(key=lambda e: order.key(sort_form.get(e.heading, e.heading)))
     groups: dict[str, list[IndexEntry]] = {}
     for item in made:
-        letter = sort_key(sort_form.get(item.heading, item.heading))[0][:1].upper() or "#"
-        groups.setdefault(letter, []).append(item)
+        groups.setdefault(order.group(sort_form.get(item.heading, item.heading)), []).append(item)
     return list(groups.items())
 
 
-def _locators(mentions: list[Mention], folio: Callable[[str], str] | None,
-              notes: dict[str, Note]) -> list[Locator]:
+def _locators(
+    mentions: list[Mention], folio: Callable[[str], str] | None, notes: dict[str, Note]
+) -> list[Locator]:
     if folio is None:
         return [Locator(str(n), m, (n, 0)) for n, m in enumerate(mentions, 1)]
     ranges = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
+from build_tools.lang.isbn import hyphenated
 from build_tools.lang.labels import Labels, labels_for
 from build_tools.model import Book
 
@@ -25,12 +26,14 @@ def copyright_lines(
     if meta.isbn_print:
         lines.append(escape(words.isbn_print).format(isbn=format_isbn(meta.isbn_print)))
     if edition_of:
-        lines.append(escape(words.identifier).format(format=escape(edition_of),
-                                                     identifier=escape(meta.identifier)))
+        lines.append(
+            escape(words.identifier).format(format=escape(edition_of), identifier=escape(meta.identifier))
+        )
     lines.append(escape(words.set_in).format(family=escape(family)))
     return lines
 
 
 def format_isbn(isbn: str) -> str:
-    """ISBN-13 with hyphens at the EAN prefix and check digit (group and publisher need tables)."""
-    return f"{isbn[:3]}-{isbn[3:12]}-{isbn[12]}" if len(isbn) == 13 else isbn
+    """An ISBN hyphenated by the ISBN ranges: prefix, group, registrant, item, check digit
+    (978-2-07-036822-8, not 978-207036822-8)."""
+    return hyphenated(isbn)

@@ -8,6 +8,7 @@ from lxml import etree
 
 from build_tools import ids
 from build_tools.errors import Location, ManuscriptError
+from build_tools.lang.slug import slug
 from build_tools.sources.manuscript import SourceFile
 
 BLOCKS = ("p", "li", "blockquote", "h2", "h3", "h4", "h5", "h6", "pre", "dt", "dd")
@@ -39,11 +40,11 @@ def name_headings(tree: etree._Element, section: int) -> None:
     """Give each subheading the id of its words (``sec-3-the-canton-commune``), unique in the section."""
     seen: set[str] = set()
     for heading in tree.iter(*HEADINGS):
-        slug = re.sub(r"[^a-z0-9]+", "-", text_of(heading).lower()).strip("-") or "h"
-        candidate, n = slug, 1
+        words = slug(text_of(heading), "h")
+        candidate, n = words, 1
         while candidate in seen:
             n += 1
-            candidate = f"{slug}-{n}"
+            candidate = f"{words}-{n}"
         seen.add(candidate)
         heading.set("id", ids.heading(section, candidate))
 

@@ -13,6 +13,8 @@ from build_tools.design.profiles import PROFILES
 from build_tools.design.trims import DEFAULT as DEFAULT_TRIM
 from build_tools.design.trims import TRIMS
 from build_tools.errors import Location, ManuscriptError, key_location
+from build_tools.lang.isbn import IsbnError, isbn13
+from build_tools.lang.slug import slug
 from build_tools.model import Metadata
 from build_tools.sources.contents import PartTitle, Placement, reading_order
 
@@ -211,12 +213,13 @@ def _metadata(config: dict[str, object], path: Path, text: str) -> Metadata:
     subjects = book.get("subjects", [])
     if not isinstance(subjects, list) or not all(isinstance(s, str) for s in subjects):
         raise ManuscriptError("'subjects' must be a list of strings", key_location(path, text, "subjects"))
-    isbn = values["isbn_print"].replace("-", "").replace(" ", "")
-    if isbn and not _valid_isbn13(isbn):
+    try:
+        isbn = isbn13(values["isbn_print"]) if values["isbn_print"] else ""
+    except IsbnError as exc:
         raise ManuscriptError(
-            f"'isbn_print' is not a valid ISBN-13: {values['isbn_print']!r}",
+            f"'isbn_print' {values['isbn_print']!r} is not a valid ISBN: {exc}",
             key_location(path, text, "isbn_print"),
-        )
+        ) from None
     return Metadata(
         title=values["title"],
         subtitle=values["subtitle"],
@@ -228,7 +231,7 @@ def _metadata(config: dict[str, object], path: Path, text: str) -> Metadata:
         rights=values["rights"],
         edition=values["edition"],
         date=values["date"],
-        slug=values["slug"] or _slug(values["title"]),
+        slug=values["slug"] or slug(values["title"], "book"),
         trim=TRIMS[trim_name],
         description=values["description"],
         isbn_print=isbn,
@@ -240,14 +243,3 @@ def _metadata(config: dict[str, object], path: Path, text: str) -> Metadata:
 def _invert(name: str) -> str:
     parts = name.rsplit(" ", 1)
     return f"{parts[1]}, {parts[0]}" if len(parts) == 2 else name
-
-
-def _slug(title: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") or "book"
-
-
-def _valid_isbn13(isbn: str) -> bool:
-    if len(isbn) != 13 or not isbn.isdigit():
-        return False
-    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(isbn))
-    return total % 10 == 0

@@ -1,21 +1,20 @@
 """The names file: index entries, the forms that count as mentions, cross-references.
 
-    entries:
-      - id: mao
-        heading: "Mao Zedong"            # as printed
-        sort: "Mao Zedong"               # optional sort form
-        qualifier: "1893–1976"           # optional
-        kind: person                     # person | organization | periodical
-        forms: ["Mao Zedong", "Mao"]     # case-sensitive whole words, longest found first
-        see_also: [chiang]               # optional
-      - heading: "Mao Tse-tung"          # a cross-reference: "Mao Tse-tung. See Mao Zedong"
-        see: mao
+entries:
+  - id: mao
+    heading: "Mao Zedong"            # as printed
+    sort: "Mao Zedong"               # optional sort form (its order: lang/collation.py)
+    qualifier: "1893–1976"           # optional
+    kind: person                     # person | organization | periodical
+    forms: ["Mao Zedong", "Mao"]     # case-sensitive whole words, longest found first
+    see_also: [chiang]               # optional
+  - heading: "Mao Tse-tung"          # a cross-reference: "Mao Tse-tung. See Mao Zedong"
+    see: mao
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,19 +74,30 @@ def load(path: Path, text: str) -> Names:
         if ref.see not in ids:
             heading_targets = {c.heading for c, _ in crossrefs}
             what = "another cross-reference" if ref.see in heading_targets else "no entry"
-            raise ManuscriptError(f"'{ref.heading}. See {ref.see}': {ref.see!r} is {what}; a See "
-                                  "must point to a main entry", where(path, node))
+            raise ManuscriptError(
+                f"'{ref.heading}. See {ref.see}': {ref.see!r} is {what}; a See must point to a main entry",
+                where(path, node),
+            )
     forms = sorted(owners, key=len, reverse=True)
     pattern = None
     if forms:
         body = "|".join(r"\s+".join(map(re.escape, form.split())) for form in forms)
         pattern = re.compile(rf"(?<![\w’'\-])(?:{body})(?![\w\-])")
-    return Names(tuple(entries), tuple(c for c, _ in crossrefs), pattern,
-                 {form: owner for form, (owner, _) in owners.items()})
+    return Names(
+        tuple(entries),
+        tuple(c for c, _ in crossrefs),
+        pattern,
+        {form: owner for form, (owner, _) in owners.items()},
+    )
 
 
-def _entry(path: Path, fields: dict[str, yaml.Node], node: yaml.Node,
-           owners: dict[str, tuple[str, Location]], seen: set[str]) -> NameEntry:
+def _entry(
+    path: Path,
+    fields: dict[str, yaml.Node],
+    node: yaml.Node,
+    owners: dict[str, tuple[str, Location]],
+    seen: set[str],
+) -> NameEntry:
     unknown = set(fields) - MAIN_FIELDS
     if unknown:
         raise ManuscriptError(f"unknown field '{sorted(unknown)[0]}' in an entry", where(path, node))
@@ -108,29 +118,25 @@ def _entry(path: Path, fields: dict[str, yaml.Node], node: yaml.Node,
         normal = " ".join(form.split())
         if normal in owners and owners[normal][0] != entry_id:
             other, first = owners[normal]
-            raise ManuscriptError(f"form {form!r} is claimed by {other!r} (at {first}) and by {entry_id!r}",
-                                  where(path, form_node))
+            raise ManuscriptError(
+                f"form {form!r} is claimed by {other!r} (at {first}) and by {entry_id!r}",
+                where(path, form_node),
+            )
         owners[normal] = (entry_id, where(path, form_node))
+
     def optional(name: str, default: str) -> str:
         return field_text(path, fields, name, node, "entry") if name in fields else default
 
     return NameEntry(
-        id=entry_id, heading=heading, sort=optional("sort", heading), qualifier=optional("qualifier", ""),
-        kind=kind, forms=tuple(forms), see_also=tuple(_list(path, fields, "see_also")), location=place,
+        id=entry_id,
+        heading=heading,
+        sort=optional("sort", heading),
+        qualifier=optional("qualifier", ""),
+        kind=kind,
+        forms=tuple(forms),
+        see_also=tuple(_list(path, fields, "see_also")),
+        location=place,
     )
-
-
-def sort_key(heading: str) -> tuple[str, str]:
-    """Chicago letter-by-letter order that stops at the first comma or parenthesis (CMOS 16.59):
-    spaces, hyphens and punctuation ignored, diacritics ignored, Mac and Mc as spelled."""
-    cut = re.search(r"[,(]", heading)
-    head, rest = (heading[:cut.start()], heading[cut.start():]) if cut else (heading, "")
-    return _letters(head), _letters(rest)
-
-
-def _letters(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if c.isalnum())
 
 
 def _list(path: Path, fields: dict[str, yaml.Node], name: str) -> list[str]:

@@ -1,0 +1,43 @@
+"""Slugs: the words of a title or a heading as a file name or an id, in any script.
+
+Lower case, words joined by hyphens, compatibility forms read as what they stand for (ﬁ → fi).
+A Latin letter with a diacritic gives its base letter (Unicode decomposition: "L'Été de la
+révolution" → ``l-ete-de-la-revolution``); the few Latin letters that do not decompose are
+spelled as they are in ASCII (ł → l, ß → ss, æ → ae). Letters of other scripts are kept as they
+are ("孙中山传" → ``孙中山传``): they are valid in a file name and in an XML name (XML 1.0 §2.3,
+so in an EPUB id), and no letter is ever dropped.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Latin letters with no decomposition into a base letter and marks (Unicode's UnicodeData.txt).
+_UNDECOMPOSED = str.maketrans(
+    {"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ħ": "h", "ı": "i"}
+)
+_RUNS = re.compile(r"-{2,}")
+
+
+def slug(text: str, fallback: str) -> str:
+    """The slug of ``text``; ``fallback`` when it has no letter or digit at all."""
+    out: list[str] = []
+    latin = False  # the last letter was Latin: a combining mark after it is its accent, dropped
+    for char in unicodedata.normalize("NFKC", text).lower().translate(_UNDECOMPOSED):
+        kind = unicodedata.category(char)
+        if kind[0] == "M":
+            if not latin:
+                out.append(char)  # a vowel sign or a mark of another script: part of the letter
+        elif kind[0] == "L" or kind == "Nd":
+            latin = "LATIN" in unicodedata.name(char, "")
+            out.append(_base(char) if latin else char)
+        else:
+            latin = False
+            out.append("-")
+    return _RUNS.sub("-", "".join(out)).strip("-") or fallback
+
+
+def _base(char: str) -> str:
+    """A Latin letter without its diacritics: é → e, ǎ → a."""
+    return "".join(c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c))
