@@ -87,13 +87,22 @@ def index_of_letter(element: etree._Element, offset: int) -> int:
     return len(text)
 
 
+# Elements whose own text (white space between their children) cannot hold an inline element.
+_NO_TEXT = frozenset({"table", "thead", "tbody", "tfoot", "tr", "colgroup"})
+
+
 def insert_at(element: etree._Element, index: int, new: etree._Element) -> None:
-    """Put ``new`` (which has no tail) at character ``index`` of the element's text."""
+    """Put ``new`` (which has no tail) at character ``index`` of the element's text; in a
+    table, at the first place a cell or the caption holds from there on."""
     seen = 0
     for node, slot in _slots(element):
         value = getattr(node, slot) or ""
-        if seen + len(value) >= index and (value or seen == index):
-            cut = index - seen
+        holder = node if slot == "text" else node.getparent()
+        if holder is not None and etree.QName(holder).localname in _NO_TEXT:
+            seen += len(value)
+            continue
+        if seen + len(value) >= index and (value or seen >= index):
+            cut = max(index - seen, 0)
             new.tail = value[cut:]
             if slot == "text":
                 node.text = value[:cut]

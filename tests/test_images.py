@@ -106,5 +106,6 @@ def test_good_image_is_recorded(tmp_path: Path) -> None:
     assert str(image.location) == f"{source / 'text/two.md'}:3:1"
     assert [i.alt for i in book.sections[1].images] == ["A map of Hunan", "The same map"]
     body = book.sections[1].body.xml
-    assert '<img alt="A map of Hunan" src="text/images/map.png" title="Hunan"/>' in body
+    # Alone in its paragraph, the image is a figure and its title the caption (test_forms.py).
+    assert '<img alt="A map of Hunan" src="text/images/map.png"/><figcaption>Hunan</figcaption>' in body
     assert '<img alt="The same map" src="text/images/map.png"/>' in book.sections[1].notes[0].body.xml

@@ -2,9 +2,10 @@
 
 ``mask`` keeps every line at its length and column but blanks what is not prose: code spans
 and fenced code, editorial queries (CriticMarkup), note references, anchors and index marks,
-link and image destinations, URLs and raw HTML become ``\\x01`` (a character no check reads
-as a word, a space or punctuation); list, quotation and heading marks at the start of a line
-become spaces; code fences, rules and link definitions become empty lines. The checks then
+span attributes and verse fences, the pipes of table rows, link and image destinations, URLs
+and raw HTML become ``\\x01`` (a character no check reads as a word, a space or punctuation);
+list, quotation and heading marks at the start of a line become spaces; code fences, rules,
+table delimiter rows and link definitions become empty lines. The checks then
 read the masked text, one line or one paragraph at a time, and report ``Hit``s: a code, the
 place, the text found and what is wrong with it.
 """
@@ -45,11 +46,16 @@ _INLINE = re.compile(
         r"</?[A-Za-z][^<>]*>",  # raw HTML (printed as text, warned by the build)
         r"\[\^[^\[\]\s]+\]",  # note references
         r"\{[#@][^{}\s]*\}",  # anchors, index ranges, the id of [text]{@id}
+        r"(?<=\])\{[^{}\n]*\}",  # the attributes of [text]{.smallcaps lang=fr}
+        r"^\s*:::.*$",  # the fences of a verse
         r"\]\([^()\s]*(?:\([^()\s]*\)[^()\s]*)*(?:\s+\"[^\"]*\")?\)",  # link destinations
         r"\]\[[^\[\]]*\]",  # reference-style links
         r"\b(?:https?://|www\.)[^\s<>]*[^\s<>.,;:!?)\]’”]",  # bare URLs
     ))
 )
+_TABLE_ROW = re.compile(r"^\s{0,3}\|.*\|\s*$")
+_TABLE_RULE = re.compile(r"^\s{0,3}\|?(?:\s*:?-+:?\s*\|)+\s*(?::?-+:?\s*)?$")
+_CELL_EDGE = re.compile(r"[ \t]*(?<!\\)\|[ \t]*")
 _SUPPRESSED = re.compile(r"\{!([^{}\n]+)\}")
 _TICKS = re.compile(r"`+")
 
@@ -61,8 +67,10 @@ def mask(text: str) -> list[str]:
         if _FENCE.match(line):
             fenced = not fenced
             lines.append("")
-        elif fenced or _RULE.match(line) or _LINK_DEFINITION.match(line):
+        elif fenced or _RULE.match(line) or _LINK_DEFINITION.match(line) or _TABLE_RULE.match(line):
             lines.append("")
+        elif _TABLE_ROW.match(line):  # a table's cells: their pipes and padding are not prose
+            lines.append(_CELL_EDGE.sub(lambda m: MASK * len(m[0]), _mask_line(line)))
         else:
             lines.append(_mask_line(line))
     return lines

@@ -3,8 +3,10 @@
 ``Page.anchors`` (public) tells the page each element id is first on. Where each page begins,
 and how many letters of each element fall on each page, come from walking the page's box tree
 (``Page._page_box``, private): text boxes in order, each under the elements (with ids) that
-hold it. Generated content (``::before``, ``::after``, list markers, margin boxes) is not the
-text of the book and counts nothing. ``tests/test_layout.py`` pins what this relies on.
+hold it; an image has no letters, but a page may begin with it. Generated content
+(``::before``, ``::after``, list markers, margin boxes) is not the text of the book and counts
+nothing, nor does a table's header row that a page repeats (a row group box ``is_header``, on
+a page after the table's first). ``tests/test_layout.py`` pins what this relies on.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from weasyprint.document import Page
-from weasyprint.formatting_structure.boxes import Box, MarginBox, TextBox
+from weasyprint.formatting_structure.boxes import Box, MarginBox, ReplacedBox, TextBox
 
 from build_tools.textpos import letters
 
@@ -42,11 +44,16 @@ def page_texts(pages: Sequence[Page], skip: frozenset[str] = frozenset()) -> lis
     """The text of each page, in letters per element id; ``skip`` names classes whose text is
     print-only (a note's printed number), counted by no element."""
     seen: dict[str, int] = {}
+    repeated: set[str] = set()  # the tables whose header row an earlier page printed
     texts = []
     for page in pages:
         counts: dict[str, int] = {}
         first: tuple[str, int] | None = None
-        for ids, text in _texts(page._page_box, (), skip):
+        headers: set[str] = set()  # the tables whose header row this page prints
+        for ids, text in _texts(page._page_box, (), skip, (repeated, headers)):
+            if text is None:  # an image: no letters, but a page that opens with it opens there
+                first = first or ((ids[-1], seen.get(ids[-1], 0)) if ids else None)
+                continue
             count = letters(text)
             if not count:
                 continue
@@ -57,12 +64,19 @@ def page_texts(pages: Sequence[Page], skip: frozenset[str] = frozenset()) -> lis
         for element_id, count in counts.items():
             seen[element_id] = seen.get(element_id, 0) + count
         texts.append(PageText(first or ("", 0), counts))
+        repeated |= headers
     return texts
 
 
-def _texts(box: Box, ids: tuple[str, ...], skip: frozenset[str]) -> Iterator[tuple[tuple[str, ...], str]]:
+def _texts(
+    box: Box, ids: tuple[str, ...], skip: frozenset[str], headers: tuple[set[str], set[str]]
+) -> Iterator[tuple[tuple[str, ...], str | None]]:
     if isinstance(box, MarginBox) or (box.element_tag or "").endswith(_GENERATED):
         return
+    if getattr(box, "is_header", False) and ids:  # a table's header row (ids[-1]: the table)
+        if ids[-1] in headers[0]:
+            return  # repeated on a later page: printed again, read once
+        headers[1].add(ids[-1])
     element = box.element
     if element is not None and hasattr(element, "get"):
         if skip and skip.intersection((element.get("class") or "").split()):
@@ -73,5 +87,8 @@ def _texts(box: Box, ids: tuple[str, ...], skip: frozenset[str]) -> Iterator[tup
     if isinstance(box, TextBox):
         yield ids, box.text
         return
+    if isinstance(box, ReplacedBox):
+        yield ids, None
+        return
     for child in getattr(box, "children", None) or ():
-        yield from _texts(child, ids, skip)
+        yield from _texts(child, ids, skip, headers)

@@ -9,10 +9,12 @@ from lxml import etree
 from build_tools import ids
 from build_tools.errors import Location, ManuscriptError
 from build_tools.lang.slug import slug
+from build_tools.parse.mdext.anchors import TITLE_ANCHOR
 from build_tools.sources.manuscript import SourceFile
 
-BLOCKS = ("p", "li", "blockquote", "h2", "h3", "h4", "h5", "h6", "pre", "dt", "dd")
+BLOCKS = ("p", "li", "blockquote", "h2", "h3", "h4", "h5", "h6", "pre", "dt", "dd", "table", "figure")
 HEADINGS = ("h2", "h3", "h4", "h5", "h6")
+_HOLDS_WORDS = ("p", *HEADINGS, "li", "dt", "dd", "caption", "figcaption", "th", "td")
 _ATX_H1 = re.compile(r"^#(?!#)\s*(.*?)\s*#*\s*$")
 
 
@@ -27,6 +29,9 @@ def take_title(tree: etree._Element, source: SourceFile) -> etree._Element:
     if first.tail and first.tail.strip():
         raise ManuscriptError("unexpected text after the heading", Location(source.path, 1))
     tree.text = (tree.text or "") + (first.tail or "")
+    if name := first.get(TITLE_ANCHOR):
+        del first.attrib[TITLE_ANCHOR]
+        _place_anchor(tree, name)
     if tree.find("h1") is not None:
         lines = [n for n, line in enumerate(source.text.splitlines(), 1) if _ATX_H1.match(line)]
         where = Location(source.path, lines[1] if len(lines) > 1 else 0)
@@ -36,10 +41,27 @@ def take_title(tree: etree._Element, source: SourceFile) -> etree._Element:
     return first
 
 
+def _place_anchor(tree: etree._Element, name: str) -> None:
+    """The anchor written on the title (``# Title {#name}``) at the start of the text: inside
+    its first block that holds words (the page is the title's, and the heading, shown again in
+    the contents, carries no id twice), or alone if there is none."""
+    anchor = etree.Element("span", {"class": "anchor", "id": ids.anchor(name)})
+    holder = next(tree.iter(*_HOLDS_WORDS), None)
+    if holder is None:
+        tree.insert(0, anchor)
+        anchor.tail, tree.text = tree.text, None
+        return
+    anchor.tail, holder.text = holder.text, None
+    holder.insert(0, anchor)
+
+
 def name_headings(tree: etree._Element, section: int) -> None:
-    """Give each subheading the id of its words (``sec-3-the-canton-commune``), unique in the section."""
+    """Give each subheading the id of its words (``sec-3-the-canton-commune``), unique in the
+    section, unless the author named it (``## The Canton Commune {#commune}``)."""
     seen: set[str] = set()
     for heading in tree.iter(*HEADINGS):
+        if heading.get("id") is not None:
+            continue
         words = slug(text_of(heading), "h")
         candidate, n = words, 1
         while candidate in seen:

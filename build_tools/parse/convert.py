@@ -15,10 +15,16 @@ from markdown.extensions import Extension
 from build_tools.errors import Diagnostic, Location, ManuscriptError
 from build_tools.model import Image, Query
 from build_tools.parse.mdext.anchors import AnchorExtension
+from build_tools.parse.mdext.breaks import BreakExtension
+from build_tools.parse.mdext.figures import FigureExtension
 from build_tools.parse.mdext.images import ImageExtension
 from build_tools.parse.mdext.indexmarks import IndexMarkExtension
+from build_tools.parse.mdext.leftovers import LeftoverExtension
 from build_tools.parse.mdext.notes import Definition, NotesExtension
 from build_tools.parse.mdext.queries import QueryExtension
+from build_tools.parse.mdext.spans import SpanExtension
+from build_tools.parse.mdext.tables import TablesExtension
+from build_tools.parse.mdext.verse import VerseExtension
 
 IndexMark = tuple[str, str, Location]
 """An index mark of the text: kind ("explicit", "start" or "end"), entry id, where it is written."""
@@ -39,7 +45,7 @@ class Converted:
 
 class Converter:
     """Two Markdown instances, made once and reused: one for section text, one for notes and
-    inline text (no notes, anchors or query scan there).
+    inline text (no notes, anchors, figures or query scan there).
 
     Every document starts from ``Markdown.reset()``, which resets each extension's findings
     (Python-Markdown's pattern), and its findings are handed back in a ``Converted``; the
@@ -53,10 +59,22 @@ class Converter:
         self._anchors = AnchorExtension()
         self._marks = IndexMarkExtension()
         self._images = ImageExtension()
-        self._text = _markdown(self._notes, self._queries, self._anchors, self._marks, self._images)
+        self._forms = _Forms()
+        self._text = _markdown(
+            self._notes,
+            self._queries,
+            self._anchors,
+            self._marks,
+            self._images,
+            FigureExtension(),
+            *self._forms.extensions,
+        )
         self._note_marks = IndexMarkExtension()
         self._note_images = ImageExtension()
-        self._note = _markdown(QueryExtension(scan=False), self._note_marks, self._note_images)
+        self._note_forms = _Forms()
+        self._note = _markdown(
+            QueryExtension(scan=False), self._note_marks, self._note_images, *self._note_forms.extensions
+        )
 
     def text(self, text: str, path: Path, root: Path) -> Converted:
         """A section file's text; images are read from inside ``root``, the manuscript folder."""
@@ -65,6 +83,7 @@ class Converter:
             self._notes.source = self._queries.source = self._anchors.source = path
             self._marks.source = self._images.source = path
             self._images.root, self._images.first_line = root, 1
+            self._forms.start(path, 1)
             tree = _fragment(_convert(self._text, text, path), path)
             return Converted(
                 tree,
@@ -85,6 +104,7 @@ class Converter:
         try:
             self._note_marks.source = self._note_images.source = where.file
             self._note_images.root, self._note_images.first_line = root, where.line
+            self._note_forms.start(where.file, where.line)
             tree = _fragment(_convert(self._note, text, where.file), where.file)
             return Converted(
                 tree,
@@ -96,6 +116,22 @@ class Converter:
             )
         finally:
             self._note.reset()
+
+
+class _Forms:
+    """The forms of a book beyond the essay's, for sections and notes alike: tables, inline
+    attributes, verse, line and section breaks, and the check that nothing is left unread."""
+
+    def __init__(self) -> None:
+        self.spans = SpanExtension()
+        self.verse = VerseExtension()
+        self.leftovers = LeftoverExtension()
+        self.extensions = (TablesExtension(), self.spans, self.verse, BreakExtension(), self.leftovers)
+
+    def start(self, path: Path, first_line: int) -> None:
+        """The next document is ``path`` from line ``first_line`` (0: not known)."""
+        for extension in (self.spans, self.verse, self.leftovers):
+            extension.source, extension.first_line = path, first_line
 
 
 def _markdown(*extensions: Extension) -> Markdown:

@@ -22,13 +22,12 @@ from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 
 from build_tools.errors import Diagnostic, Location, ManuscriptError
+from build_tools.parse.mdext.code import code_lines, without_code_spans
 from build_tools.parse.mdext.inline import ElementPattern
 
 # A label holds no bracket: a run of "[^[^[^…" then fails at once, not after scanning the line.
 DEFINITION = re.compile(r"^\[\^([^\[\]\s]+)\]:[ \t]*(.*)$")
 REFERENCE = re.compile(r"\[\^([^\[\]\s]+)\]")
-_CODE_SPAN = re.compile(r"(`+).+?\1")
-_FENCE = re.compile(r"^\s*(```|~~~)")
 _SETEXT = re.compile(r"^(=+|-+)\s*$")
 
 
@@ -67,19 +66,16 @@ class _NoteScanner(Preprocessor):
 
     def run(self, lines: list[str]) -> list[str]:
         out = list(lines)
-        in_fence = False
+        code = code_lines(lines)  # a [^x] in code is code (issue 12): no reference, no definition
         index = 0
         while index < len(lines):
-            line = lines[index]
-            if _FENCE.match(line):
-                in_fence = not in_fence
-            if not in_fence and (found := DEFINITION.match(line)):
+            if not code[index] and (found := DEFINITION.match(lines[index])):
                 end = self._definition(lines, index, found)
                 for cleared in range(index, end):
                     out[cleared] = ""
                 index = end
                 continue
-            if not in_fence:
+            if not code[index]:
                 self._references(lines, index)
             index += 1
         self._check()
@@ -110,7 +106,7 @@ class _NoteScanner(Preprocessor):
                 break
             end += 1
         for offset, (text, margin) in enumerate(zip(body, margins, strict=True)):
-            if nested := REFERENCE.search(_CODE_SPAN.sub(lambda m: " " * len(m[0]), text)):
+            if nested := REFERENCE.search(without_code_spans(text)):
                 raise ManuscriptError(
                     f"a note cannot contain a note: [^{nested[1]}] inside the note [^{label}]",
                     self._where(start + offset, margin + nested.start() + 1),
@@ -123,7 +119,7 @@ class _NoteScanner(Preprocessor):
         is_heading = line.lstrip().startswith("#") or (
             index + 1 < len(lines) and bool(_SETEXT.match(lines[index + 1])) and bool(line.strip())
         )
-        for found in REFERENCE.finditer(_CODE_SPAN.sub(lambda m: " " * len(m[0]), line)):
+        for found in REFERENCE.finditer(without_code_spans(line)):
             where = self._where(index, found.start() + 1)
             if is_heading:
                 raise ManuscriptError(
@@ -132,13 +128,16 @@ class _NoteScanner(Preprocessor):
                     where,
                 )
             self.ext.references.append((found[1], where))
-            if line[found.end():found.end() + 1] in (".", ",", ";", ":", "?", "!"):
-                self.ext.warnings.append(Diagnostic(
-                    where, "note-before-punctuation",
-                    f"note reference [^{found[1]}] before punctuation: Chicago puts it after "
-                    "(except a dash)",
-                    found[0],
-                ))
+            if line[found.end() : found.end() + 1] in (".", ",", ";", ":", "?", "!"):
+                self.ext.warnings.append(
+                    Diagnostic(
+                        where,
+                        "note-before-punctuation",
+                        f"note reference [^{found[1]}] before punctuation: Chicago puts it after "
+                        "(except a dash)",
+                        found[0],
+                    )
+                )
 
     def _check(self) -> None:
         referenced = set()
@@ -151,13 +150,11 @@ class _NoteScanner(Preprocessor):
             referenced.add(label)
         for label, definition in self.ext.definitions.items():
             if label not in referenced:
-                raise ManuscriptError(
-                    f"note [^{label}] is defined but never referenced", definition.location
-                )
+                raise ManuscriptError(f"note [^{label}] is defined but never referenced", definition.location)
 
 
 def _indented_follows(lines: list[str], index: int) -> bool:
-    for line in lines[index + 1:]:
+    for line in lines[index + 1 :]:
         if line.strip():
             return line.startswith(("    ", "\t"))
     return False

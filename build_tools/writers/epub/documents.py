@@ -26,6 +26,8 @@ from build_tools.writers.epub.bodies import OPS_NS, XHTML, XHTML_NS
 from build_tools.writers.epub.nav import nav, part_file
 from build_tools.writers.epub.package import MEDIA
 
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
 
 @dataclass
 class Document:
@@ -110,6 +112,9 @@ def document(
     resolve_links(doc, where, name)
     for img in doc.tree.iter(f"{XHTML}img"):
         img.set("src", f"{media}/{img.get('src', '')}" if media else img.get("src", ""))
+    for phrase in doc.tree.iter(f"{XHTML}span"):  # [text]{lang=fr}: XHTML's xml:lang beside lang
+        if (lang := phrase.get("lang")) is not None:
+            phrase.set(XML_LANG, lang)
     return doc
 
 
