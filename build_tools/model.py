@@ -27,6 +27,7 @@ from pathlib import Path
 
 from build_tools.design.trims import Trim as Trim  # re-exported: Metadata.trim is one
 from build_tools.errors import Diagnostic, Location
+from build_tools.lang.labels import Labels, labels_for
 from build_tools.lang.numbers import roman
 from build_tools.markup import Fragment
 
@@ -51,6 +52,12 @@ class Metadata:
     isbn_print: str = ""
     subjects: tuple[str, ...] = ()
     print_profile: str = "kdp"
+    labels: tuple[tuple[str, str], ...] = ()  # book.toml's [labels]: (field, template), checked
+
+    @property
+    def words(self) -> Labels:
+        """Every word the toolchain writes in this book: its language's, with the [labels]."""
+        return labels_for(self.language, self.labels)
 
 
 @dataclass(frozen=True)

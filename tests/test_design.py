@@ -110,8 +110,8 @@ def test_trims_by_name() -> None:
     assert [TRIMS[name].label for name in TRIMS] == ["6 × 9 in", "5.5 × 8.5 in", "5 × 8 in"]
 
 
-def test_labels_are_english_for_now_and_their_templates_fill() -> None:
-    assert labels_for("en-GB") is labels_for("fr") is ENGLISH
+def test_labels_are_english_without_a_catalogue_and_their_templates_fill() -> None:
+    assert labels_for("en-GB") is labels_for("pt") is ENGLISH
     assert ENGLISH.notes_to_pages.format(span="12–15") == "Notes to pages 12–15"
     assert ENGLISH.set_in.format(family="EB Garamond") == "Set in EB Garamond."
     assert ENGLISH.back_to_reference.format(number=3, letter=" b") == "Back to reference 3 b"

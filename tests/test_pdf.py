@@ -118,7 +118,7 @@ def test_notes_heads_name_the_pages_of_their_references(essay) -> None:  # type:
             continue
         first, last = min(cited), max(cited)
         noun = "page" if first == last else "pages"
-        assert f"Notes to {noun} {page_range(first, last)}" in top, (page, top, cited)
+        assert f"Notes to {noun} {page_range(first, last, 'en')}" in top, (page, top, cited)
         checked += 1
     assert checked >= 1
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from build_tools.lang.collation import collation
 from build_tools.lang.numbers import page_range
-from build_tools.model import Book, Mention, Note
+from build_tools.model import Book, Mention, Metadata, Note
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ def entries(book: Book, folio: Callable[[str], str] | None) -> list[tuple[str, l
                 heading=entry.heading,
                 qualifier=entry.qualifier,
                 kind=entry.kind,
-                locators=tuple(_locators(mentions, folio, notes)),
+                locators=tuple(_locators(mentions, folio, notes, book.meta)),
                 see_also=tuple(by_id[i].heading for i in entry.see_also),
                 anchor=f"ix-entry-{entry.id}",
             )
@@ -73,7 +73,7 @@ def entries(book: Book, folio: Callable[[str], str] | None) -> list[tuple[str, l
 
 
 def _locators(
-    mentions: list[Mention], folio: Callable[[str], str] | None, notes: dict[str, Note]
+    mentions: list[Mention], folio: Callable[[str], str] | None, notes: dict[str, Note], meta: Metadata
 ) -> list[Locator]:
     if folio is None:
         return [Locator(str(n), m, (n, 0)) for n, m in enumerate(mentions, 1)]
@@ -84,14 +84,15 @@ def _locators(
             ranges.append((first, last, m))
     found: dict[str, Locator] = {}
     for first, last, m in ranges:
-        found.setdefault(f"r{first}", Locator(page_range(first, last), m, (first, 0)))
+        found.setdefault(f"r{first}", Locator(page_range(first, last, meta.language), m, (first, 0)))
     for m in mentions:
         if m.end:
             continue
         page = int(folio(m.id))
         if m.where == "note":
             number = notes[m.note].number
-            found.setdefault(f"{page}n{number}", Locator(f"{page}n{number}", m, (page, number)))
+            label = meta.words.note_locator.format(page=page, number=number)
+            found.setdefault(f"{page}n{number}", Locator(label, m, (page, number)))
         elif not any(first <= page <= last for first, last, _ in ranges):
             found.setdefault(str(page), Locator(str(page), m, (page, 0)))
     return sorted(found.values(), key=lambda loc: loc.order)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from build_tools.lang.isbn import hyphenated
-from build_tools.lang.labels import Labels, labels_for
+from build_tools.lang.labels import Labels
 from build_tools.model import Book
 
 
@@ -17,8 +17,11 @@ def copyright_lines(
     typeface the book is set in (``FontSet.family``). ``labels`` default to the book's
     language's."""
     meta = book.meta
-    words = labels or labels_for(meta.language)
-    lines = [f"<em>{escape(meta.title)}</em>" + (f": {escape(meta.subtitle)}" if meta.subtitle else "")]
+    words = labels or meta.words
+    title = f"<em>{escape(meta.title)}</em>"
+    if meta.subtitle:
+        title = escape(words.title_and_subtitle).format(title=title, subtitle=escape(meta.subtitle))
+    lines = [title]
     lines.append(escape(meta.rights))
     if meta.edition or meta.date:
         lines.append(escape(", ".join(part for part in (meta.edition, meta.date) if part)))

@@ -1,14 +1,19 @@
 """The words the toolchain writes in a book and its preview, one catalogue per language.
 
 Every visible string the writers, the layout and the preview generate is a field of ``Labels``
-(STYLE.md point 18): a book in another language swaps the catalogue, not the code. Templates
+(STYLE.md point 18): a book in another language swaps the catalogue, not the code (English
+here, French, German, Spanish and Italian in ``catalogues.py``), and book.toml's ``[labels]``
+replaces any field (``Metadata.words``). Templates
 take ``str.format`` fields, named in each comment. Labels are plain text: escape them (and
 what fills them) for the markup they go into.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
+from string import Formatter
+
+from build_tools.lang.catalogues import TRANSLATIONS
 
 
 @dataclass(frozen=True)
@@ -29,6 +34,7 @@ class Labels:
     page_list: str
 
     # The copyright page.
+    title_and_subtitle: str  # its first line: {title} (in italics), {subtitle}
     published_by: str  # {publisher}
     isbn_print: str  # {isbn}
     identifier: str  # {format} (as "EPUB"), {identifier}
@@ -43,6 +49,7 @@ class Labels:
     in_the_text: str  # after a chronology entry: {links}, the sections it links to
     in_the_chronology: str  # the aria-label of the mark in the text: {label}, the event's date
     page_reference: str  # a chronology entry's page in print: {page}
+    note_locator: str  # an index locator in a note: {page}, {number} (the note's)
 
     # EPUB package metadata.
     print_edition: str  # dc:source without an ISBN: {title}, {trim}, {publisher}
@@ -79,6 +86,7 @@ ENGLISH = Labels(
     title_page_label="Title page",
     landmarks="Landmarks",
     page_list="Page list",
+    title_and_subtitle="{title}: {subtitle}",
     published_by="Published by {publisher}",
     isbn_print="ISBN {isbn} (paperback)",
     identifier="{format} identifier: {identifier}",
@@ -91,6 +99,7 @@ ENGLISH = Labels(
     in_the_text="In the text: {links}.",
     in_the_chronology="In the chronology: {label}",
     page_reference="(p. {page})",
+    note_locator="{page}n{number}",
     print_edition="{title}, print edition, {trim}, {publisher}",
     accessibility_summary=(
         "This publication conforms to EPUB Accessibility 1.1 and WCAG 2.2 Level AA. {pictures} "
@@ -117,10 +126,46 @@ ENGLISH = Labels(
     printed_page="Printed page {number}",
 )
 
-CATALOGUES = {"en": ENGLISH}
+CATALOGUES = {"en": ENGLISH} | {tag: Labels(**words) for tag, words in TRANSLATIONS.items()}
+FIELDS = tuple(item.name for item in fields(Labels))
 
 
-def labels_for(language: str) -> Labels:
-    """The labels for a BCP 47 language tag, by its primary subtag ("en-GB" is "en"); English
-    for a language without a catalogue."""
-    return CATALOGUES.get(language.split("-")[0].lower(), ENGLISH)
+def primary(language: str) -> str:
+    """A BCP 47 tag's primary language subtag, lower case: "en-GB" is "en"."""
+    return language.split("-")[0].lower()
+
+
+def labels_for(language: str, overrides: tuple[tuple[str, str], ...] = ()) -> Labels:
+    """The labels for a BCP 47 language tag, by its primary subtag ("fr-CA" is "fr"; English for
+    a language without a catalogue), with ``overrides`` (field, template) replacing fields:
+    the ``[labels]`` of book.toml, checked by :func:`template_problem`."""
+    words = CATALOGUES.get(primary(language), ENGLISH)
+    return replace(words, **dict(overrides)) if overrides else words
+
+
+def placeholders(template: str) -> frozenset[str]:
+    """The ``str.format`` fields a template names (ValueError if it is not a template)."""
+    return frozenset(name for _, name, _, _ in Formatter().parse(template) if name is not None)
+
+
+def template_problem(name: str, template: str) -> str | None:
+    """Why ``template`` cannot stand for field ``name``, or None: it must name exactly the
+    field's placeholders, bare (no conversion, no format spec: a label never fails to fill)."""
+    expected = placeholders(getattr(ENGLISH, name))
+    try:
+        parts = list(Formatter().parse(template))
+    except ValueError as exc:
+        return f"is not a valid template ({exc}); write a literal brace as {{{{ or }}}}"
+    used = [(field, spec, conversion) for _, field, spec, conversion in parts if field is not None]
+    names = {field for field, _, _ in used}
+    if names != expected:
+        return f"must use {_listing(expected) or 'no placeholder'}, not {_listing(names) or 'none'}"
+    if any(spec or conversion for _, spec, conversion in used):
+        return f"takes its placeholders bare, with no conversion or format: {_listing(expected)}"
+    return None
+
+
+def _listing(names: frozenset[str] | set[str]) -> str:
+    """``{a}``, ``{a} and {b}``, ``{a}, {b} and {c}``, in the order of the alphabet."""
+    braced = [f"{{{name}}}" for name in sorted(names)]
+    return " and ".join(filter(None, (", ".join(braced[:-1]), braced[-1]))) if braced else ""

@@ -16,7 +16,7 @@ from lxml import etree
 
 from build_tools import ids
 from build_tools.index import entries as index
-from build_tools.lang.labels import Labels, labels_for
+from build_tools.lang.labels import Labels
 from build_tools.layout.structure import contents, display_pages, divisions
 from build_tools.markup import render, unwrap
 from build_tools.model import Book, Note
@@ -45,7 +45,7 @@ class PrintDocument:
 
 def book_html(book: Book, family: str, facts: Facts | None) -> PrintDocument:
     """The whole book for print; pass 1 has no facts of the layout."""
-    words = labels_for(book.meta.language)
+    words = book.meta.words
     before, after = divisions(book)
     body = etree.Element("body")
     body.text = "\n"
@@ -95,7 +95,7 @@ def _head(book: Book) -> etree._Element:
 
 def _back_matter(book: Book, facts: Facts | None, chronology: bool = True) -> list[etree._Element]:
     parts = []
-    words = labels_for(book.meta.language)
+    words = book.meta.words
     if book.chronology and chronology:
         parts.append(_chronology(book, facts.folios if facts else None, words))
     if book.notes:

@@ -21,7 +21,6 @@ from build_tools import ids
 from build_tools.design.fonts import read_fonts
 from build_tools.design.profiles import PROFILES, Profile
 from build_tools.errors import BookError
-from build_tools.lang.labels import labels_for
 from build_tools.lang.numbers import page_range
 from build_tools.layout.boxes import PageText, first_pages, page_texts
 from build_tools.layout.html import PRINT_ONLY, Facts, PrintDocument, back_html, book_html
@@ -150,14 +149,14 @@ def _notes_heads(
 ) -> dict[str, str]:
     """For the first note that starts on each notes page, the head of that page."""
     notes = {note.id: note for note in book.notes}
-    words = labels_for(book.meta.language)
+    words = book.meta.words
     heads = {}
     for number, page in enumerate(document[pages[ids.NOTES] :], start=pages[ids.NOTES]):
         on_page = [notes[a] for a in page.anchors if a in notes]
         if not on_page:
             continue
         cited = sorted(folio(pages[note.ref_id()]) for note in on_page)
-        span = page_range(cited[0], cited[-1])
+        span = page_range(cited[0], cited[-1], book.meta.language)
         head = words.notes_to_pages if cited[0] != cited[-1] else words.notes_to_page
         starts_here = [n for n in on_page if pages[n.id] == number]
         if starts_here:

@@ -17,7 +17,7 @@ from pathlib import Path
 from lxml import etree
 
 from build_tools.design.fonts import read_fonts
-from build_tools.lang.labels import Labels, labels_for
+from build_tools.lang.labels import ENGLISH, Labels
 from build_tools.markup import inner_xml
 from build_tools.model import Book, Section
 from build_tools.writers.epub.bodies import XHTML, plain
@@ -39,7 +39,7 @@ class Frame:
     @property
     def labels(self) -> Labels:
         """The words of the book's language (English until a book is read)."""
-        return labels_for(self.book.meta.language if self.book else "en")
+        return self.book.meta.words if self.book else ENGLISH
 
 
 def stylesheet(styles: Path) -> str:
@@ -78,7 +78,7 @@ def page(frame: Frame, title: str, main: str, views: tuple[tuple[str, str], ...]
 def error_banner(message: str | None, labels: Labels | None = None) -> str:
     if message is None:
         return ""
-    words = labels or labels_for("en")
+    words = labels or ENGLISH
     return (
         '<div class="preview-error" role="alert">'
         f"<p><strong>{escape(words.cannot_read)}</strong> {escape(words.cannot_read_explanation)}</p>\n"
@@ -87,7 +87,7 @@ def error_banner(message: str | None, labels: Labels | None = None) -> str:
 
 
 def contents(book: Book) -> str:
-    labels = labels_for(book.meta.language)
+    labels = book.meta.words
     print_view = escape(labels.print_view)
     items = [
         f'<li><a href="/{s.file_stem}.html">{plain(s.heading).xml}</a> '
@@ -121,7 +121,7 @@ def contents(book: Book) -> str:
 
 def section(book: Book, section: Section) -> str:
     """The section as in the e-book, and its notes as popovers."""
-    labels = labels_for(book.meta.language)
+    labels = book.meta.words
     more = escape(labels.in_the_notes)
     notes = "\n".join(
         f'<aside class="preview-note" id="preview-{note.id}" popover="auto">'

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from build_tools.design.profiles import DEFAULT as DEFAULT_PROFILE
@@ -14,6 +14,7 @@ from build_tools.design.trims import DEFAULT as DEFAULT_TRIM
 from build_tools.design.trims import TRIMS
 from build_tools.errors import Location, ManuscriptError, key_location
 from build_tools.lang.isbn import IsbnError, isbn13
+from build_tools.lang.labels import FIELDS, template_problem
 from build_tools.lang.slug import slug
 from build_tools.model import Metadata
 from build_tools.sources.contents import PartTitle, Placement, reading_order
@@ -34,6 +35,7 @@ OPTIONAL = (
 SCHEMA = {
     "book": (*REQUIRED, *OPTIONAL, "subjects"),
     "contents": ("front", "files", "back", "chronology", "names"),
+    "labels": FIELDS,  # any generated string, by its name in lang/labels.py
 }
 # XML 1.0 §2.2: these code points may not appear in a document at all.
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -112,6 +114,7 @@ def load(root: Path) -> Manuscript:
         raise ManuscriptError(f"malformed TOML: {message}", where) from None
     _check_keys(config, config_path, config_text)
     meta = _metadata(config, config_path, config_text)
+    meta = replace(meta, labels=_labels(config, config_path, config_text))  # [labels]
     contents = config.get("contents")
     placements, parts = reading_order(
         contents if isinstance(contents, dict) else {}, config_path, config_text
@@ -238,6 +241,20 @@ def _metadata(config: dict[str, object], path: Path, text: str) -> Metadata:
         subjects=tuple(subjects),
         print_profile=values["print_profile"] or DEFAULT_PROFILE,
     )
+
+
+def _labels(config: dict[str, object], path: Path, text: str) -> tuple[tuple[str, str], ...]:
+    """``[labels]``: a template per field of ``Labels``, naming the same placeholders."""
+    table = config.get("labels", {})
+    found = []
+    for name, value in table.items() if isinstance(table, dict) else ():
+        where = key_location(path, text, f"labels.{name}")
+        if not isinstance(value, str) or not value.strip():
+            raise ManuscriptError(f"'{name}' in [labels] must be a string of words", where)
+        if problem := template_problem(name, value):
+            raise ManuscriptError(f"'{name}' in [labels] {problem}", where)
+        found.append((name, value))
+    return tuple(found)
 
 
 def _invert(name: str) -> str:

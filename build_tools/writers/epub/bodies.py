@@ -17,7 +17,6 @@ from lxml import etree
 from build_tools import ids
 from build_tools.index import entries as index
 from build_tools.lang.frontmatter import copyright_lines
-from build_tools.lang.labels import labels_for
 from build_tools.markup import Fragment, render, unwrap
 from build_tools.model import Book, Mention, Note, Part, PrintLayout, Section
 
@@ -42,7 +41,7 @@ def plain(fragment: Fragment) -> Fragment:
 
 def titlepage(book: Book) -> etree._Element:
     meta = book.meta
-    words = labels_for(meta.language)
+    words = meta.words
     subtitle = f'<p class="subtitle">{escape(meta.subtitle)}</p>\n' if meta.subtitle else ""
     return content(
         f'<section id="{ids.TITLEPAGE}" class="titlepage" epub:type="titlepage" '
@@ -54,7 +53,7 @@ def titlepage(book: Book) -> etree._Element:
 
 
 def copyright_page(book: Book, family: str) -> etree._Element:
-    words = labels_for(book.meta.language)
+    words = book.meta.words
     lines = "\n".join(f"<p>{line}</p>" for line in copyright_lines(book, "EPUB", family, words))
     return content(
         f'<section id="{ids.COPYRIGHT}" class="copyright" epub:type="copyright-page" '
@@ -104,7 +103,7 @@ def part_body(part: Part) -> etree._Element:
 def chronology_marks(book: Book) -> dict[str, etree._Element]:
     """For each anchor an event links to, a small link from the text back to the chronology."""
     marks: dict[str, etree._Element] = {}
-    words = labels_for(book.meta.language)
+    words = book.meta.words
     for event in book.chronology:
         for anchor in event.links:
             if ids.anchor(anchor) not in marks:
@@ -123,7 +122,7 @@ def chronology_marks(book: Book) -> dict[str, etree._Element]:
 
 
 def chronology_body(book: Book) -> etree._Element:
-    words = labels_for(book.meta.language)
+    words = book.meta.words
     items: list[str] = []
     slots: dict[str, Fragment | etree._Element | None] = {}
     for event in book.chronology:
@@ -149,7 +148,7 @@ def chronology_body(book: Book) -> etree._Element:
 
 
 def notes_body(book: Book) -> etree._Element:
-    words = labels_for(book.meta.language)
+    words = book.meta.words
     groups: list[str] = []
     slots: dict[str, Fragment | etree._Element | None] = {}
     for section in book.sections:
@@ -214,7 +213,7 @@ def index_body(book: Book, layout: PrintLayout | None) -> etree._Element:
     otherwise (REFERENCE.md §1).
     """
     folios = layout.folios if layout else None
-    words = labels_for(book.meta.language)
+    words = book.meta.words
     slug = {e.heading: e.id for e in book.names}
     groups = []
     for letter, items in index.entries(book, folios.__getitem__ if folios else None):

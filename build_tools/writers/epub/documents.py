@@ -18,7 +18,6 @@ from lxml import etree
 
 from build_tools import ids
 from build_tools.errors import BookError
-from build_tools.lang.labels import labels_for
 from build_tools.markup import Fragment, render
 from build_tools.model import Book, PrintLayout, Section
 from build_tools.writers.epub import bodies, pagelist
@@ -58,7 +57,7 @@ def plan(book: Book, family: str, layout: PrintLayout | None) -> list[Planned]:
     """The documents of the EPUB in reading order: the title and copyright pages, a dedication
     and an epigraph, the contents, the rest of the front matter, the body (a part's title page
     before its first section), the back matter, the chronology, the notes, the index."""
-    words = labels_for(book.meta.language)
+    words = book.meta.words
     files = {s.number: f"{s.file_stem}.xhtml" for s in book.sections}
 
     def section(s: Section) -> Planned:
@@ -100,7 +99,7 @@ def documents(book: Book, family: str, layout: PrintLayout | None = None) -> lis
     where = homes(book)
     docs = [document(book, part, where, MEDIA) for part in plan(book, family, layout)]
     if layout and layout.pages:
-        _add_print_pages(docs, layout, labels_for(book.meta.language).page_list)
+        _add_print_pages(docs, layout, book.meta.words.page_list)
     return docs
 
 

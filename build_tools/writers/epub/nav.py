@@ -8,7 +8,6 @@ from html import escape
 from lxml import etree
 
 from build_tools import ids
-from build_tools.lang.labels import labels_for
 from build_tools.markup import Fragment
 from build_tools.model import Book, Part, Section
 from build_tools.writers.epub.bodies import content, plain
@@ -20,7 +19,7 @@ def part_file(part: Part) -> str:
 
 def nav(book: Book, files: dict[int, str]) -> etree._Element:
     """Contents and landmarks; ``files`` names the sections' documents."""
-    words = labels_for(book.meta.language)
+    words = book.meta.words
     w = {
         name: escape(getattr(words, name))
         for name in ("title_page", "copyright", "contents", "chronology", "notes", "index", "landmarks")

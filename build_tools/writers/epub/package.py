@@ -11,7 +11,6 @@ from html import escape
 from typing import Protocol
 
 from build_tools.design.fonts import Face
-from build_tools.lang.labels import labels_for
 from build_tools.model import Book, PrintLayout
 from build_tools.sources.epoch import iso_utc
 
@@ -90,7 +89,7 @@ def _accessibility(book: Book, layout: PrintLayout | None) -> list[str]:
     paged = bool(layout and layout.pages)
     if paged:  # print page equivalents (EPUB Accessibility 1.1 §5; printPageNumbers is deprecated)
         features += ["pageNavigation", "pageBreakMarkers"]
-    words = labels_for(book.meta.language)
+    words = book.meta.words
     pictures = words.accessibility_pictures if book.images else words.accessibility_no_pictures
     summary = words.accessibility_summary.format(pictures=pictures)
     lines = ['<meta property="schema:accessMode">textual</meta>']
@@ -116,6 +115,4 @@ def print_source(book: Book) -> str:
     if book.meta.isbn_print:
         return f"urn:isbn:{book.meta.isbn_print}"
     meta = book.meta
-    return labels_for(meta.language).print_edition.format(
-        title=meta.title, trim=meta.trim.label, publisher=meta.publisher
-    )
+    return meta.words.print_edition.format(title=meta.title, trim=meta.trim.label, publisher=meta.publisher)
