@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from build_tools.checks.glyphs import check_glyphs
 from build_tools.design.fonts import FontSet, read_fonts
 from build_tools.errors import BookError, Location, ReleaseError
 from build_tools.model import Book, PrintLayout
@@ -77,7 +78,8 @@ def build(
     numbers of its index and its page-list. An EPUB alone has neither."""
     step("Reading the manuscript")
     book = read_book(project)
-    check_styles(project.styles)
+    # No tofu: every character has a face to set it, or nothing is laid out (issue 13 item 8).
+    check_glyphs(book, check_styles(project.styles))
     if release and book.queries:
         raise ReleaseError(
             f"release build refused: {len(book.queries)} editorial quer"

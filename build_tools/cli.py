@@ -115,6 +115,7 @@ def _interrupted(interruption: Interrupted) -> NoReturn:
 @click.argument("target", type=click.Choice(["manuscript", "pdf", "epub"]), default="manuscript")
 @click.argument("file", type=click.Path(path_type=Path), required=False)
 @source_option
+@styles_option
 @click.option("--strict", is_flag=True, help="Exit non-zero on warnings too, not only on errors.")
 @click.option(
     "--format", "output_format", type=click.Choice(["text", "json"]), default="text",
@@ -132,13 +133,15 @@ def _interrupted(interruption: Interrupted) -> NoReturn:
     "--profile", type=click.Choice(["kdp", "ingramspark", "lulu", "proof"]), default=None,
     help="With 'pdf': the printer's rules to check against (default: from book.toml).",
 )
-def check_command(target: str, file: Path | None, source: Path, strict: bool, output_format: str,
-                  ignore_file: Path | None, pdf_path: Path | None, profile: str | None) -> None:
+def check_command(target: str, file: Path | None, source: Path, styles: Path | None, strict: bool,
+                  output_format: str, ignore_file: Path | None, pdf_path: Path | None,
+                  profile: str | None) -> None:
     """Check the manuscript (default), or a built PDF or EPUB (FILE), without building anything.
 
     'book check' reports unresolved notes, names-file and chronology problems, open editorial
     queries, typography (straight quotes, double spaces, repeated words, unbalanced quotes and
-    brackets, hyphens for dashes…) and spellings of a name not declared as its forms; each
+    brackets, hyphens for dashes…), spellings of a name not declared as its forms and
+    characters that no face of the styles folder has (they would print as empty boxes); each
     message has file:line:column, a code and an explanation. 'book check pdf' preflights a
     built PDF (FILE, default dist/<slug>.pdf) against its print-on-demand profile and prints a
     table; 'book check epub' runs EPUBCheck and DAISY Ace on a built EPUB (FILE, default
@@ -158,7 +161,7 @@ def check_command(target: str, file: Path | None, source: Path, strict: bool, ou
     else:
         from build_tools.checks.editorial import run_check
 
-        failed = run_check(source, ignore_file, strict, output_format, click.echo)
+        failed = run_check(source, ignore_file, strict, output_format, click.echo, styles)
     if failed:
         sys.exit(1)
 

@@ -13,6 +13,8 @@ error (exit 1)
     manuscript-error      what stops the build: unresolved notes, names-file and chronology
                           problems, bad metadata… (the parser stops at the first one)
     ignore-file           a line of the ignore file that is not a rule
+    missing-glyph         a character that no face of the styles folder has: it would print as
+                          an empty box (checks/glyphs.py; the build stops at the first)
 warning (exit 1 with --strict)
     open-query            an editorial query still open: a release build refuses to go ahead
     raw-html, unindexed-name, note-before-punctuation, …   the build's own warnings
@@ -55,7 +57,9 @@ from pathlib import Path
 
 import yaml
 
-from build_tools.checks import prose, variants
+from build_tools.checks import glyphs, prose, variants
+from build_tools.design.fonts import read_fonts
+from build_tools.design.styles import find_styles
 from build_tools.errors import BookError, Diagnostic, Location, ManuscriptError
 from build_tools.model import Book, Query
 from build_tools.parse.parser import parse
@@ -68,7 +72,7 @@ ERROR, WARNING = "error", "warning"
 EXPLANATIONS = {
     "open-query": "an open editorial query (a release build refuses to go ahead)",
 }
-UNIGNORABLE = {"manuscript-error", "ignore-file", "open-query"}
+UNIGNORABLE = {"manuscript-error", "ignore-file", "open-query", glyphs.CODE}
 _RULE = re.compile(
     r'^(?P<code>[a-z][a-z0-9-]*)\s+(?:"(?P<text>(?:[^"\\]|\\.)*)"|(?P<path>[^\s"#]+?)(?::(?P<line>\d+))?)'
     r"\s*(?:#.*)?$"
@@ -119,10 +123,11 @@ class Rule:
 
 def run_check(
     source: Path, ignore_file: Path | None, strict: bool, output_format: str,
-    echo: Callable[[str], None],
+    echo: Callable[[str], None], styles: Path | None = None,
 ) -> bool:
-    """Check the manuscript in ``source`` and report; True when the exit code must be 1."""
-    findings = check(source)
+    """Check the manuscript in ``source`` (set with ``styles``, by default the folder a build
+    takes) and report; True when the exit code must be 1."""
+    findings = check(source, styles)
     ignore_path = ignore_file if ignore_file is not None else source / IGNORE_NAME
     rules, problems = read_ignore(ignore_path, required=ignore_file is not None)
     kept = apply_ignore(rules, findings, source)
@@ -181,8 +186,9 @@ def _order(root: Path) -> Callable[[Finding], tuple[int, str, int, int]]:
     return key
 
 
-def check(source: Path) -> list[Finding]:
-    """Every finding in the manuscript at ``source``, before the ignore file is applied."""
+def check(source: Path, styles: Path | None = None) -> list[Finding]:
+    """Every finding in the manuscript at ``source``, before the ignore file is applied; its
+    characters are checked against the faces of ``styles`` (by default the folder a build takes)."""
     try:
         manuscript = load(source)
     except ManuscriptError as error:
@@ -196,10 +202,20 @@ def check(source: Path) -> list[Finding]:
     if book is not None:
         findings += [warning(diagnostic) for diagnostic in book.diagnostics]
         findings += [_query(q) for q in book.queries]
+        findings += _glyphs(book, styles or find_styles(source).folder)
     for file in manuscript.files:
         findings += [_finding(file.path, hit) for hit in prose.check_text(file.text)]
     findings += _name_variants(manuscript, book)
     return findings
+
+
+def _glyphs(book: Book, styles: Path) -> list[Finding]:
+    """A character no face has, wherever it first is (``glyphs.py``)."""
+    try:
+        found = glyphs.missing_glyphs(book, read_fonts(styles))
+    except BookError as error:
+        return [_error(error)]
+    return [Finding(where, glyphs.CODE, ERROR, message, char) for where, message, char in found]
 
 
 def warning(diagnostic: Diagnostic) -> Finding:

@@ -16,6 +16,7 @@ from pathlib import Path
 import pikepdf
 import pypdfium2 as pdfium
 
+from build_tools.checks.notdef import notdef_glyphs
 from build_tools.checks.table import FAIL, PASS, Row, print_table
 from build_tools.design.profiles import PROFILES, Profile
 from build_tools.errors import BookError, Location
@@ -68,6 +69,7 @@ def preflight(path: Path, profile: Profile, trim_width: float, trim_height: floa
         return [
             _boxes(pdf, profile, trim_width, trim_height),
             _fonts(pdf),
+            _glyphs(pdf),
             _colour(pdf, profile),
             _page_count(pdf, profile, blank),
             _blank_runs(blank, profile),
@@ -137,6 +139,15 @@ def _fonts(pdf: pikepdf.Pdf) -> Result:
                 return Result("fonts embedded", False, f"page {number}: {name} is not embedded")
             seen.add(name.split("+")[-1])
     return Result("fonts embedded", True, f"{len(seen)} fonts, all embedded")
+
+
+def _glyphs(pdf: pikepdf.Pdf) -> Result:
+    """No character drawn as .notdef, the empty box of a character its font lacks (notdef.py)."""
+    found = notdef_glyphs(pdf)
+    if not found:
+        return Result("no missing glyphs", True, "every character drawn with a glyph of its font")
+    more = f" and {len(found) - 1} more" if len(found) > 1 else ""
+    return Result("no missing glyphs", False, f"{found[0]} is drawn as .notdef (an empty box){more}")
 
 
 def _colour(pdf: pikepdf.Pdf, profile: Profile) -> Result:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
+from build_tools.design.fonts import FontSet
 from build_tools.lang.isbn import hyphenated
 from build_tools.lang.labels import Labels
 from build_tools.model import Book
@@ -13,8 +14,8 @@ def copyright_lines(
     book: Book, edition_of: str | None, family: str, labels: Labels | None = None
 ) -> list[str]:
     """The lines of the copyright page as XHTML; ``edition_of`` names a digital format ("EPUB")
-    whose identifier is printed (the print book shows its ISBN only); ``family`` is the
-    typeface the book is set in (``FontSet.family``). ``labels`` default to the book's
+    whose identifier is printed (the print book shows its ISBN only); ``family`` names the
+    faces the book is set in (``typefaces``). ``labels`` default to the book's
     language's."""
     meta = book.meta
     words = labels or meta.words
@@ -40,3 +41,12 @@ def format_isbn(isbn: str) -> str:
     """An ISBN hyphenated by the ISBN ranges: prefix, group, registrant, item, check digit
     (978-2-07-036822-8, not 978-207036822-8)."""
     return hyphenated(isbn)
+
+
+def typefaces(fonts: FontSet, words: Labels) -> str:
+    """The faces "Set in …" names: the text family, with the fallbacks that set some of the
+    book's characters (``fonts`` holds only those: ``coverage.used_fonts``)."""
+    if not fonts.fallbacks:
+        return fonts.family
+    names = ", ".join(fallback.name for fallback in fonts.fallbacks)
+    return words.typefaces.format(family=fonts.family, fallbacks=names)

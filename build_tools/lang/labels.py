@@ -39,6 +39,7 @@ class Labels:
     isbn_print: str  # {isbn}
     identifier: str  # {format} (as "EPUB"), {identifier}
     set_in: str  # {family}
+    typefaces: str  # set_in's {family} when fallback faces set some characters: {family}, {fallbacks}
 
     # Notes, the index and the chronology.
     notes_to_page: str  # running head of the notes in print: {span}, one page
@@ -91,6 +92,7 @@ ENGLISH = Labels(
     isbn_print="ISBN {isbn} (paperback)",
     identifier="{format} identifier: {identifier}",
     set_in="Set in {family}.",
+    typefaces="{family}, with {fallbacks}",
     notes_to_page="Notes to page {span}",
     notes_to_pages="Notes to pages {span}",
     back_to_reference="Back to reference {number}{letter}",

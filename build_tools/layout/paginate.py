@@ -18,9 +18,11 @@ from weasyprint import Document
 from weasyprint.document import Page
 
 from build_tools import ids
+from build_tools.design.coverage import used_fonts
 from build_tools.design.fonts import read_fonts
 from build_tools.design.profiles import PROFILES, Profile
 from build_tools.errors import BookError
+from build_tools.lang.frontmatter import typefaces
 from build_tools.lang.numbers import page_range
 from build_tools.layout.boxes import PageText, first_pages, page_texts
 from build_tools.layout.html import PRINT_ONLY, Facts, PrintDocument, back_html, book_html
@@ -34,9 +36,9 @@ def lay_out(book: Book, styles: Path, profile: str | None = None) -> PrintLayout
     """The book laid out for ``profile`` (the book's own printer by default), with the blank
     pages the printer asks for at the end."""
     chosen = PROFILES[profile or book.meta.print_profile]
-    fonts = read_fonts(styles)
-    renderer = Renderer(book, styles, chosen, fonts.css(lambda face: face.path.resolve().as_uri()))
-    layout = _passes(book, renderer, fonts.family, FIRST_GUTTER)
+    fonts = used_fonts(book, read_fonts(styles))
+    renderer = Renderer(book, styles, chosen, fonts)
+    layout = _passes(book, renderer, typefaces(fonts, book.meta.words), FIRST_GUTTER)
     document = layout.rendered
     assert isinstance(document, Document)
     padding = _padding(renderer, document, chosen, layout)

@@ -10,16 +10,21 @@ from weasyprint import CSS, HTML, Document
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
+from build_tools.design.fonts import FontSet
 from build_tools.design.profiles import Profile
 from build_tools.errors import BookError
 from build_tools.model import Book
 
 
 class Renderer:
-    """Lays out HTML documents of one book with its styles, fonts and printer's page."""
+    """Lays out HTML documents of one book with its styles, fonts and printer's page: ``fonts``
+    the faces that set its characters (``coverage.used_fonts``), the fallbacks in print.css's
+    font lists after the text family."""
 
-    def __init__(self, book: Book, styles: Path, profile: Profile, font_css: str) -> None:
-        self.book, self.styles, self.profile, self.font_css = book, styles.resolve(), profile, font_css
+    def __init__(self, book: Book, styles: Path, profile: Profile, fonts: FontSet) -> None:
+        self.book, self.styles, self.profile = book, styles.resolve(), profile
+        self.font_css = fonts.css(lambda face: face.path.resolve().as_uri())
+        self.print_css = fonts.listed((self.styles / "print.css").read_text(encoding="utf-8"))
         self.fonts = FontConfiguration()
         self.fetcher = _ProjectFetcher((self.styles, book.root.resolve()))
 
@@ -34,7 +39,12 @@ class Renderer:
                     font_config=fonts,
                     url_fetcher=fetcher,
                 ),
-                CSS(filename=str(self.styles / "print.css"), font_config=fonts, url_fetcher=fetcher),
+                CSS(
+                    string=self.print_css,
+                    base_url=(self.styles / "print.css").as_uri(),
+                    font_config=fonts,
+                    url_fetcher=fetcher,
+                ),
             ]
             if extra:
                 stylesheets.append(CSS(string=extra, font_config=fonts))

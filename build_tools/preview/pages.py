@@ -43,9 +43,12 @@ class Frame:
 
 
 def stylesheet(styles: Path) -> str:
-    """The e-book's CSS, with the font faces the EPUB embeds (served from ``/fonts/``)."""
+    """The e-book's CSS, with the font faces the EPUB embeds (served from ``/fonts/``) and every
+    fallback in its font lists."""
     fonts = read_fonts(styles)
-    return fonts.css(lambda face: f"../fonts/{face.name}") + (styles / "epub.css").read_text(encoding="utf-8")
+    return fonts.css(lambda face: f"../fonts/{face.name}") + fonts.listed(
+        (styles / "epub.css").read_text(encoding="utf-8")
+    )
 
 
 def page(frame: Frame, title: str, main: str, views: tuple[tuple[str, str], ...] = ()) -> str:

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from build_tools.design.coverage import used_fonts
 from build_tools.design.fonts import Face, FontSet, read_fonts
+from build_tools.lang.frontmatter import typefaces
 from build_tools.model import Book, PrintLayout
 from build_tools.writers.epub.documents import documents
 from build_tools.writers.epub.package import MEDIA, package
@@ -32,11 +34,11 @@ class EpubWriter:
 
     def write(self, book: Book, layout: PrintLayout | None, out_dir: Path) -> Path:
         target = out_dir / f"{book.meta.slug}{self.suffix}"
-        fonts = read_fonts(self.styles)
+        fonts = used_fonts(book, read_fonts(self.styles))
         faces = used_faces(book, fonts)
-        docs = documents(book, fonts.family, layout)
+        docs = documents(book, typefaces(fonts, book.meta.words), layout)
         css = fonts.css(lambda face: f"../fonts/{face.name}", faces)
-        css += (self.styles / "epub.css").read_text(encoding="utf-8")
+        css += fonts.listed((self.styles / "epub.css").read_text(encoding="utf-8"))
         entries: list[tuple[str, bytes]] = [
             ("mimetype", b"application/epub+zip"),
             ("META-INF/container.xml", CONTAINER),
@@ -52,5 +54,8 @@ class EpubWriter:
 
 
 def used_faces(book: Book, fonts: FontSet) -> tuple[Face, ...]:
-    """The faces the EPUB carries: the bold ones only if the book has bold text."""
-    return tuple(face for face in fonts.faces if book.uses_bold or not face.bold)
+    """The faces the EPUB carries: those of the text family and of the fallbacks that set some
+    character of the book (``used_fonts``), the bold ones only if the book has bold text."""
+    return tuple(
+        face for family in fonts.families for face in family.faces if book.uses_bold or not face.bold
+    )
