@@ -22,6 +22,11 @@ INDEX = "index"
 INDEX_TITLE = "index-title"
 BACK_MATTER = (CHRONOLOGY, NOTES, INDEX)
 
+# Classes of the author's cross-references, ``[text](#name)``, and of the empty ones,
+# ``[](#name)``, which show their target's page: the parse gives them, the writers find them.
+XREF = "xref"
+PAGE_REF = "xref-page"
+
 
 def section(number: int) -> str:
     """A section (chapter) element: ``sec-3``."""

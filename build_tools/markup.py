@@ -73,6 +73,15 @@ class Fragment:
         """The ids of the fragment's elements, in document order."""
         return [element_id for node in self._root.iter() if (element_id := node.get("id"))]
 
+    def without_ids(self) -> Fragment:
+        """The fragment with no id on any element: a copy shown a second time (a heading in
+        the contents, or over its notes), whose ids would be duplicates of the first's."""
+        tree = self.tree()
+        for node in tree.iter():
+            if "id" in node.attrib:
+                del node.attrib["id"]
+        return Fragment(tree)
+
     def has(self, *tags: str) -> bool:
         return any(True for _ in self._root.iter(*tags))
 

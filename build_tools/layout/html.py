@@ -9,7 +9,8 @@ read from the same tree: the layout tells which page each place falls on.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from html import escape
 
 from lxml import etree
@@ -18,6 +19,7 @@ from build_tools import ids
 from build_tools.index import entries as index
 from build_tools.lang.labels import Labels
 from build_tools.layout.structure import contents, display_pages, divisions
+from build_tools.layout.xrefs import page_refs
 from build_tools.markup import render, unwrap
 from build_tools.model import Book, Note
 from build_tools.sources.epoch import iso_utc
@@ -29,10 +31,13 @@ PRINT_ONLY = frozenset({"note-number"})
 
 @dataclass(frozen=True)
 class Facts:
-    """What pass 1's layout tells pass 2: running heads of notes pages, folios of element ids."""
+    """What pass 1's layout tells pass 2: running heads of notes pages, folios of element ids
+    (of the body and after it), and the printed folio of every element id (roman in the front
+    matter), for the page references of the notes."""
 
     heads: dict[str, str]
     folios: dict[str, int]
+    labels: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -61,12 +66,14 @@ def back_html(book: Book, facts: Facts) -> PrintDocument:
     body = etree.Element("body")
     for part in _back_matter(book, facts, chronology=False):
         body.append(part)
-    return _document(book, body)
+    return _document(book, body, facts.labels)
 
 
-def _document(book: Book, body: etree._Element) -> PrintDocument:
+def _document(book: Book, body: etree._Element, known: Mapping[str, str] | None = None) -> PrintDocument:
+    """The document around ``body``; ``known`` gives the pages of targets outside it."""
     root = _head(book)
     root.append(body)
+    page_refs(root, book, known)
     files = {image.href: image.path.resolve().as_uri() for image in book.images}
     for img in root.iter("img"):  # the print HTML's base is the styles folder
         img.set("src", files.get(img.get("src", ""), img.get("src", "")))
@@ -143,7 +150,7 @@ def _notes(book: Book, heads: dict[str, str], words: Labels) -> etree._Element:
             group = render(
                 f'<section class="notes-group"><h2 id="{ids.notes_group(section.number)}">'
                 '<slot name="heading"/></h2>\n</section>',
-                {"heading": section.heading},
+                {"heading": section.heading.without_ids()},
             )
             for note in section.notes:
                 group.append(_note(note, heads.get(note.id)))

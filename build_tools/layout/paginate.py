@@ -74,6 +74,7 @@ def _passes(book: Book, renderer: Renderer, family: str, inside: float) -> Print
                 for key, index in {**pages, **mentions}.items()
                 if index >= pages[book.first_body_id]
             },
+            labels=_labels(pages, pages[book.first_body_id]),
         )
         restart = f"@page :first {{ counter-reset: page {folio(start)}; }}\n"
         second = renderer.render(back_html(book, facts).html, inside, restart)
@@ -139,6 +140,12 @@ def _padding(renderer: Renderer, document: Document, profile: Profile, layout: P
 
 def _before_index(pages: Sequence[Page]) -> int:
     return first_pages(pages).get(ids.INDEX, len(pages))
+
+
+def _labels(pages: dict[str, int], first: int) -> dict[str, str]:
+    """Element id -> the folio printed on its page, roman before the body (``first``)."""
+    label = PrintLayout((), {}, first).label
+    return {key: label(index) for key, index in pages.items()}
 
 
 def _folio(first: int) -> Callable[[int], int]:

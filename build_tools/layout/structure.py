@@ -44,7 +44,7 @@ def contents(book: Book, words: Labels) -> etree._Element:
     for section in book.matter("front"):
         if section.titled:
             items.append(f'<li class="front"><a href="#{section.id}"><slot name="{section.id}"/></a></li>')
-            slots[section.id] = section.heading
+            slots[section.id] = section.heading.without_ids()
     for group in _body_groups(book):
         if isinstance(group, Part):
             inner = "\n".join(_entry(book.sections[n - 1], slots) for n in group.sections)
@@ -63,7 +63,7 @@ def contents(book: Book, words: Labels) -> etree._Element:
     for number, (target, label) in enumerate([(t, f'<slot name="{t}"/>') for t, _ in back] + later):
         first = ' class="back"' if number == 0 else ""
         items.append(f'<li{first}><a href="#{target}">{label}</a></li>')
-    slots.update({target: section.heading for target, section in back})
+    slots.update({target: section.heading.without_ids() for target, section in back})
     return render(
         f'<nav class="contents" id="{ids.CONTENTS}"><h1>{escape(words.contents)}</h1>\n<ol>\n'
         + "\n".join(items)
@@ -73,7 +73,7 @@ def contents(book: Book, words: Labels) -> etree._Element:
 
 
 def _entry(section: Section, slots: dict[str, Fragment | etree._Element | None]) -> str:
-    slots[section.id] = section.heading
+    slots[section.id] = section.heading.without_ids()
     return f'<li><a href="#{section.id}"><slot name="{section.id}"/></a></li>'
 
 

@@ -10,6 +10,7 @@ from build_tools.model import Book, Image, Mention, Part, Section
 from build_tools.parse.chronology import ParsedChronology, parse_chronology
 from build_tools.parse.convert import IndexMark
 from build_tools.parse.section import ParsedSection, Parser
+from build_tools.parse.xrefs import resolve
 from build_tools.sources import names as names_file
 from build_tools.sources.manuscript import Manuscript, SourceFile
 
@@ -50,18 +51,26 @@ def parse_book(manuscript: Manuscript, source_date_epoch: int) -> ParsedBook:
     mentions = tuple(mention for part in parts for mention in part.mentions) if names else ()
     _check_found(mentions, names)
     placed = _placed(manuscript, sections)
+    book_parts = tuple(
+        Part(part.number, part.title, tuple(s.number for s in placed if s.part == part.number))
+        for part in manuscript.parts
+    )
+    # Cross-references last: they may point at any part, section, note or event of the book.
+    placed, events = resolve(
+        placed,
+        chronology.events if chronology else (),
+        (ref for part in parts for ref in part.xrefs),
+        book_parts,
+    )
     book = Book(
         meta=manuscript.meta,
         sections=placed,
-        parts=tuple(
-            Part(part.number, part.title, tuple(s.number for s in placed if s.part == part.number))
-            for part in manuscript.parts
-        ),
+        parts=book_parts,
         root=manuscript.root,
         source_date_epoch=source_date_epoch,
         queries=tuple(query for part in parts for query in part.queries),
         diagnostics=tuple(diagnostic for part in parts for diagnostic in part.diagnostics),
-        chronology=chronology.events if chronology else (),
+        chronology=events,
         names=names.entries if names else (),
         cross_refs=names.cross_refs if names else (),
         mentions=mentions,

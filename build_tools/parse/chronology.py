@@ -8,6 +8,7 @@ from build_tools.errors import Diagnostic, Location
 from build_tools.markup import Fragment
 from build_tools.model import Event, Image, Mention, Query
 from build_tools.parse.section import ParsedInline, Parser
+from build_tools.parse.xrefs import XRef
 from build_tools.sources import chronology as chronology_file
 from build_tools.sources.manuscript import SourceFile
 
@@ -26,6 +27,7 @@ class ParsedChronology:
     mentions: tuple[Mention, ...] = ()
     images: tuple[Image, ...] = ()
     next_mention: int = 1
+    xrefs: tuple[XRef, ...] = ()
 
 
 def parse_chronology(
@@ -47,4 +49,5 @@ def parse_chronology(
         mentions=tuple(m for entry in entries for m in entry.mentions),
         images=tuple(i for entry in entries for i in entry.images),
         next_mention=entries[-1].next_mention if entries else first_mention,
+        xrefs=tuple(x for entry in entries for x in entry.xrefs),
     )

@@ -16,6 +16,7 @@ from build_tools.parse.blocks import HEADINGS, name_headings, number_blocks, tak
 from build_tools.parse.convert import Converter, IndexMark
 from build_tools.parse.limits import check_limits, check_links, raw_html_warnings
 from build_tools.parse.mdext.notes import Definition
+from build_tools.parse.xrefs import XRef, mark
 from build_tools.sources.manuscript import SourceFile
 from build_tools.sources.names import Names
 
@@ -36,6 +37,7 @@ class ParsedSection:
     mentions: tuple[Mention, ...] = ()
     first_mention: int = 1
     next_mention: int = 1
+    xrefs: tuple[XRef, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,7 @@ class ParsedInline:
     mentions: tuple[Mention, ...] = ()
     images: tuple[Image, ...] = ()
     next_mention: int = 1
+    xrefs: tuple[XRef, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,7 @@ class _Notes:
     marks: tuple[IndexMark, ...]
     mentions: tuple[Mention, ...]
     next_mention: int
+    xrefs: tuple[XRef, ...] = ()
 
 
 class Parser:
@@ -80,10 +84,11 @@ class Parser:
         converted = self._converter.text(source.text, source.path, root)
         tree = converted.tree
         check_links(tree, source.text, Location(source.path, 1))
+        xrefs = mark(tree, source.text, Location(source.path, 1))
         title = take_title(tree, source)
         name_headings(tree, number)
         number_blocks(tree, number)
-        notes = self._notes(tree, number, converted.definitions, root, first_mention)
+        notes = self._notes(tree, number, converted.definitions, root, first_mention, source.text)
         text = self._tag(tree, "text", number, notes.next_mention)
         section = Section(
             number=number,
@@ -103,6 +108,7 @@ class Parser:
             mentions=notes.mentions + text.mentions,
             first_mention=first_mention,
             next_mention=text.next_count,
+            xrefs=xrefs + notes.xrefs,
         )
 
     def _notes(
@@ -112,18 +118,23 @@ class Parser:
         definitions: tuple[Definition, ...],
         root: Path,
         first_mention: int,
+        text: str,
     ) -> _Notes:
-        """The notes the references of ``tree`` call for, numbered in order of first reference."""
+        """The notes the references of ``tree`` call for, numbered in order of first reference;
+        ``text`` is the file's, where their cross-references are looked for."""
         by_label = {definition.label: definition for definition in definitions}
         notes: list[Note] = []
         images: list[Image] = []
         marks: list[IndexMark] = []
         mentions: list[Mention] = []
+        xrefs: list[XRef] = []
         count = first_mention
         for number, (label, refs) in enumerate(_number_references(tree, section).items(), 1):
             definition = by_label[label]
             converted = self._converter.note(definition.text, definition.location, root)
             check_links(converted.tree, definition.text, definition.location)
+            start = Location(definition.location.file, 1)
+            xrefs.extend(mark(converted.tree, text, start, definition.location.line))
             tagged = self._tag(converted.tree, "note", section, count, ids.note(section, number))
             count = tagged.next_count
             images.extend(converted.images)
@@ -131,7 +142,7 @@ class Parser:
             mentions.extend(tagged.mentions)
             body = Fragment(converted.tree)
             notes.append(Note(section, number, label, body, definition.location, refs))
-        return _Notes(tuple(notes), tuple(images), tuple(marks), tuple(mentions), count)
+        return _Notes(tuple(notes), tuple(images), tuple(marks), tuple(mentions), count, tuple(xrefs))
 
     def inline(self, text: str, where: Location | None = None, first_mention: int = 1) -> ParsedInline:
         """Inline Markdown (a chronology entry) as XHTML, without its paragraph; names tagged as
@@ -141,6 +152,7 @@ class Parser:
         converted = self._converter.note(text, where, self.root or manuscript_root(where.file))
         tree = converted.tree
         check_links(tree, text, where)
+        xrefs = mark(tree, text, where)
         tagged = self._tag(tree, "chronology", 0, first_mention)
         diagnostics: tuple[Diagnostic, ...] = ()
         if self.names is not None:
@@ -149,7 +161,7 @@ class Parser:
             )
         one_paragraph = len(tree) == 1 and tree[0].tag == "p" and not (tree.text or "").strip()
         body = Fragment(tree[0]) if one_paragraph else Fragment(tree)  # one paragraph: its content
-        return ParsedInline(body, diagnostics, tagged.mentions, converted.images, tagged.next_count)
+        return ParsedInline(body, diagnostics, tagged.mentions, converted.images, tagged.next_count, xrefs)
 
     def _tag(self, tree: etree._Element, where: str, section: int, first: int, note: str = "") -> Tagged:
         if self._tagger is None:

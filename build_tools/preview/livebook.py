@@ -22,6 +22,7 @@ from typing import TypeVar
 from build_tools.errors import BookError, Diagnostic
 from build_tools.model import Book, Query, Section
 from build_tools.parse.parser import Parser, parse_book
+from build_tools.parse.xrefs import resolve
 from build_tools.sources import names as names_file
 from build_tools.sources.manuscript import Manuscript, SourceFile, load, read_text
 
@@ -93,11 +94,17 @@ class LiveBook:
         first_mention = self._first_mentions.get(number, 1)
         try:
             parsed = self._parser.section(number, SourceFile(path, read_text(path)), first_mention)
+            # Its cross-references point into the rest of the book, as the whole read had it.
+            sections, _ = resolve(
+                tuple(parsed.section if s.number == number else s for s in self.book.sections),
+                self.book.chronology,
+                parsed.xrefs,
+                self.book.parts,
+            )
         except BookError as error:
             with self._lock:
                 self.error = error
             return
-        sections = tuple(parsed.section if s.number == number else s for s in self.book.sections)
         book = replace(
             self.book,
             sections=sections,

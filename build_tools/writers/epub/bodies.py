@@ -32,8 +32,8 @@ def content(xml: str, slots: Mapping[str, Fragment | etree._Element | None] | No
 
 
 def plain(fragment: Fragment) -> Fragment:
-    """A fragment without its links (a heading as the text of a link to it)."""
-    tree = fragment.tree()
+    """A fragment without its links or ids (a heading as the text of a link to it)."""
+    tree = fragment.without_ids().tree()
     for link in list(tree.iter("a")):
         unwrap(link)
     return Fragment(tree)

@@ -20,7 +20,7 @@ from build_tools import ids
 from build_tools.errors import BookError
 from build_tools.markup import Fragment, render
 from build_tools.model import Book, PrintLayout, Section
-from build_tools.writers.epub import bodies, pagelist
+from build_tools.writers.epub import bodies, pagelist, xrefs
 from build_tools.writers.epub.bodies import OPS_NS, XHTML, XHTML_NS
 from build_tools.writers.epub.nav import nav, part_file
 from build_tools.writers.epub.package import MEDIA
@@ -95,11 +95,15 @@ def plan(book: Book, family: str, layout: PrintLayout | None) -> list[Planned]:
 
 
 def documents(book: Book, family: str, layout: PrintLayout | None = None) -> list[Document]:
-    """Every document of the EPUB in reading order, links resolved, page markers in place."""
+    """Every document of the EPUB in reading order, links resolved, page markers in place,
+    page references showing their print pages (when the book was laid out for print)."""
     where = homes(book)
     docs = [document(book, part, where, MEDIA) for part in plan(book, family, layout)]
-    if layout and layout.pages:
-        _add_print_pages(docs, layout, book.meta.words.page_list)
+    if layout:
+        refs = xrefs.emptied(doc.tree for doc in docs)  # empty while the page markers go in
+        if layout.pages:
+            _add_print_pages(docs, layout, book.meta.words.page_list)
+        xrefs.number(refs, layout)
     return docs
 
 
@@ -130,6 +134,7 @@ def homes(book: Book) -> dict[str, str]:
     for section in book.sections:
         href = f"{section.file_stem}.xhtml"
         where[section.id] = where[ids.section_title(section.number)] = href
+        add(section.heading, href)
         add(section.body, href)
     for note in book.notes:
         where[note.id] = where[ids.notes_group(note.section)] = "notes.xhtml"
