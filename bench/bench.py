@@ -50,8 +50,7 @@ COMMANDS = {  # key: label in the tables
 # (label, numerator, denominator, measure, limit)
 TARGETS = (
     ("EPUB time: ours / pandoc", "ours-epub", "pandoc-epub", "seconds", 1.0),
-    ("PDF time: ours / (pandoc HTML + WeasyPrint)", "ours-pdf", "pandoc-weasyprint-pdf", "seconds",
-     1.2),
+    ("PDF time: ours / (pandoc HTML + WeasyPrint)", "ours-pdf", "pandoc-weasyprint-pdf", "seconds", 1.2),
     ("PDF peak memory: ours / WeasyPrint step", "ours-pdf", "weasyprint-step", "rss_kib", 1.2),
     ("PDF time: with the index / without", "ours-pdf", "ours-pdf-noindex", "seconds", 1.25),
 )
@@ -64,8 +63,7 @@ class CommandFailed(Exception):
 def measure(cmd: list[str], log: Path, expect: tuple[int, ...] = (0,)) -> dict[str, float]:
     """Run cmd once; return its wall time (s) and own peak RSS (KiB). Output goes to log files.
     An exit status not in ``expect`` is a failure."""
-    with open(log.with_suffix(".stdout"), "wb") as out, \
-            open(log.with_suffix(".stderr"), "wb") as err:
+    with open(log.with_suffix(".stdout"), "wb") as out, open(log.with_suffix(".stderr"), "wb") as err:
         start = time.perf_counter()
         try:
             proc = subprocess.Popen(cmd, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
@@ -109,8 +107,7 @@ def make_twenty_chapters(manuscript: Path, dest: Path) -> Path:
         (dest / names[-1]).write_text(chapter, encoding="utf-8")
     toml = (manuscript / "book.toml").read_text(encoding="utf-8")
     files = "files = [" + ", ".join(f'"{name}"' for name in names) + "]"
-    toml, found = re.subn(r"^files\s*=\s*\[.*?\]", lambda _: files, toml, count=1,
-                          flags=re.M | re.S)
+    toml, found = re.subn(r"^files\s*=\s*\[.*?\]", lambda _: files, toml, count=1, flags=re.M | re.S)
     if not found:
         raise CommandFailed(f"no 'files = [...]' in {manuscript / 'book.toml'}")
     (dest / "book.toml").write_text(toml, encoding="utf-8")
@@ -141,8 +138,7 @@ def count_pages(pdf: Path) -> int:
         return len(document.pages)
 
 
-def run_once(source: Path, styles: Path, out: Path, pandoc: list[str],
-             plain: Path) -> tuple[dict, dict]:
+def run_once(source: Path, styles: Path, out: Path, pandoc: list[str], plain: Path) -> tuple[dict, dict]:
     """Run the four pipelines once into out/<command>/; return their measures and PDF pages.
 
     pandoc is the command line that reads Markdown: pandoc, -f markdown and its options.
@@ -157,25 +153,54 @@ def run_once(source: Path, styles: Path, out: Path, pandoc: list[str],
     html, pdf = d["pandoc-weasyprint-pdf"] / "out.html", d["pandoc-weasyprint-pdf"] / "out.pdf"
     result = {
         "ours-epub": measure([*ours, "epub", "--out", str(d["ours-epub"])], d["ours-epub"] / "log"),
-        "pandoc-epub": measure([*pandoc, "-t", "epub3", *title, "--metadata",
-                                f"author={meta['author']}", "-o",
-                                str(d["pandoc-epub"] / "out.epub"), *inputs],
-                               d["pandoc-epub"] / "log"),
+        "pandoc-epub": measure(
+            [
+                *pandoc,
+                "-t",
+                "epub3",
+                *title,
+                "--metadata",
+                f"author={meta['author']}",
+                "-o",
+                str(d["pandoc-epub"] / "out.epub"),
+                *inputs,
+            ],
+            d["pandoc-epub"] / "log",
+        ),
         "ours-pdf": measure([*ours, "pdf", "--out", str(d["ours-pdf"])], d["ours-pdf"] / "log"),
         "ours-pdf-noindex": measure(
-            [str(BIN / "book"), "build", "pdf", "--source", str(plain), "--styles", str(styles),
-             "--out", str(d["ours-pdf-noindex"])], d["ours-pdf-noindex"] / "log"),
-        "pandoc-html": measure([*pandoc, "-t", "html5", "-s", *title, "-c", PRINT_CSS.as_uri(),
-                                "-o", str(html), *inputs], d["pandoc-weasyprint-pdf"] / "log"),
-        "weasyprint-step": measure([str(BIN / "weasyprint"), str(html), str(pdf)],
-                                   d["weasyprint-step"] / "log"),
+            [
+                str(BIN / "book"),
+                "build",
+                "pdf",
+                "--source",
+                str(plain),
+                "--styles",
+                str(styles),
+                "--out",
+                str(d["ours-pdf-noindex"]),
+            ],
+            d["ours-pdf-noindex"] / "log",
+        ),
+        "pandoc-html": measure(
+            [*pandoc, "-t", "html5", "-s", *title, "-c", PRINT_CSS.as_uri(), "-o", str(html), *inputs],
+            d["pandoc-weasyprint-pdf"] / "log",
+        ),
+        "weasyprint-step": measure(
+            [str(BIN / "weasyprint"), str(html), str(pdf)], d["weasyprint-step"] / "log"
+        ),
     }
     step1, step2 = result.pop("pandoc-html"), result["weasyprint-step"]
-    result["pandoc-weasyprint-pdf"] = {"seconds": step1["seconds"] + step2["seconds"],
-                                       "rss_kib": max(step1["rss_kib"], step2["rss_kib"]),
-                                       "pandoc_html_seconds": step1["seconds"]}
-    pages = {"ours-pdf": count_pages(next(d["ours-pdf"].glob("*.pdf"))),
-             "pandoc-weasyprint-pdf": count_pages(pdf), "weasyprint-step": count_pages(pdf)}
+    result["pandoc-weasyprint-pdf"] = {
+        "seconds": step1["seconds"] + step2["seconds"],
+        "rss_kib": max(step1["rss_kib"], step2["rss_kib"]),
+        "pandoc_html_seconds": step1["seconds"],
+    }
+    pages = {
+        "ours-pdf": count_pages(next(d["ours-pdf"].glob("*.pdf"))),
+        "pandoc-weasyprint-pdf": count_pages(pdf),
+        "weasyprint-step": count_pages(pdf),
+    }
     return result, pages
 
 
@@ -191,22 +216,30 @@ def bench_book(source: Path, styles: Path, runs: int, work: Path, pandoc: list[s
     summary = {}
     for key, values in raw.items():
         seconds = [v["seconds"] for v in values]
-        summary[key] = {"median_s": statistics.median(seconds), "min_s": min(seconds),
-                        "max_s": max(seconds), "median_rss_mib":
-                        statistics.median(v["rss_kib"] for v in values) / 1024,
-                        "pages": pages.get(key)}
+        summary[key] = {
+            "median_s": statistics.median(seconds),
+            "min_s": min(seconds),
+            "max_s": max(seconds),
+            "median_rss_mib": statistics.median(v["rss_kib"] for v in values) / 1024,
+            "pages": pages.get(key),
+        }
     ratios = []
     for label, num, den, what, limit in TARGETS:
-        value = (statistics.median(v[what] for v in raw[num])
-                 / statistics.median(v[what] for v in raw[den]))
+        value = statistics.median(v[what] for v in raw[num]) / statistics.median(v[what] for v in raw[den])
         ratios.append({"target": label, "ratio": value, "limit": limit, "pass": value <= limit})
     warnings = {}
     for key in ("ours-epub", "ours-pdf"):  # keep what our builds printed, for a look afterwards
         stderr = (work / "run-1" / key / "log.stderr").read_text(encoding="utf-8")
         (OUT / f"{work.name}-{key}.stderr.txt").write_text(stderr, encoding="utf-8")
         warnings[key] = sum(line.startswith("warning:") for line in stderr.splitlines())
-    return {"source": str(source), "runs": runs, "raw": raw, "summary": summary,
-            "ratios": ratios, "warnings": warnings}
+    return {
+        "source": str(source),
+        "runs": runs,
+        "raw": raw,
+        "summary": summary,
+        "ratios": ratios,
+        "warnings": warnings,
+    }
 
 
 # ---------------------------------------------------------------- figures the tests state untimed
@@ -215,8 +248,14 @@ FIXTURE = ROOT / "tests" / "fixtures" / "small"
 MAX_PARAGRAPH = 200_000  # build_tools.parse's limit: the longest paragraph it converts
 PREVIEW_TAKES = 7
 PREVIEW_TARGET_MS = 300  # issue 6: from a save of one section to the updated page
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 # When the text first shows in the page (Date.now(), the clock of Python's time.time()), from a
 # MutationObserver: the body swap, before the frame is painted.
 OBSERVE = """(target) => {
@@ -247,13 +286,18 @@ def figures(work: Path) -> dict:
     (work / "logs").mkdir()
     runs = {  # key: (command, the exit statuses it may end with)
         "check_essay_s": ([*book, "check", "--source", str(ROOT / "manuscript")], (0, 1)),
-        "longest_paragraph_epub_s": ([*book, "build", "epub", "--source", str(long_source), *styles,
-                                      "--out", str(work / "long-out")], (0,)),
-        "ten_mb_paragraph_refused_s": ([*book, "build", "epub", "--source", str(huge_source),
-                                        *styles, "--out", str(work / "huge-out")], (1,)),
+        "longest_paragraph_epub_s": (
+            [*book, "build", "epub", "--source", str(long_source), *styles, "--out", str(work / "long-out")],
+            (0,),
+        ),
+        "ten_mb_paragraph_refused_s": (
+            [*book, "build", "epub", "--source", str(huge_source), *styles, "--out", str(work / "huge-out")],
+            (1,),
+        ),
     }
-    found: dict = {key: measure(cmd, work / "logs" / key, expect)["seconds"]
-                   for key, (cmd, expect) in runs.items()}
+    found: dict = {
+        key: measure(cmd, work / "logs" / key, expect)["seconds"] for key, (cmd, expect) in runs.items()
+    }
     found["preview_save_to_update_ms"] = preview_latency(work / "preview")
     return found
 
@@ -271,17 +315,28 @@ def preview_latency(work: Path) -> list[float] | str:
     source = work / "manuscript"
     shutil.copytree(FIXTURE, source)
     server = subprocess.Popen(
-        [str(BIN / "book"), "preview", "--source", str(source), "--styles", str(ROOT / "styles"),
-         "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        [
+            str(BIN / "book"),
+            "preview",
+            "--source",
+            str(source),
+            "--styles",
+            str(ROOT / "styles"),
+            "--port",
+            "0",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
     try:
         assert server.stdout is not None
         address = re.search(r"http://127\.0\.0\.1:\d+/", server.stdout.readline())
         if address is None:
             raise CommandFailed("book preview printed no address")
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=chromium, headless=True,
-                                                 args=CHROMIUM_ARGS)
+            browser = playwright.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
             page = browser.new_page()
             page.goto(address[0] + "section-001.html")
             page.wait_for_selector('html[data-live="connected"]')
@@ -313,11 +368,17 @@ def save_to_update(page: object, path: Path) -> list[float]:
 def figure_lines(found: dict) -> list[str]:
     """The figures as Markdown table rows."""
     latency = found["preview_save_to_update_ms"]
-    shown = latency if isinstance(latency, str) else (
-        f"median {statistics.median(latency):.0f} ms (target {PREVIEW_TARGET_MS} ms), "
-        f"each {', '.join(f'{ms:.0f}' for ms in latency)}")
+    shown = (
+        latency
+        if isinstance(latency, str)
+        else (
+            f"median {statistics.median(latency):.0f} ms (target {PREVIEW_TARGET_MS} ms), "
+            f"each {', '.join(f'{ms:.0f}' for ms in latency)}"
+        )
+    )
     return [
-        "| Figure | Value |", "|---|---:|",
+        "| Figure | Value |",
+        "|---|---:|",
         f"| `book check` on the essay | {found['check_essay_s']:.2f} s |",
         f"| `book build epub`, a paragraph of {MAX_PARAGRAPH:,} characters | "
         f"{found['longest_paragraph_epub_s']:.2f} s |",
@@ -328,13 +389,23 @@ def figure_lines(found: dict) -> list[str]:
 
 def machine() -> dict:
     """The machine and tool versions the numbers were taken with."""
-    model = next((line.split(":", 1)[1].strip() for line in
-                  Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")),
-                 platform.processor())
-    return {"nproc": len(os.sched_getaffinity(0)), "cpu": model,
-            "python": platform.python_version(), "platform": platform.platform(),
-            "weasyprint": importlib.metadata.version("weasyprint"),
-            "pandoc": _pandoc_version(), "loadavg_at_start": os.getloadavg()[0]}
+    model = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    return {
+        "nproc": len(os.sched_getaffinity(0)),
+        "cpu": model,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "weasyprint": importlib.metadata.version("weasyprint"),
+        "pandoc": _pandoc_version(),
+        "loadavg_at_start": os.getloadavg()[0],
+    }
 
 
 def _pandoc_version() -> str:
@@ -349,42 +420,62 @@ def markdown(results: dict) -> str:
     """The results as Markdown tables, for the README."""
     lines = []
     for name, book in results["books"].items():
-        lines += [f"**{name}** (median of {book['runs']} runs)", "",
-                  "| Command | Time (s) | Min–max (s) | Peak RSS (MiB) | PDF pages |",
-                  "|---|---:|---:|---:|---:|"]
+        lines += [
+            f"**{name}** (median of {book['runs']} runs)",
+            "",
+            "| Command | Time (s) | Min–max (s) | Peak RSS (MiB) | PDF pages |",
+            "|---|---:|---:|---:|---:|",
+        ]
         for key, label in COMMANDS.items():
             s = book["summary"][key]
-            lines.append(f"| {label.strip()} | {s['median_s']:.2f} | {s['min_s']:.2f}–"
-                         f"{s['max_s']:.2f} | {s['median_rss_mib']:.0f} | {s['pages'] or '—'} |")
+            lines.append(
+                f"| {label.strip()} | {s['median_s']:.2f} | {s['min_s']:.2f}–"
+                f"{s['max_s']:.2f} | {s['median_rss_mib']:.0f} | {s['pages'] or '—'} |"
+            )
         lines += ["", "| Target | Ratio | Limit | Result |", "|---|---:|---:|---|"]
-        lines += [f"| {r['target']} | {r['ratio']:.2f} | ≤ {r['limit']:g} | "
-                  f"{'PASS' if r['pass'] else 'FAIL'} |" for r in book["ratios"]]
+        lines += [
+            f"| {r['target']} | {r['ratio']:.2f} | ≤ {r['limit']:g} | {'PASS' if r['pass'] else 'FAIL'} |"
+            for r in book["ratios"]
+        ]
         lines.append("")
     lines += ["**Figures** (one run each)", "", *figure_lines(results["figures"]), ""]
     m = results["machine"]
-    lines.append(f"Machine: {m['nproc']} CPUs ({m['cpu']}), Python {m['python']}, "
-                 f"WeasyPrint {m['weasyprint']}, pandoc {m['pandoc']}.")
+    lines.append(
+        f"Machine: {m['nproc']} CPUs ({m['cpu']}), Python {m['python']}, "
+        f"WeasyPrint {m['weasyprint']}, pandoc {m['pandoc']}."
+    )
     return "\n".join(lines)
 
 
 def report(results: dict) -> str:
     """The results as plain-text tables for the terminal."""
     m = results["machine"]
-    lines = [f"Machine: nproc={m['nproc']} ({m['cpu']}); Python {m['python']}; "
-             f"WeasyPrint {m['weasyprint']}; pandoc {m['pandoc']}; {m['platform']}; "
-             f"load average {m['loadavg_at_start']:.1f} at start"]
+    lines = [
+        f"Machine: nproc={m['nproc']} ({m['cpu']}); Python {m['python']}; "
+        f"WeasyPrint {m['weasyprint']}; pandoc {m['pandoc']}; {m['platform']}; "
+        f"load average {m['loadavg_at_start']:.1f} at start"
+    ]
     for name, book in results["books"].items():
-        lines += ["", f"== {name}: {book['source']} (median of {book['runs']} runs)",
-                  f"{'command':34} {'time s':>7} {'min–max s':>13} {'peak MiB':>9} {'pages':>6}"]
+        lines += [
+            "",
+            f"== {name}: {book['source']} (median of {book['runs']} runs)",
+            f"{'command':34} {'time s':>7} {'min–max s':>13} {'peak MiB':>9} {'pages':>6}",
+        ]
         for key, label in COMMANDS.items():
             s = book["summary"][key]
-            lines.append(f"{label:34} {s['median_s']:7.2f} {s['min_s']:6.2f}–{s['max_s']:<6.2f} "
-                         f"{s['median_rss_mib']:9.0f} {s['pages'] or '—':>6}")
+            lines.append(
+                f"{label:34} {s['median_s']:7.2f} {s['min_s']:6.2f}–{s['max_s']:<6.2f} "
+                f"{s['median_rss_mib']:9.0f} {s['pages'] or '—':>6}"
+            )
         lines.append("")
-        lines += [f"{r['target']:46} {r['ratio']:5.2f}  (≤ {r['limit']:g})  "
-                  f"{'PASS' if r['pass'] else 'FAIL'}" for r in book["ratios"]]
-        lines.append(f"(our builds printed {book['warnings']['ours-epub']} (EPUB) and "
-                     f"{book['warnings']['ours-pdf']} (PDF) warnings; see bench/out/*.stderr.txt)")
+        lines += [
+            f"{r['target']:46} {r['ratio']:5.2f}  (≤ {r['limit']:g})  {'PASS' if r['pass'] else 'FAIL'}"
+            for r in book["ratios"]
+        ]
+        lines.append(
+            f"(our builds printed {book['warnings']['ours-epub']} (EPUB) and "
+            f"{book['warnings']['ours-pdf']} (PDF) warnings; see bench/out/*.stderr.txt)"
+        )
     lines += ["", "== figures (one run each)"]
     lines += [row.strip("|").replace(" | ", ": ", 1).strip() for row in figure_lines(results["figures"])[2:]]
     return "\n".join(lines)
@@ -397,8 +488,10 @@ def compare(args: argparse.Namespace, runs: dict[str, int], work: Path, books: d
     pandoc = [pypandoc.get_pandoc_path(), "-f", "markdown"]
     pandoc += [] if args.no_file_scope else ["--file-scope"]
     twenty = make_twenty_chapters(args.source.resolve(), work / "twenty" / "manuscript")
-    sources = {"Essay": ("essay", args.source.resolve(), runs["essay"]),
-               f"{CHAPTERS}-chapter book": ("twenty", twenty, runs["twenty"])}
+    sources = {
+        "Essay": ("essay", args.source.resolve(), runs["essay"]),
+        f"{CHAPTERS}-chapter book": ("twenty", twenty, runs["twenty"]),
+    }
     for name, (slug, source, n) in sources.items():
         print(f"{name}: {source}", file=sys.stderr, flush=True)
         books[name] = bench_book(source, ROOT / "styles", n, work / slug, pandoc)
@@ -408,19 +501,29 @@ def compare(args: argparse.Namespace, runs: dict[str, int], work: Path, books: d
 def main() -> int:
     """Parse options, run the benchmark, print and save the results."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--runs", type=int, help="runs per command for both books "
-                        "(default: 5 for the essay, 3 for the twenty-chapter book)")
+    parser.add_argument(
+        "--runs",
+        type=int,
+        help="runs per command for both books (default: 5 for the essay, 3 for the twenty-chapter book)",
+    )
     parser.add_argument("--quick", action="store_true", help="one run per command")
     parser.add_argument("--markdown", action="store_true", help="print only the Markdown tables")
-    parser.add_argument("--no-file-scope", action="store_true",
-                        help="let pandoc parse all files as one text (quadratic on our '<<}')")
-    parser.add_argument("--source", type=Path, default=ROOT / "manuscript",
-                        help="the essay's manuscript folder (default: manuscript/)")
-    parser.add_argument("--figures", action="store_true",
-                        help="only the figures the tests state untimed (no pandoc needed)")
+    parser.add_argument(
+        "--no-file-scope",
+        action="store_true",
+        help="let pandoc parse all files as one text (quadratic on our '<<}')",
+    )
+    parser.add_argument(
+        "--source",
+        type=Path,
+        default=ROOT / "manuscript",
+        help="the essay's manuscript folder (default: manuscript/)",
+    )
+    parser.add_argument(
+        "--figures", action="store_true", help="only the figures the tests state untimed (no pandoc needed)"
+    )
     args = parser.parse_args()
-    runs = {"essay": 5, "twenty": 3} if args.runs is None else dict.fromkeys(("essay", "twenty"),
-                                                                              args.runs)
+    runs = {"essay": 5, "twenty": 3} if args.runs is None else dict.fromkeys(("essay", "twenty"), args.runs)
     if args.quick:
         runs = {"essay": 1, "twenty": 1}
     results: dict = {"machine": machine(), "books": {}}

@@ -16,11 +16,16 @@ from build_tools.design.styles import find_styles
 from build_tools.writers.output import Interrupted, interruptions_raised
 
 source_option = click.option(
-    "--source", type=click.Path(path_type=Path), default=Path("manuscript"), show_default=True,
+    "--source",
+    type=click.Path(path_type=Path),
+    default=Path("manuscript"),
+    show_default=True,
     help="The manuscript folder (with book.toml).",
 )
 styles_option = click.option(
-    "--styles", type=click.Path(path_type=Path), default=None,
+    "--styles",
+    type=click.Path(path_type=Path),
+    default=None,
     help="The styles folder (CSS and fonts); default: 'styles' inside the manuscript folder, "
     "else beside it, else the toolchain's own default styles.",
 )
@@ -30,8 +35,10 @@ def _styles(source: Path, given: Path | None) -> Path:
     """The styles folder (design/styles.py has the rule); says so when it is the default."""
     found = find_styles(source, given)
     if found.is_default:
-        click.echo(f"no styles folder in or beside {source}: using the toolchain's default "
-                   f"styles ({found.folder})", err=True)
+        click.echo(
+            f"no styles folder in or beside {source}: using the toolchain's default styles ({found.folder})",
+            err=True,
+        )
     return found.folder
 
 
@@ -49,16 +56,22 @@ def main() -> None:
 @click.argument("target", type=click.Choice(["epub", "pdf", "all"]), default="all")
 @source_option
 @click.option(
-    "--out", type=click.Path(path_type=Path), default=Path("dist"), show_default=True,
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("dist"),
+    show_default=True,
     help="The folder the EPUB and PDF are written to.",
 )
 @styles_option
 @click.option(
-    "--release", is_flag=True,
+    "--release",
+    is_flag=True,
     help="Refuse to build while editorial queries are open (for the files sent to press).",
 )
 @click.option(
-    "--profile", type=click.Choice(["kdp", "ingramspark", "lulu", "proof"]), default=None,
+    "--profile",
+    type=click.Choice(["kdp", "ingramspark", "lulu", "proof"]),
+    default=None,
     help="The printer the PDF is made for (default: print_profile in book.toml, else kdp). "
     "Another profile than the book's writes <slug>-<profile>.pdf.",
 )
@@ -106,8 +119,10 @@ def run() -> None:
 
 
 def _interrupted(interruption: Interrupted) -> NoReturn:
-    click.echo(f"interrupted by {interruption.name}: unfinished outputs were removed, "
-               "the previous ones are intact", err=True)
+    click.echo(
+        f"interrupted by {interruption.name}: unfinished outputs were removed, the previous ones are intact",
+        err=True,
+    )
     sys.exit(interruption.exit_code)
 
 
@@ -118,24 +133,43 @@ def _interrupted(interruption: Interrupted) -> NoReturn:
 @styles_option
 @click.option("--strict", is_flag=True, help="Exit non-zero on warnings too, not only on errors.")
 @click.option(
-    "--format", "output_format", type=click.Choice(["text", "json"]), default="text",
-    show_default=True, help="Report as lines (file:line:column code message) or as JSON for tools.",
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Report as lines (file:line:column code message) or as JSON for tools.",
 )
 @click.option(
-    "--ignore-file", type=click.Path(path_type=Path), default=None,
+    "--ignore-file",
+    type=click.Path(path_type=Path),
+    default=None,
     help="Accepted exceptions (default: .bookcheckignore in the manuscript folder, if present).",
 )
 @click.option(
-    "--pdf", "pdf_path", type=click.Path(path_type=Path), default=None,
+    "--pdf",
+    "pdf_path",
+    type=click.Path(path_type=Path),
+    default=None,
     help="With 'pdf': the PDF to check (default: dist/<slug>.pdf).",
 )
 @click.option(
-    "--profile", type=click.Choice(["kdp", "ingramspark", "lulu", "proof"]), default=None,
+    "--profile",
+    type=click.Choice(["kdp", "ingramspark", "lulu", "proof"]),
+    default=None,
     help="With 'pdf': the printer's rules to check against (default: from book.toml).",
 )
-def check_command(target: str, file: Path | None, source: Path, styles: Path | None, strict: bool,
-                  output_format: str, ignore_file: Path | None, pdf_path: Path | None,
-                  profile: str | None) -> None:
+def check_command(
+    target: str,
+    file: Path | None,
+    source: Path,
+    styles: Path | None,
+    strict: bool,
+    output_format: str,
+    ignore_file: Path | None,
+    pdf_path: Path | None,
+    profile: str | None,
+) -> None:
     """Check the manuscript (default), or a built PDF or EPUB (FILE), without building anything.
 
     'book check' reports unresolved notes, names-file and chronology problems, open editorial
@@ -169,10 +203,17 @@ def check_command(target: str, file: Path | None, source: Path, styles: Path | N
 @main.command("preview")
 @source_option
 @styles_option
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
-              help="The port to listen on (0: any free port).")
 @click.option(
-    "--host", default="127.0.0.1", show_default=True,
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="The port to listen on (0: any free port).",
+)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
     help="The interface to listen on; anything but loopback shows the manuscript to the network.",
 )
 def preview_command(source: Path, styles: Path | None, port: int, host: str) -> None:

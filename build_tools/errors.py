@@ -106,8 +106,6 @@ def key_location(path: Path, text: str, key: str) -> Location:
             current = header[1]
             if current == key:
                 return Location(path, number)
-        elif (not table or current == table) and re.match(
-            rf"\s*[\"']?{re.escape(name)}[\"']?\s*=", line
-        ):
+        elif (not table or current == table) and re.match(rf"\s*[\"']?{re.escape(name)}[\"']?\s*=", line):
             return Location(path, number)
     return Location(path)

@@ -43,8 +43,9 @@ def save_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--save-golden-files"))
 
 
-def _built(tmp_path_factory: pytest.TempPathFactory, source: Path, name: str,
-           formats: Sequence[str] = FORMATS):  # type: ignore[no-untyped-def]
+def _built(
+    tmp_path_factory: pytest.TempPathFactory, source: Path, name: str, formats: Sequence[str] = FORMATS
+):  # type: ignore[no-untyped-def]
     out = tmp_path_factory.mktemp(name)
     records: list[logging.LogRecord] = []
     handler = logging.Handler(logging.WARNING)

@@ -149,7 +149,5 @@ class PrintedLetters:
             found = [m.start() + len(left) for m in re.finditer(re.escape(left + right), self.stream)]
             if len(found) <= 1:
                 break
-        assert len(found) == 1, (
-            f"printed {len(found)} times instead of once: …{before[-40:]}|{after[:40]}…"
-        )
+        assert len(found) == 1, f"printed {len(found)} times instead of once: …{before[-40:]}|{after[:40]}…"
         return found[0]

@@ -81,9 +81,14 @@ def build_args(source: Path, out: Path, target: str = "epub") -> list[str]:
 
 def run_book(*args: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
     """``book`` in its own process, as a user runs it."""
-    return subprocess.run([sys.executable, "-m", "build_tools", *args], capture_output=True,
-                          text=True, env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH},
-                          timeout=600, **kwargs)  # type: ignore[call-overload]  # against a hang only
+    return subprocess.run(
+        [sys.executable, "-m", "build_tools", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH},
+        timeout=600,
+        **kwargs,
+    )  # type: ignore[call-overload]  # against a hang only
 
 
 def png() -> bytes:
@@ -92,5 +97,9 @@ def png() -> bytes:
         return struct.pack(">I", len(data)) + kind + data + crc
 
     header = struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
-            + chunk(b"IDAT", zlib.compress(b"\x00\x00")) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00\x00"))
+        + chunk(b"IEND", b"")
+    )

@@ -40,8 +40,7 @@ def quiet_cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 def test_not_utf8_gives_line_and_byte_offset(tmp_path: Path) -> None:
     source = project(tmp_path, text__two_md=b"# Two\n\nCaf\xe9 noir.\n")
     assert refused(tmp_path, source) == (
-        f"{source / 'text/two.md'}:3: not valid UTF-8: byte 0xe9 at byte offset 10; "
-        "save the file as UTF-8"
+        f"{source / 'text/two.md'}:3: not valid UTF-8: byte 0xe9 at byte offset 10; save the file as UTF-8"
     )
 
 
@@ -77,12 +76,8 @@ def test_missing_metadata_field(tmp_path: Path) -> None:
 def test_missing_book_toml_and_missing_folder(tmp_path: Path) -> None:
     source = project(tmp_path)
     (source / "book.toml").unlink()
-    assert refused(tmp_path, source) == (
-        f"{source / 'book.toml'}: no book.toml in the manuscript folder"
-    )
-    assert refused(tmp_path, tmp_path / "nowhere") == (
-        f"{tmp_path / 'nowhere'}: manuscript folder not found"
-    )
+    assert refused(tmp_path, source) == (f"{source / 'book.toml'}: no book.toml in the manuscript folder")
+    assert refused(tmp_path, tmp_path / "nowhere") == (f"{tmp_path / 'nowhere'}: manuscript folder not found")
 
 
 def test_file_in_reading_order_missing_or_a_folder(tmp_path: Path) -> None:
@@ -104,8 +99,11 @@ def test_malformed_toml_gives_line_and_column(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("kind", ["names", "chronology"])
 def test_malformed_yaml_gives_line_and_column(tmp_path: Path, kind: str) -> None:
-    bad = "entries:\n  - id: x\n    forms: [\"X\"\n  - id: y\n" if kind == "names" else \
-        "events:\n  - id: a\n    date: \"1927\n"
+    bad = (
+        'entries:\n  - id: x\n    forms: ["X"\n  - id: y\n'
+        if kind == "names"
+        else 'events:\n  - id: a\n    date: "1927\n'
+    )
     config = CONFIG + f'{kind} = "{kind}.yaml"\n'
     source = project(tmp_path, book_toml=config, **{f"{kind}_yaml": bad})
     message = refused(tmp_path, source)
@@ -129,9 +127,11 @@ def test_control_characters_xml_forbids(tmp_path: Path, text: str, column: int, 
 
 def test_byte_order_mark_and_crlf_build_the_same_book(tmp_path: Path) -> None:
     plain = project(tmp_path / "lf")
-    windows = project(tmp_path / "crlf",
-                      text__one_md=b"\xef\xbb\xbf" + ONE.replace("\n", "\r\n").encode(),
-                      text__two_md=TWO.replace("\n", "\r").encode())
+    windows = project(
+        tmp_path / "crlf",
+        text__one_md=b"\xef\xbb\xbf" + ONE.replace("\n", "\r\n").encode(),
+        text__two_md=TWO.replace("\n", "\r").encode(),
+    )
     books = [parse(load(source), 0) for source in (plain, windows)]
     assert [s.body.xml for s in books[0].sections] == [s.body.xml for s in books[1].sections]
     notes = [[n.body.xml for n in book.notes] for book in books]
@@ -154,9 +154,7 @@ def test_note_inside_a_note(tmp_path: Path) -> None:
 
 def test_unclosed_query(tmp_path: Path) -> None:
     source = project(tmp_path, text__two_md="# Two\n\nA {==doubtful\nword==}{>>sure?<<}.\n")
-    assert refused(tmp_path, source).startswith(
-        f"{source / 'text/two.md'}:3:3: unclosed editorial query"
-    )
+    assert refused(tmp_path, source).startswith(f"{source / 'text/two.md'}:3:3: unclosed editorial query")
 
 
 # ---------------------------------------------------------------- raw HTML: never a script
@@ -186,8 +184,9 @@ def test_active_html_is_an_error(tmp_path: Path, html: str, column: int, what: s
     )
 
 
-@pytest.mark.parametrize("href", ["javascript:alert(1)", "JavaScript:x", "data:text/html,x",
-                                  "file:///etc/passwd", "vbscript:x"])
+@pytest.mark.parametrize(
+    "href", ["javascript:alert(1)", "JavaScript:x", "data:text/html,x", "file:///etc/passwd", "vbscript:x"]
+)
 def test_links_to_scripts_or_files_are_errors(tmp_path: Path, href: str) -> None:
     source = project(tmp_path, text__two_md=f"# Two\n\nSome text.\n\nA [link]({href}) b.\n")
     message = refused(tmp_path, source)
@@ -196,15 +195,19 @@ def test_links_to_scripts_or_files_are_errors(tmp_path: Path, href: str) -> None
 
 
 def test_harmless_html_is_text_and_the_epub_has_no_script(tmp_path: Path) -> None:
-    source = project(tmp_path, text__two_md=(
-        "# Two\n\nA <span class=x>span</span>, a <b>bold</b> tag, `<script>` in code, "
-        "[a link](https://example.org) and <https://example.org/auto>.\n\n"
-        "```\n<script>alert(1)</script>\n```\n"
-    ))
+    source = project(
+        tmp_path,
+        text__two_md=(
+            "# Two\n\nA <span class=x>span</span>, a <b>bold</b> tag, `<script>` in code, "
+            "[a link](https://example.org) and <https://example.org/auto>.\n\n"
+            "```\n<script>alert(1)</script>\n```\n"
+        ),
+    )
     out = tmp_path / "dist"
     before = snapshot(tmp_path)
-    result = CliRunner().invoke(main, ["build", "epub", "--source", str(source), "--out", str(out),
-                                       "--styles", str(STYLES)])
+    result = CliRunner().invoke(
+        main, ["build", "epub", "--source", str(source), "--out", str(out), "--styles", str(STYLES)]
+    )
     assert result.exit_code == 0, result.output
     assert snapshot(tmp_path) == {**before, "dist/t.epub": (out / "t.epub").read_bytes()}
     assert "1 warning (1 raw-html): run 'book check' for the list" in result.output
@@ -235,8 +238,7 @@ def test_subprocess_error_has_no_traceback(tmp_path: Path) -> None:
     out = tmp_path / "dist"
     out.mkdir()
     (out / "t.epub").write_bytes(SENTINEL)
-    result = run_book("build", "all", "--source", str(source), "--out", str(out),
-                      "--styles", str(STYLES))
+    result = run_book("build", "all", "--source", str(source), "--out", str(out), "--styles", str(STYLES))
     assert result.returncode == 1
     assert result.stderr.splitlines()[-1] == (
         f"Error: {source / 'text/two.md'}:3:3: raw HTML with <script> is not allowed in a book "
@@ -249,8 +251,9 @@ def test_subprocess_error_has_no_traceback(tmp_path: Path) -> None:
 def test_output_folder_that_is_a_file(tmp_path: Path) -> None:
     source = project(tmp_path)
     (tmp_path / "dist").write_bytes(SENTINEL)
-    result = run_book("build", "epub", "--source", str(source), "--out", str(tmp_path / "dist"),
-                      "--styles", str(STYLES))
+    result = run_book(
+        "build", "epub", "--source", str(source), "--out", str(tmp_path / "dist"), "--styles", str(STYLES)
+    )
     assert result.returncode == 1
     assert "Error: " in result.stderr and "cannot create the output folder" in result.stderr
     assert "Traceback" not in result.stderr

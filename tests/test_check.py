@@ -21,9 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "small"
 
 
-def manuscript(
-    root: Path, *texts: str, names: str | None = None, ignore: str | None = None
-) -> Path:
+def manuscript(root: Path, *texts: str, names: str | None = None, ignore: str | None = None) -> Path:
     (root / "text").mkdir(parents=True, exist_ok=True)
     files = []
     for number, text in enumerate(texts, 1):
@@ -55,9 +53,14 @@ def codes(root: Path) -> list[tuple[str, str]]:
         ("One  two.", [("double-space", 1, 4)]),
         ("Yes , no.", [("space-before-punctuation", 1, 4)]),
         ("Why ?", [("space-before-punctuation", 1, 4)]),
-        ("Stop it from being published . . . now", [
-            ("space-before-punctuation", 1, 29), ("space-before-punctuation", 1, 31),
-            ("space-before-punctuation", 1, 33)]),
+        (
+            "Stop it from being published . . . now",
+            [
+                ("space-before-punctuation", 1, 29),
+                ("space-before-punctuation", 1, 31),
+                ("space-before-punctuation", 1, 33),
+            ],
+        ),
         ("It was the the end.", [("repeated-word", 1, 8)]),
         ("It was The\nthe end.", [("repeated-word", 1, 8)]),
         ("In *the* the end.", [("repeated-word", 1, 5)]),
@@ -81,10 +84,10 @@ def test_typography_finds(text: str, expected: list[tuple[str, int, int]]) -> No
     "text",
     [
         "# A Title\n\nPlain prose, with “quotes”, ‘single’ ones and an apostrophe: it’s fine.",
-        "Code is not prose: `a  \"b\" -- c..` and ```x `y` z```.",
-        "```\nfenced \"code\"  -- here\n```",
+        'Code is not prose: `a  "b" -- c..` and ```x `y` z```.',
+        '```\nfenced "code"  -- here\n```',
         'A query {==in 194?==}{>>check "this" -- TK<<} and {>>a  gap<<} are not prose.',
-        'Links: [a page](http://example.org/a--b..c "Title \'x\'") and <https://x.org/--y>.',
+        "Links: [a page](http://example.org/a--b..c \"Title 'x'\") and <https://x.org/--y>.",
         "A note.[^n] An anchor {#here-is} and [him]{@stalin} and {!Wilson} marks.\n\n[^n]: Note.",
         "He had had enough; the fact that that shows.",
         "An ellipsis... and another… and a rule:\n\n---\n\nafter.",
@@ -173,8 +176,7 @@ def test_exit_codes_warnings_strict_and_errors(tmp_path: Path) -> None:
     assert output.splitlines() == [
         f"{warned / 'text' / '1.md'}:3:4: open-query “194?”: year? — an open editorial query "
         "(a release build refuses to go ahead)",
-        f"{warned / 'text' / '1.md'}:3:32: double-space “was  so.”: two spaces between words: "
-        "use one",
+        f"{warned / 'text' / '1.md'}:3:32: double-space “was  so.”: two spaces between words: use one",
         "0 errors, 2 warnings (1 open query)",
     ]
     assert run(warned, "--strict")[0] == 1
@@ -190,8 +192,12 @@ def test_json_format(tmp_path: Path) -> None:
     assert code == 0
     data = json.loads(output)
     assert data[0] == {
-        "file": str(root / "text" / "1.md"), "line": 3, "column": 3, "code": "straight-quote",
-        "severity": "warning", "message": "“\"word\".”: a straight quotation mark: use “ and ”",
+        "file": str(root / "text" / "1.md"),
+        "line": 3,
+        "column": 3,
+        "code": "straight-quote",
+        "severity": "warning",
+        "message": '“"word".”: a straight quotation mark: use “ and ”',
     }
     assert len(data) == 2
 
@@ -205,7 +211,9 @@ def test_ignore_file_rules(tmp_path: Path) -> None:
         "placeholder text/1.md:99      # matches nothing\n"
     )
     root = manuscript(
-        tmp_path, '# One\n\nA "word".\nB  c.\nD  e.\n', "# Two\n\nthe the and a a.\n",
+        tmp_path,
+        '# One\n\nA "word".\nB  c.\nD  e.\n',
+        "# Two\n\nthe the and a a.\n",
         ignore=ignore,
     )
     lines: list[str] = []
@@ -246,8 +254,9 @@ def test_real_manuscript_reports_only_open_queries() -> None:
     assert failed
     assert [f for f in findings if f["severity"] == "error"] == []
     assert sum(f["code"] == "open-query" for f in findings) == len(book.queries) > 0
-    others = {(f["code"], f["message"].split("”")[0].lstrip("“")) for f in findings
-              if f["code"] != "open-query"}
+    others = {
+        (f["code"], f["message"].split("”")[0].lstrip("“")) for f in findings if f["code"] != "open-query"
+    }
     assert others <= {("name-variant", "Chansha")}
 
 
@@ -258,8 +267,7 @@ def test_check_is_fast_and_never_loads_the_pdf_writer() -> None:
         "lambda s: None)\n"
         "print('weasyprint' in sys.modules)\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=True)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
 
 

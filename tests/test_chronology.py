@@ -17,8 +17,19 @@ from build_tools.sources import chronology, edtf
 
 @pytest.mark.parametrize(
     "text",
-    ["1927", "1927-04", "1927-04-12", "1927~", "1926-02?", "192X", "1927-03/1927-04",
-     "1936/1937", "1927-12-11/1927-12-13", "1928-02", "1900-02"],
+    [
+        "1927",
+        "1927-04",
+        "1927-04-12",
+        "1927~",
+        "1926-02?",
+        "192X",
+        "1927-03/1927-04",
+        "1936/1937",
+        "1927-12-11/1927-12-13",
+        "1928-02",
+        "1900-02",
+    ],
 )
 def test_bounds_agree_with_the_edtf_package(text: str) -> None:
     ours = edtf.parse(text)
@@ -47,14 +58,20 @@ def load(text: str, anchors: tuple[str, ...] = ("a",)):  # type: ignore[no-untyp
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("events:\n  - id: a\n    date: \"1927-13\"\n    label: x\n    event: y\n",
-         "chronology.yaml:3:11: invalid date"),
-        ("events:\n  - {id: a, date: \"1927\", label: x, event: y}\n"
-         "  - {id: a, date: \"1928\", label: x, event: y}\n",
-         "chronology.yaml:3:10: duplicate event id 'a' (first at line 2)"),
-        ("events:\n  - {id: b, date: \"1927\", label: x, event: y, links: [missing]}\n",
-         "chronology.yaml:2:55: link to anchor {#missing}, which is nowhere in the text"),
-        ("events:\n  - {id: b, date: \"1927\", label: x}\n", "chronology.yaml:2:5: event without 'event'"),
+        (
+            'events:\n  - id: a\n    date: "1927-13"\n    label: x\n    event: y\n',
+            "chronology.yaml:3:11: invalid date",
+        ),
+        (
+            'events:\n  - {id: a, date: "1927", label: x, event: y}\n'
+            '  - {id: a, date: "1928", label: x, event: y}\n',
+            "chronology.yaml:3:10: duplicate event id 'a' (first at line 2)",
+        ),
+        (
+            'events:\n  - {id: b, date: "1927", label: x, event: y, links: [missing]}\n',
+            "chronology.yaml:2:55: link to anchor {#missing}, which is nowhere in the text",
+        ),
+        ('events:\n  - {id: b, date: "1927", label: x}\n', "chronology.yaml:2:5: event without 'event'"),
         ("events: [\n", "chronology.yaml:2:1: malformed YAML"),
     ],
 )
@@ -87,8 +104,13 @@ def test_print_page_references_point_at_the_passage(book: str, request: pytest.F
     texts = page_texts(files[".pdf"])
     folio_of = {index: folio for folio, index in folio_pages(files).items() if folio.isdigit()}
     # A link and its generated number are two rectangles: one reference each, in a set.
-    refs = sorted({(page, name[len("anchor-"):], target)
-                   for page, name, target in internal_links(files[".pdf"]) if name.startswith("anchor-")})
+    refs = sorted(
+        {
+            (page, name[len("anchor-") :], target)
+            for page, name, target in internal_links(files[".pdf"])
+            if name.startswith("anchor-")
+        }
+    )
     # Every linked entry ends with the page of the first passage it links to.
     assert {anchor for _, anchor, _ in refs} == {e.links[0] for e in model.chronology if e.links}
     for page in {page for page, _, _ in refs}:
@@ -120,8 +142,9 @@ def test_names_in_events_that_match_no_entry_are_warned(tmp_path: Path) -> None:
     shutil.copytree(FIXTURES / "small", root)
     text = (root / "chronology.yaml").read_text(encoding="utf-8")
     (root / "chronology.yaml").write_text(
-        text.replace('event: "The year of the letters."',
-                     'event: "Heinz Neumann arrives; Victor Serge writes."'),
+        text.replace(
+            'event: "The year of the letters."', 'event: "Heinz Neumann arrives; Victor Serge writes."'
+        ),
         encoding="utf-8",
     )
     book = read_book(Project(root, STYLES, tmp_path / "out"))

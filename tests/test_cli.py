@@ -56,19 +56,39 @@ def test_manuscript_error_exits_1_without_traceback_and_keeps_dist(tmp_path: Pat
 
 
 def test_release_refuses_open_queries(tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, [
-        "build", "epub", "--release", "--source", str(FIXTURE), "--out", str(tmp_path),
-        "--styles", str(STYLES),
-    ])
+    result = CliRunner().invoke(
+        main,
+        [
+            "build",
+            "epub",
+            "--release",
+            "--source",
+            str(FIXTURE),
+            "--out",
+            str(tmp_path),
+            "--styles",
+            str(STYLES),
+        ],
+    )
     assert result.exit_code == 1
     assert "release build refused: 2 editorial queries are open" in result.output
     assert not list(tmp_path.iterdir())
 
 
 def test_build_reports_queries_as_warnings(tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, [
-        "build", "epub", "--source", str(FIXTURE), "--out", str(tmp_path), "--styles", str(STYLES),
-    ])
+    result = CliRunner().invoke(
+        main,
+        [
+            "build",
+            "epub",
+            "--source",
+            str(FIXTURE),
+            "--out",
+            str(tmp_path),
+            "--styles",
+            str(STYLES),
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "one.md:15:4: query [194?]: Year to be confirmed" in result.output
     assert (tmp_path / "small-book.epub").is_file()

@@ -70,25 +70,37 @@ def test_optional_faces_may_be_left_out(tmp_path: Path) -> None:
     assert [f.path for f in fonts.faces] == [tmp_path.resolve() / "fonts" / n for n in ("R.ttf", "I.ttf")]
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    (("italic =", "itallic ="), "fonts.toml:5: unknown key 'itallic' in [text]; did you mean 'italic'?"),
-    (("[text]", "[txet]"), "fonts.toml:2: unknown table 'txet'; did you mean 'text'?"),
-    (("# faces", 'family = "X"'), "fonts.toml:1: 'family' belongs in the [text] table"),
-    (("I.ttf", "B.ttf"), "fonts.toml:5: font file not found: fonts/B.ttf"),
-    (("I.ttf", "I.pfb"), "fonts.toml:5: 'italic': fonts/I.pfb is not a font file an e-book can "
-                         "hold (.ttf, .otf, .woff, .woff2)"),
-    (("fonts/I.ttf", "../I.ttf"), "fonts.toml:5: 'italic': ../I.ttf is outside the styles folder"),
-    (('"fonts/I.ttf"', "3"), "fonts.toml:5: 'italic' must be the path of a font file, relative to "
-                             "the styles folder"),
-    (('"Test Serif"', '"Test \\"Serif\\""'), "fonts.toml:3: 'family' must be a typeface name, "
-                                             "without quotes or backslashes"),
-    (('regular = "fonts/R.ttf"\n', ""), "fonts.toml:2: [text] has no 'regular': the file of the "
-                                        "upright face"),
-    (("I.ttf", "R.ttf"), "fonts.toml:5: 'italic': another face has the same file name, R.ttf"),
-    (('family = "Test Serif"\n', ""), "fonts.toml:2: [text] has no 'family': the name of the typeface"),
-    (("[text]\n", ""), "fonts.toml:2: 'family' belongs in the [text] table"),
-    (("= \"fonts/I.ttf\"", "= fonts/I.ttf"), "fonts.toml:5:10: malformed TOML: Invalid value"),
-])
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (("italic =", "itallic ="), "fonts.toml:5: unknown key 'itallic' in [text]; did you mean 'italic'?"),
+        (("[text]", "[txet]"), "fonts.toml:2: unknown table 'txet'; did you mean 'text'?"),
+        (("# faces", 'family = "X"'), "fonts.toml:1: 'family' belongs in the [text] table"),
+        (("I.ttf", "B.ttf"), "fonts.toml:5: font file not found: fonts/B.ttf"),
+        (
+            ("I.ttf", "I.pfb"),
+            "fonts.toml:5: 'italic': fonts/I.pfb is not a font file an e-book can "
+            "hold (.ttf, .otf, .woff, .woff2)",
+        ),
+        (("fonts/I.ttf", "../I.ttf"), "fonts.toml:5: 'italic': ../I.ttf is outside the styles folder"),
+        (
+            ('"fonts/I.ttf"', "3"),
+            "fonts.toml:5: 'italic' must be the path of a font file, relative to the styles folder",
+        ),
+        (
+            ('"Test Serif"', '"Test \\"Serif\\""'),
+            "fonts.toml:3: 'family' must be a typeface name, without quotes or backslashes",
+        ),
+        (
+            ('regular = "fonts/R.ttf"\n', ""),
+            "fonts.toml:2: [text] has no 'regular': the file of the upright face",
+        ),
+        (("I.ttf", "R.ttf"), "fonts.toml:5: 'italic': another face has the same file name, R.ttf"),
+        (('family = "Test Serif"\n', ""), "fonts.toml:2: [text] has no 'family': the name of the typeface"),
+        (("[text]\n", ""), "fonts.toml:2: 'family' belongs in the [text] table"),
+        (('= "fonts/I.ttf"', "= fonts/I.ttf"), "fonts.toml:5:10: malformed TOML: Invalid value"),
+    ],
+)
 def test_each_error_names_the_line(tmp_path: Path, change: tuple[str, str], message: str) -> None:
     assert change[0] in GOOD
     assert error(styles(tmp_path, GOOD.replace(*change))) == message

@@ -55,7 +55,9 @@ def interrupted(tmp_path: Path, sig: signal.Signals, moment: str) -> tuple[Path,
     previous.write_bytes(PREVIOUS)
     process = subprocess.run(
         [sys.executable, str(SIGNAL_AT), sig.name, spec, *build_args(source, out, target)],
-        capture_output=True, text=True, env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH},
+        capture_output=True,
+        text=True,
+        env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH},
         timeout=600,  # against a hang only
     )
     assert f"signal_at: sent {sig.name} at {spec}" in process.stderr, process.stderr
@@ -91,6 +93,7 @@ def test_an_error_raised_while_stopping_is_reported_as_the_interruption(
 ) -> None:
     """Library code interrupted in the layout may fail in its own clean-up: the user is told
     of the interruption, not of an internal error."""
+
     def build(*args: object, **kwargs: object) -> None:
         try:
             raise Interrupted(signal.SIGTERM)

@@ -125,6 +125,6 @@ def test_a_third_party_reader_opens_the_epub(essay) -> None:  # type: ignore[no-
     assert book.get_metadata("DC", "creator")[0][0] == model.meta.author
     spine = [book.get_item_with_id(idref).get_name() for idref, _ in book.spine]
     assert spine[:3] == ["titlepage.xhtml", "copyright.xhtml", "nav.xhtml"]
-    assert spine[3:3 + len(model.sections)] == [f"{s.file_stem}.xhtml" for s in model.sections]
+    assert spine[3 : 3 + len(model.sections)] == [f"{s.file_stem}.xhtml" for s in model.sections]
     assert spine[-3:] == ["chronology.xhtml", "notes.xhtml", "index.xhtml"]
     assert len(list(book.get_items_of_type(ITEM_DOCUMENT))) == len(spine)

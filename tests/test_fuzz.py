@@ -32,28 +32,105 @@ CONFIG = book_toml(["text/one.md", "text/two.md"], 'names = "names.yaml"\n', tit
 # The second chapter names every entry of the names file, so that the index can be made.
 TWO = "# Two\n\nVictor Serge, Trotsky, Mao Zedong and *Le Temps*.\n"
 
-FORMS = ["Victor Serge", "Serge", "Trotsky", "Mao Zedong", "Mao Tse-tung", "Mao", "Le Temps",
-         "Serge’s", "Kyo"]
-WORDS = ["the", "letters", "of", "1927", "Chiang Kai-shek", "café", "naïve", "—", "–", "…", "“",
-         "”", "‘", "’", '"', "'", "&", "&amp;", "&#169;", "&#0;", "&bogus;", "<", ">", "\\", "*",
-         "_", "`", "[", "]", "(", ")", "{", "}", "#", "!", "^", "=", "~", "|", ":", "http://x.org",
-         "\u00a0", "\u200b", "😀", "\U0001d400"]
+FORMS = [
+    "Victor Serge",
+    "Serge",
+    "Trotsky",
+    "Mao Zedong",
+    "Mao Tse-tung",
+    "Mao",
+    "Le Temps",
+    "Serge’s",
+    "Kyo",
+]
+WORDS = [
+    "the",
+    "letters",
+    "of",
+    "1927",
+    "Chiang Kai-shek",
+    "café",
+    "naïve",
+    "—",
+    "–",
+    "…",
+    "“",
+    "”",
+    "‘",
+    "’",
+    '"',
+    "'",
+    "&",
+    "&amp;",
+    "&#169;",
+    "&#0;",
+    "&bogus;",
+    "<",
+    ">",
+    "\\",
+    "*",
+    "_",
+    "`",
+    "[",
+    "]",
+    "(",
+    ")",
+    "{",
+    "}",
+    "#",
+    "!",
+    "^",
+    "=",
+    "~",
+    "|",
+    ":",
+    "http://x.org",
+    "\u00a0",
+    "\u200b",
+    "😀",
+    "\U0001d400",
+]
 LABELS = ["a", "b", "note-1", "x_y"]
-HTML = ["<span>", "</span>", "<b>bold</b>", "<br/>", "<i>", "<div>", "<!-- c -->", "<?xml?>",
-        "<![CDATA[x]]>", "</>", "<a:b>", "<x y='1' z>", "&lt;script&gt;"]
-ACTIVE_HTML = ["<script>alert(1)</script>", '<img src="x" onerror="y">', '<a href="javascript:x">',
-               "<iframe>", "<p onclick=x>", "[x](javascript:alert(1))"]
+HTML = [
+    "<span>",
+    "</span>",
+    "<b>bold</b>",
+    "<br/>",
+    "<i>",
+    "<div>",
+    "<!-- c -->",
+    "<?xml?>",
+    "<![CDATA[x]]>",
+    "</>",
+    "<a:b>",
+    "<x y='1' z>",
+    "&lt;script&gt;",
+]
+ACTIVE_HTML = [
+    "<script>alert(1)</script>",
+    '<img src="x" onerror="y">',
+    '<a href="javascript:x">',
+    "<iframe>",
+    "<p onclick=x>",
+    "[x](javascript:alert(1))",
+]
 
 # Mostly the book's own words and marks; now and then any characters (the control characters
 # XML forbids are refused on reading, before any Markdown: tests/test_bad_input.py has them).
 word = st.one_of(
-    st.sampled_from(WORDS + FORMS), st.sampled_from(FORMS), st.sampled_from(WORDS),
+    st.sampled_from(WORDS + FORMS),
+    st.sampled_from(FORMS),
+    st.sampled_from(WORDS),
     st.text(st.characters(codec="utf-8", exclude_categories=("Cc", "Cs")), min_size=1, max_size=6),
 )
 plain = st.lists(word, min_size=1, max_size=6).map(" ".join)
 inline = st.one_of(
-    plain, plain, plain,
-    plain.map(lambda t: f"*{t}*"), plain.map(lambda t: f"**{t}**"), plain.map(lambda t: f"_{t}_"),
+    plain,
+    plain,
+    plain,
+    plain.map(lambda t: f"*{t}*"),
+    plain.map(lambda t: f"**{t}**"),
+    plain.map(lambda t: f"_{t}_"),
     plain.map(lambda t: f"`{t}`"),
     plain.map(lambda t: f"[{t}](https://example.org/{len(t)})"),
     st.sampled_from(LABELS).map(lambda label: f"[^{label}]"),
@@ -63,8 +140,9 @@ inline = st.one_of(
     st.sampled_from(["serge", "mao", "nobody", "le-temps"]).map(lambda e: f"[him]{{@{e}}}"),
     st.sampled_from(["{!Serge}", "{!}", "{@mao:start}", "{@mao:end}", "{@serge:start}"]),
     st.sampled_from(HTML),
-    st.sampled_from(["![A map](map.png)", "![](map.png)", "![x](http://x.org/a.png)",
-                     "<http://x.org>", "<a@b.org>"]),
+    st.sampled_from(
+        ["![A map](map.png)", "![](map.png)", "![x](http://x.org/a.png)", "<http://x.org>", "<a@b.org>"]
+    ),
 )
 risky = st.one_of(*[inline] * 19, st.sampled_from(ACTIVE_HTML))
 line = st.lists(risky, min_size=1, max_size=8).map(" ".join)
@@ -80,14 +158,11 @@ block = st.one_of(
     st.lists(line, min_size=2, max_size=3).map("\n".join),  # a paragraph over several lines
     line.map(lambda t: f"## {t}"),
     line.map(lambda t: f"# {t}"),
-    st.tuples(st.integers(0, 20), st.lists(line, min_size=1, max_size=4)).map(
-        lambda d: _nest(d, "-")),
-    st.tuples(st.integers(0, 3), st.lists(line, min_size=1, max_size=3)).map(
-        lambda d: _nest(d, "1.")),
+    st.tuples(st.integers(0, 20), st.lists(line, min_size=1, max_size=4)).map(lambda d: _nest(d, "-")),
+    st.tuples(st.integers(0, 3), st.lists(line, min_size=1, max_size=3)).map(lambda d: _nest(d, "1.")),
     st.tuples(st.integers(1, 20), line).map(lambda q: f"{'> ' * q[0]}{q[1]}"),
     st.tuples(st.sampled_from(LABELS), line).map(lambda d: f"[^{d[0]}]: {d[1]}"),
-    st.tuples(st.sampled_from(LABELS), line, line).map(
-        lambda d: f"[^{d[0]}]: {d[1]}\n\n    {d[2]}"),
+    st.tuples(st.sampled_from(LABELS), line, line).map(lambda d: f"[^{d[0]}]: {d[1]}\n\n    {d[2]}"),
     line.map(lambda t: f"```\n{t}\n```"),
     st.sampled_from(["---", "***", "====", "    indented code", "<div>\n<p>block</p>\n</div>"]),
 )
@@ -102,8 +177,11 @@ def chapter(draw: st.DrawFn) -> str:
     blocks = draw(st.lists(block, max_size=8))
     tidy = draw(st.sampled_from([True] * 4 + [False]))
     if tidy:
-        blocks = [_REFERENCE.sub("", b) if b.lstrip().startswith("#") else b
-                  for b in blocks if not b.startswith("[^")]
+        blocks = [
+            _REFERENCE.sub("", b) if b.lstrip().startswith("#") else b
+            for b in blocks
+            if not b.startswith("[^")
+        ]
     text = "\n\n".join(([f"# {draw(plain)}"] if heading else []) + blocks)
     if tidy:
         for label in dict.fromkeys(_REFERENCE.findall(text)):
@@ -147,15 +225,25 @@ def assert_safe(root: etree._Element, name: str) -> None:
             assert not value.strip().lower().startswith(("javascript:", "vbscript:")), (name, value)
 
 
-@settings(max_examples=100, deadline=None, derandomize=True, database=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=100,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(chapter())
 def test_epub_is_well_formed_or_the_error_is_clear(text: str) -> None:
     well_formed_or_clear_error(text, ("epub",))
 
 
-@settings(max_examples=6, deadline=None, derandomize=True, database=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=6,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(chapter())
 def test_pdf_and_epub_too(text: str) -> None:
     well_formed_or_clear_error(text, ("epub", "pdf"))

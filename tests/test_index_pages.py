@@ -101,8 +101,7 @@ def test_every_locator_is_the_page_its_mention_is_printed_on(
     model, files = request.getfixturevalue(book)
     where = Where(model, files[".pdf"])
     mentions = {mention.id: mention for mention in model.mentions}
-    found = [(label, where.locator(mentions[target]), target)
-             for label, target in locators(files[".epub"])]
+    found = [(label, where.locator(mentions[target]), target) for label, target in locators(files[".epub"])]
     wrong = [f"{label} for {target}, printed on {page}" for label, page, target in found if label != page]
     assert not wrong, "locators that are not where their mention is printed:\n" + "\n".join(wrong)
     assert len(found) >= len(model.names)

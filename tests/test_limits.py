@@ -36,9 +36,7 @@ def converted(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     yield texts
 
 
-def test_ten_megabyte_paragraph_is_refused_before_conversion(
-    tmp_path: Path, converted: list[str]
-) -> None:
+def test_ten_megabyte_paragraph_is_refused_before_conversion(tmp_path: Path, converted: list[str]) -> None:
     paragraph = "lorem ipsum *dolor* sit amet, " * (10_000_000 // 30)
     source = project(tmp_path, text__two_md=f"# Two\n\nFirst.\n\n{paragraph}\n")
     message = refused(tmp_path, source)
@@ -51,8 +49,9 @@ def test_ten_megabyte_paragraph_is_refused_before_conversion(
 
 def test_long_paragraph_under_the_limit_builds(tmp_path: Path) -> None:
     unit = "Serge wrote *letters*[^n] and “quoted” [a link](https://x.org) with `code`; "
-    source = project(tmp_path, text__two_md="# Two\n\n" + unit * (MAX_PARAGRAPH // len(unit) - 1)
-                     + "\n\n[^n]: A note.\n")
+    source = project(
+        tmp_path, text__two_md="# Two\n\n" + unit * (MAX_PARAGRAPH // len(unit) - 1) + "\n\n[^n]: A note.\n"
+    )
     book = parse(load(source), 0)
     assert len(book.sections[1].body.xml) > MAX_PARAGRAPH
 
@@ -71,8 +70,10 @@ def test_unclosed_brackets_are_refused_before_conversion(
     [
         ("".join("    " * level + "- item\n" for level in range(200)), 3 + MAX_DEPTH + 1),
         ("> " * 200 + "deep\n", 3),
-        ("".join("> " * level + "\n" + "> " * level + "- item\n" for level in range(1, 200)),
-         3 + 2 * MAX_DEPTH),
+        (
+            "".join("> " * level + "\n" + "> " * level + "- item\n" for level in range(1, 200)),
+            3 + 2 * MAX_DEPTH,
+        ),
     ],
     ids=["lists", "quotes", "quoted-lists"],
 )

@@ -29,7 +29,7 @@ def test_every_print_page_has_a_marker_and_a_page_list_entry(
     page_list = next(n for n in navs if n.get(EPUB_TYPE) == "page-list")
     links = [(a.text, a.get("href")) for a in page_list.iter(f"{{{NS['x']}}}a")]
     # Blank pages added at the end for the printer have no marker: there is nothing to mark.
-    assert [label for label, _ in links] == labels[:len(links)]
+    assert [label for label, _ in links] == labels[: len(links)]
     assert len(links) >= len(labels) - 2
     for label, href in links:
         marker = resolve(docs, "nav.xhtml", href)

@@ -60,16 +60,33 @@ def test_page_labels_match_the_printed_folios(essay) -> None:  # type: ignore[no
 
 def test_a_bad_pdf_fails_the_right_checks(tmp_path: Path) -> None:
     bad = tmp_path / "bad.pdf"
-    HTML(string="<p style='font-size: 5pt; color: rgb(255, 0, 0); margin: 0'>Too small, red, at the edge</p>"
-         ).write_pdf(bad, stylesheets=[CSS(string="@page { size: A4; margin: 0.1in }")])
+    HTML(
+        string="<p style='font-size: 5pt; color: rgb(255, 0, 0); margin: 0'>Too small, red, at the edge</p>"
+    ).write_pdf(bad, stylesheets=[CSS(string="@page { size: A4; margin: 0.1in }")])
     with pikepdf.open(bad, allow_overwriting_input=True) as pdf:
-        pdf.pages[0].Annots = pdf.make_indirect(pikepdf.Array([pikepdf.Dictionary(
-            Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Text, F=4,
-            Rect=pikepdf.Array([10, 10, 20, 20]), Contents=pikepdf.String("note"))]))
+        pdf.pages[0].Annots = pdf.make_indirect(
+            pikepdf.Array(
+                [
+                    pikepdf.Dictionary(
+                        Type=pikepdf.Name.Annot,
+                        Subtype=pikepdf.Name.Text,
+                        F=4,
+                        Rect=pikepdf.Array([10, 10, 20, 20]),
+                        Contents=pikepdf.String("note"),
+                    )
+                ]
+            )
+        )
         pdf.save(bad)
     failed = {r.check for r in preflight(bad, PROFILES["kdp"], 6, 9) if not r.passed}
-    assert failed == {"page boxes", "no RGB colour", "page count", "minimum type size",
-                      "text in safe area", "no printing annotations"}
+    assert failed == {
+        "page boxes",
+        "no RGB colour",
+        "page count",
+        "minimum type size",
+        "text in safe area",
+        "no printing annotations",
+    }
 
 
 def test_encrypted_pdf_fails(tmp_path: Path) -> None:
@@ -83,15 +100,38 @@ def test_encrypted_pdf_fails(tmp_path: Path) -> None:
 def test_check_pdf_command_prints_a_table_and_exits_1_on_failure(tmp_path: Path) -> None:
     out = tmp_path / "dist"
     build(Project(FIXTURES / "small", STYLES, out), formats=("pdf",))
-    result = CliRunner().invoke(main, ["check", "pdf", "--source", str(FIXTURES / "small"),
-                                       "--pdf", str(out / "small-book.pdf")])
+    result = CliRunner().invoke(
+        main, ["check", "pdf", "--source", str(FIXTURES / "small"), "--pdf", str(out / "small-book.pdf")]
+    )
     assert result.exit_code == 1  # 16 pages: fewer than KDP’s 24
     assert "page count               FAIL  16 pages: outside 24–828" in result.output
     assert "fonts embedded           PASS" in result.output
     build(Project(FIXTURES / "small", STYLES, out), formats=("pdf",), profile="proof")
-    result = CliRunner().invoke(main, ["check", "pdf", "--source", str(FIXTURES / "small"),
-                                       "--pdf", str(out / "small-book-proof.pdf"), "--profile", "proof"])
+    result = CliRunner().invoke(
+        main,
+        [
+            "check",
+            "pdf",
+            "--source",
+            str(FIXTURES / "small"),
+            "--pdf",
+            str(out / "small-book-proof.pdf"),
+            "--profile",
+            "proof",
+        ],
+    )
     assert result.exit_code == 0, result.output
-    result = CliRunner().invoke(main, ["check", "pdf", "--source", str(FIXTURES / "small"),
-                                       "--pdf", str(out / "small-book.pdf"), "--profile", "proof"])
+    result = CliRunner().invoke(
+        main,
+        [
+            "check",
+            "pdf",
+            "--source",
+            str(FIXTURES / "small"),
+            "--pdf",
+            str(out / "small-book.pdf"),
+            "--profile",
+            "proof",
+        ],
+    )
     assert "page boxes               FAIL  page 1: MediaBox" in result.output  # a KDP file is no proof

@@ -23,8 +23,15 @@ def test_contents_lists_every_part_with_its_print_view(client: TestClient) -> No
     page = client.get("/")
     assert page.status_code == 200
     assert page.headers["content-type"].startswith("text/html")
-    for href in ("/section-001.html", "/section-002.html", "/notes.html", "/chronology.html",
-                 "/index.html", "/print/section-001.html", "/print/index.html"):
+    for href in (
+        "/section-001.html",
+        "/section-002.html",
+        "/notes.html",
+        "/chronology.html",
+        "/index.html",
+        "/print/section-001.html",
+        "/print/index.html",
+    ):
         assert f'href="{href}"' in page.text
     assert "The First Chapter" in page.text and "The Second Chapter" in page.text
     assert "Year to be confirmed" in page.text  # the open queries are listed
@@ -131,10 +138,16 @@ def test_encoded_traversal_is_refused(client: TestClient, path: str) -> None:
     assert "[book]" not in response.text and "@font-face" not in response.text
 
 
-@pytest.mark.parametrize("path", [
-    "/fonts/../epub.css", "/fonts/../../pyproject.toml", "/_preview/../server.py",
-    "/../manuscript/book.toml", "/fonts/../../tests/fixtures/small/book.toml",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/fonts/../epub.css",
+        "/fonts/../../pyproject.toml",
+        "/_preview/../server.py",
+        "/../manuscript/book.toml",
+        "/fonts/../../tests/fixtures/small/book.toml",
+    ],
+)
 def test_literal_traversal_is_refused(preview: Preview, path: str) -> None:
     # An HTTP client removes "../" before sending; a raw request keeps it, so the app gets it.
     status, body = _raw_get(preview, path)
@@ -163,9 +176,17 @@ def _raw_get(preview: Preview, path: str) -> tuple[int, bytes]:
         sent.append(message)
 
     scope = {
-        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
-        "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": b"",
-        "root_path": "", "headers": [(b"host", b"127.0.0.1")], "client": ("127.0.0.1", 1),
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"host", b"127.0.0.1")],
+        "client": ("127.0.0.1", 1),
         "server": ("127.0.0.1", 8000),
     }
     asyncio.run(preview.server.app(scope, receive, send))  # type: ignore[arg-type]

@@ -28,8 +28,12 @@ STYLES = Path(__file__).resolve().parent.parent / "styles"
 CHROMIUM = shutil.which("chromium")
 # Root in a container: no sandbox; and nothing that reaches the network on its own.
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 # Only so that a broken preview fails instead of hanging the suite: no test here times the
 # preview (the time from a save to the updated page is a figure of bench/bench.py).
@@ -60,9 +64,21 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     errors = folder / "stderr.txt"
     with errors.open("w") as stderr:
         server = subprocess.Popen(
-            [sys.executable, "-m", "build_tools", "preview", "--source", str(source),
-             "--styles", str(STYLES), "--port", "0"],
-            stdout=subprocess.PIPE, stderr=stderr, text=True,
+            [
+                sys.executable,
+                "-m",
+                "build_tools",
+                "preview",
+                "--source",
+                str(source),
+                "--styles",
+                str(STYLES),
+                "--port",
+                "0",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            text=True,
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
     try:
@@ -98,9 +114,7 @@ def _address(server: subprocess.Popen[str], errors: Path) -> str:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
 
@@ -194,8 +208,15 @@ def test_a_note_opens_in_place(served: Served, page: sync_api.Page) -> None:
     assert page.url == served.url + "section-001.html"
 
 
-@pytest.mark.parametrize("path", ["/fonts/../../pyproject.toml", "/fonts/%2e%2e%2fepub.css",
-                                  "/../manuscript/book.toml", "/_preview/../server.py"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/fonts/../../pyproject.toml",
+        "/fonts/%2e%2e%2fepub.css",
+        "/../manuscript/book.toml",
+        "/_preview/../server.py",
+    ],
+)
 def test_traversal_is_refused_over_the_wire(served: Served, path: str) -> None:
     status, body = _get(served.url, path)
     assert status in (403, 404) and b"[project]" not in body and b"@font-face" not in body

@@ -188,14 +188,18 @@ def test_the_watcher_rebuilds_on_save(preview: Preview, manuscript: Path) -> Non
     with TestClient(preview.server.app) as client:  # the lifespan starts the watcher
         save(two, "Numbering restarts here.", "Numbering starts again.")
         # The watcher may have started after the save: save again until it has seen one.
-        wait_until(rebuilt.is_set, "no rebuild after a save",
-                   again=lambda: two.write_text(two.read_text(encoding="utf-8"), encoding="utf-8"))
+        wait_until(
+            rebuilt.is_set,
+            "no rebuild after a save",
+            again=lambda: two.write_text(two.read_text(encoding="utf-8"), encoding="utf-8"),
+        )
         assert "Numbering starts again." in client.get("/section-002.html").text
 
 
 def test_open_pages_are_told_of_each_new_version(preview: Preview) -> None:
     server = preview.server
     with TestClient(server.app) as client:
+
         def announce_then_stop() -> None:
             wait_until(lambda: bool(server._streams), "the event stream was never opened")
             server.notify()  # scheduled on the server's loop before the end of the streams
@@ -213,17 +217,18 @@ def test_open_pages_are_told_of_each_new_version(preview: Preview) -> None:
 # ------------------------------------------------------------------ print view
 
 
-def test_print_view_shows_the_sections_printed_pages_in_spreads(
-    preview: Preview, client: TestClient
-) -> None:
+def test_print_view_shows_the_sections_printed_pages_in_spreads(preview: Preview, client: TestClient) -> None:
     done = laid_out(preview)
     first = client.get("/print/section-001.html").text
     assert 'data-state="updating"' in first  # the layout has started in the worker
     wait_for(done, "the first layout")
     page = client.get("/print/section-001.html").text
     assert 'data-state="updating"' not in page
-    images = re.findall(r'<img class="page (left|right)" src="(/print/\d+/page-(\d+)\.png)" '
-                        r'width="(\d+)" height="(\d+)"', page)
+    images = re.findall(
+        r'<img class="page (left|right)" src="(/print/\d+/page-(\d+)\.png)" '
+        r'width="(\d+)" height="(\d+)"',
+        page,
+    )
     assert images and images[0][0] == "right"  # a chapter opens on a right-hand page
     numbers = [int(i[2]) for i in images]
     assert numbers == list(range(numbers[0], numbers[0] + len(numbers)))
@@ -231,7 +236,7 @@ def test_print_view_shows_the_sections_printed_pages_in_spreads(
     png = client.get(images[0][1])
     assert png.status_code == 200 and png.headers["content-type"] == "image/png"
     assert png.content.startswith(b"\x89PNG\r\n\x1a\n")
-    width, height = (int.from_bytes(png.content[at:at + 4], "big") for at in (16, 20))  # IHDR
+    width, height = (int.from_bytes(png.content[at : at + 4], "big") for at in (16, 20))  # IHDR
     assert (width, height) == (int(images[0][3]), int(images[0][4]))  # as the page lays it out
     assert 600 < width < height  # 1.5 pixels a point: a 6 × 9 in trim (and any bleed)
     assert client.get(images[0][1]).content == png.content  # cached
@@ -242,9 +247,7 @@ def test_print_view_shows_the_sections_printed_pages_in_spreads(
         assert "<img" in back and "Printed page" in back
 
 
-def test_print_view_updates_after_a_change(
-    preview: Preview, client: TestClient, manuscript: Path
-) -> None:
+def test_print_view_updates_after_a_change(preview: Preview, client: TestClient, manuscript: Path) -> None:
     done = laid_out(preview)
     client.get("/print/section-002.html")  # asks for the first layout
     wait_for(done, "the first layout")

@@ -94,8 +94,11 @@ class Finding:
 
     def as_json(self) -> dict[str, object]:
         return {
-            "file": str(self.location.file), "line": self.location.line,
-            "column": self.location.column, "code": self.code, "severity": self.severity,
+            "file": str(self.location.file),
+            "line": self.location.line,
+            "column": self.location.column,
+            "code": self.code,
+            "severity": self.severity,
             "message": self.message,
         }
 
@@ -122,8 +125,12 @@ class Rule:
 
 
 def run_check(
-    source: Path, ignore_file: Path | None, strict: bool, output_format: str,
-    echo: Callable[[str], None], styles: Path | None = None,
+    source: Path,
+    ignore_file: Path | None,
+    strict: bool,
+    output_format: str,
+    echo: Callable[[str], None],
+    styles: Path | None = None,
 ) -> bool:
     """Check the manuscript in ``source`` (set with ``styles``, by default the folder a build
     takes) and report; True when the exit code must be 1."""
@@ -133,10 +140,14 @@ def run_check(
     kept = apply_ignore(rules, findings, source)
     ignored = len(findings) - len(kept)
     kept += problems + [
-        Finding(rule.location, "unused-ignore", WARNING,
-                f"this rule matched nothing: remove it ({rule.code} "
-                f"{rule.path or repr(rule.text)})")
-        for rule in rules if not rule.used
+        Finding(
+            rule.location,
+            "unused-ignore",
+            WARNING,
+            f"this rule matched nothing: remove it ({rule.code} {rule.path or repr(rule.text)})",
+        )
+        for rule in rules
+        if not rule.used
     ]
     kept = sorted(kept, key=_order(source))
     if output_format == "json":
@@ -234,8 +245,9 @@ def _error(error: BookError) -> Finding:
 
 
 def _finding(path: Path, hit: prose.Hit) -> Finding:
-    return Finding(Location(path, hit.line, hit.column), hit.code, WARNING,
-                   f"“{hit.text}”: {hit.detail}", hit.text)
+    return Finding(
+        Location(path, hit.line, hit.column), hit.code, WARNING, f"“{hit.text}”: {hit.detail}", hit.text
+    )
 
 
 def _name_variants(manuscript: Manuscript, book: Book | None) -> list[Finding]:
@@ -248,8 +260,7 @@ def _name_variants(manuscript: Manuscript, book: Book | None) -> list[Finding]:
         for paragraph in _chronology_texts(manuscript.chronology):
             corpus.add(manuscript.chronology.path, paragraph)
     return [
-        _finding(found.place.file, found.hit)
-        for found in variants.find(corpus, _declared(manuscript, book))
+        _finding(found.place.file, found.hit) for found in variants.find(corpus, _declared(manuscript, book))
     ]
 
 
@@ -310,11 +321,15 @@ def read_ignore(path: Path, required: bool) -> tuple[list[Rule], list[Finding]]:
         where = Location(path, number, 1)
         found = _RULE.match(stripped)
         if found is None:
-            problems.append(Finding(where, "ignore-file", ERROR,
-                                    'not a rule: write CODE path[:line] or CODE "exact text"'))
+            problems.append(
+                Finding(
+                    where, "ignore-file", ERROR, 'not a rule: write CODE path[:line] or CODE "exact text"'
+                )
+            )
         elif found["code"] in UNIGNORABLE:
-            problems.append(Finding(where, "ignore-file", ERROR,
-                                    f"{found['code']} cannot be ignored: fix or answer it"))
+            problems.append(
+                Finding(where, "ignore-file", ERROR, f"{found['code']} cannot be ignored: fix or answer it")
+            )
         else:
             exact = None if found["text"] is None else re.sub(r"\\(.)", r"\1", found["text"])
             on_line = int(found["line"] or 0)

@@ -32,8 +32,13 @@ class Result:
     detail: str
 
 
-def run_preflight(source: Path, pdf_path: Path | None, profile_name: str | None,
-                  output_format: str, echo: Callable[[str], None]) -> bool:
+def run_preflight(
+    source: Path,
+    pdf_path: Path | None,
+    profile_name: str | None,
+    output_format: str,
+    echo: Callable[[str], None],
+) -> bool:
     """``book check pdf``: print a table of results; True when any check failed."""
     from build_tools.sources.manuscript import (
         load,  # the metadata gives the trim, the default profile and the name
@@ -76,10 +81,14 @@ def preflight(path: Path, profile: Profile, trim_width: float, trim_height: floa
             _type_size(pdf, profile),
             _safe_margins(pdf, text, profile),
             _annotations(pdf),
-            Result("forms", "/AcroForm" not in pdf.Root, "no interactive form" if "/AcroForm" not in pdf.Root
-                   else "the PDF has a form (AcroForm)"),
-            Result("encryption", not pdf.is_encrypted,
-                   "not encrypted" if not pdf.is_encrypted else "encrypted"),
+            Result(
+                "forms",
+                "/AcroForm" not in pdf.Root,
+                "no interactive form" if "/AcroForm" not in pdf.Root else "the PDF has a form (AcroForm)",
+            ),
+            Result(
+                "encryption", not pdf.is_encrypted, "not encrypted" if not pdf.is_encrypted else "encrypted"
+            ),
             _pdfx(pdf, profile),
         ]
 
@@ -108,19 +117,27 @@ def _boxes(pdf: pikepdf.Pdf, profile: Profile, width: float, height: float) -> R
         found_trim = _box(page, "/TrimBox")
         x0, y0, x1, y1 = found_trim
         if not _same([x1 - x0, y1 - y0], [trim[2], trim[3]]):
-            return Result("page boxes", False, f"page {number}: TrimBox {x1 - x0:g}×{y1 - y0:g} pt, "
-                          f"not {trim[2]:g}×{trim[3]:g}")
+            return Result(
+                "page boxes",
+                False,
+                f"page {number}: TrimBox {x1 - x0:g}×{y1 - y0:g} pt, not {trim[2]:g}×{trim[3]:g}",
+            )
         recto = number % 2 == 1
         left = bleed if (profile.bleed_at_spine or not recto) else 0.0
         right = bleed if (profile.bleed_at_spine or recto) else 0.0
         expected = [x0 - left, y0 - bleed, x1 + right, y1 + bleed]
         for name in ("/MediaBox", "/BleedBox"):
             if not _same(_box(page, name), expected):
-                return Result("page boxes", False, f"page {number}: {name[1:]} {_box(page, name)}, "
-                              f"expected {expected}")
+                return Result(
+                    "page boxes", False, f"page {number}: {name[1:]} {_box(page, name)}, expected {expected}"
+                )
     media = _box(pdf.pages[0], "/MediaBox")
-    return Result("page boxes", True, f"trim {width:g}×{height:g} in; media "
-                  f"{(media[2] - media[0]) / POINTS:g}×{(media[3] - media[1]) / POINTS:g} in on page 1")
+    return Result(
+        "page boxes",
+        True,
+        f"trim {width:g}×{height:g} in; media "
+        f"{(media[2] - media[0]) / POINTS:g}×{(media[3] - media[1]) / POINTS:g} in on page 1",
+    )
 
 
 def _fonts(pdf: pikepdf.Pdf) -> Result:
@@ -134,7 +151,8 @@ def _fonts(pdf: pikepdf.Pdf) -> Result:
             if font.get("/Subtype") == "/Type3":
                 continue  # drawn with PDF operators: nothing to embed
             embedded = descriptor is not None and any(
-                key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
+                key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")
+            )
             if not embedded:
                 return Result("fonts embedded", False, f"page {number}: {name} is not embedded")
             seen.add(name.split("+")[-1])
@@ -192,8 +210,9 @@ def _blank_runs(blank: list[bool], profile: Profile) -> Result:
         problems.append(f"{inside} blank pages in a row (at most {profile.max_blank_run})")
     if profile.max_blank_end is not None and end > profile.max_blank_end:
         problems.append(f"{end} blank pages at the end (at most {profile.max_blank_end})")
-    return Result("blank pages", not problems,
-                  "; ".join(problems) or f"longest run {inside} inside, {end} at the end")
+    return Result(
+        "blank pages", not problems, "; ".join(problems) or f"longest run {inside} inside, {end} at the end"
+    )
 
 
 def _type_size(pdf: pikepdf.Pdf, profile: Profile) -> Result:
@@ -223,8 +242,11 @@ def _type_size(pdf: pikepdf.Pdf, profile: Profile) -> Result:
                 if 0 < effective < smallest:
                     smallest, where = effective, number
     passed = smallest >= profile.min_type - 0.05
-    return Result("minimum type size", passed,
-                  f"smallest {smallest:.1f} pt on page {where} (at least {profile.min_type:g} pt)")
+    return Result(
+        "minimum type size",
+        passed,
+        f"smallest {smallest:.1f} pt on page {where} (at least {profile.min_type:g} pt)",
+    )
 
 
 def _safe_margins(pdf: pikepdf.Pdf, text: _TextPages, profile: Profile) -> Result:
@@ -237,17 +259,25 @@ def _safe_margins(pdf: pikepdf.Pdf, text: _TextPages, profile: Profile) -> Resul
         left, bottom, right, top = bounds
         recto = index % 2 == 0
         inside, outside = (left - x0, x1 - right) if recto else (x1 - right, left - x0)
-        margins = {"top": (y1 - top) / POINTS, "bottom": (bottom - y0) / POINTS,
-                   "outside": outside / POINTS}
+        margins = {"top": (y1 - top) / POINTS, "bottom": (bottom - y0) / POINTS, "outside": outside / POINTS}
         for side, value in margins.items():
             if value < profile.safe_outside - 0.005:
-                return Result("text in safe area", False, f"page {index + 1}: text {value:.3f} in from "
-                              f"the {side} edge (at least {profile.safe_outside} in)")
+                return Result(
+                    "text in safe area",
+                    False,
+                    f"page {index + 1}: text {value:.3f} in from "
+                    f"the {side} edge (at least {profile.safe_outside} in)",
+                )
         if inside / POINTS < gutter - 0.005:
-            return Result("text in safe area", False, f"page {index + 1}: text {inside / POINTS:.3f} in "
-                          f"from the spine (gutter at least {gutter} in for {len(pdf.pages)} pages)")
-    return Result("text in safe area", True,
-                  f"≥ {profile.safe_outside} in from the trim, ≥ {gutter} in from the spine")
+            return Result(
+                "text in safe area",
+                False,
+                f"page {index + 1}: text {inside / POINTS:.3f} in "
+                f"from the spine (gutter at least {gutter} in for {len(pdf.pages)} pages)",
+            )
+    return Result(
+        "text in safe area", True, f"≥ {profile.safe_outside} in from the trim, ≥ {gutter} in from the spine"
+    )
 
 
 def _annotations(pdf: pikepdf.Pdf) -> Result:
@@ -256,8 +286,11 @@ def _annotations(pdf: pikepdf.Pdf) -> Result:
         for annot in page.obj.get("/Annots", []):
             count += 1
             if int(annot.get("/F", 0)) & 4 and annot.get("/Subtype") != "/Link":
-                return Result("no printing annotations", False, f"page {number}: a printing "
-                              f"{annot.get('/Subtype')} annotation")
+                return Result(
+                    "no printing annotations",
+                    False,
+                    f"page {number}: a printing {annot.get('/Subtype')} annotation",
+                )
     return Result("no printing annotations", True, f"{count} links, none printed")
 
 
@@ -267,8 +300,7 @@ def _pdfx(pdf: pikepdf.Pdf, profile: Profile) -> Result:
     intents = list(pdf.Root.get("/OutputIntents") or [])
     version = str(pdf.docinfo.get("/GTS_PDFXVersion", ""))
     ok = any(str(i.get("/S")) == "/GTS_PDFX" for i in intents) and version.startswith("PDF/X-1")
-    return Result("PDF/X", ok, f"{version or 'no PDF/X version'}; "
-                  f"{'an' if intents else 'no'} output intent")
+    return Result("PDF/X", ok, f"{version or 'no PDF/X version'}; {'an' if intents else 'no'} output intent")
 
 
 def _draws(page: pikepdf.Page) -> bool:
@@ -294,10 +326,19 @@ class _TextPages:
     def bounds(self, index: int) -> tuple[float, float, float, float] | None:
         if index not in self._bounds:
             textpage = self.document[index].get_textpage()
-            boxes = [textpage.get_charbox(i) for i in range(textpage.count_chars())
-                     if textpage.get_text_range(i, 1).strip()]
+            boxes = [
+                textpage.get_charbox(i)
+                for i in range(textpage.count_chars())
+                if textpage.get_text_range(i, 1).strip()
+            ]
             self._bounds[index] = (
-                (min(b[0] for b in boxes), min(b[1] for b in boxes),
-                 max(b[2] for b in boxes), max(b[3] for b in boxes)) if boxes else None
+                (
+                    min(b[0] for b in boxes),
+                    min(b[1] for b in boxes),
+                    max(b[2] for b in boxes),
+                    max(b[3] for b in boxes),
+                )
+                if boxes
+                else None
             )
         return self._bounds[index]

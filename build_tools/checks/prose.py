@@ -41,17 +41,19 @@ _PREFIX = re.compile(  # block quote, list, heading and note marks at the start 
     r"|\[\^[^\[\]\s]+\]:))*[ \t]*"
 )
 _INLINE = re.compile(
-    "|".join((
-        r"<(?:https?|ftp|mailto):[^<>\s]*>",  # autolinks
-        r"</?[A-Za-z][^<>]*>",  # raw HTML (printed as text, warned by the build)
-        r"\[\^[^\[\]\s]+\]",  # note references
-        r"\{[#@][^{}\s]*\}",  # anchors, index ranges, the id of [text]{@id}
-        r"(?<=\])\{[^{}\n]*\}",  # the attributes of [text]{.smallcaps lang=fr}
-        r"^\s*:::.*$",  # the fences of a verse
-        r"\]\([^()\s]*(?:\([^()\s]*\)[^()\s]*)*(?:\s+\"[^\"]*\")?\)",  # link destinations
-        r"\]\[[^\[\]]*\]",  # reference-style links
-        r"\b(?:https?://|www\.)[^\s<>]*[^\s<>.,;:!?)\]’”]",  # bare URLs
-    ))
+    "|".join(
+        (
+            r"<(?:https?|ftp|mailto):[^<>\s]*>",  # autolinks
+            r"</?[A-Za-z][^<>]*>",  # raw HTML (printed as text, warned by the build)
+            r"\[\^[^\[\]\s]+\]",  # note references
+            r"\{[#@][^{}\s]*\}",  # anchors, index ranges, the id of [text]{@id}
+            r"(?<=\])\{[^{}\n]*\}",  # the attributes of [text]{.smallcaps lang=fr}
+            r"^\s*:::.*$",  # the fences of a verse
+            r"\]\([^()\s]*(?:\([^()\s]*\)[^()\s]*)*(?:\s+\"[^\"]*\")?\)",  # link destinations
+            r"\]\[[^\[\]]*\]",  # reference-style links
+            r"\b(?:https?://|www\.)[^\s<>]*[^\s<>.,;:!?)\]’”]",  # bare URLs
+        )
+    )
 )
 _TABLE_ROW = re.compile(r"^\s{0,3}\|.*\|\s*$")
 _TABLE_RULE = re.compile(r"^\s{0,3}\|?(?:\s*:?-+:?\s*\|)+\s*(?::?-+:?\s*)?$")
@@ -173,23 +175,49 @@ _NOT_SPACE = r"[^\s\x01]"
 _LINE_CHECKS: tuple[tuple[str, re.Pattern[str], str], ...] = (
     ("straight-quote", re.compile(r"\""), "a straight quotation mark: use “ and ”"),
     ("straight-quote", re.compile(r"'"), "a straight apostrophe or quotation mark: use ’ (or ‘ ’)"),
-    ("double-space", re.compile(rf"(?<={_NOT_SPACE})[ \t]{{2,}}(?={_NOT_SPACE})"),
-     "two spaces between words: use one"),
-    ("space-before-punctuation", re.compile(rf"(?<={_NOT_SPACE})[ \t]+[,;:.!?](?![\d.])"),
-     "a space before punctuation: remove it"),
-    ("hyphen-as-dash", re.compile(rf"(?<={_NOT_SPACE}) - (?={_NOT_SPACE})"),
-     "a spaced hyphen: use a dash (— in this house style)"),
-    ("hyphen-as-dash", re.compile(r"(?<![-\x01])-{2,3}(?![-\x01])"),
-     "a typed dash: use — (or – for a range)"),
-    ("hyphen-as-dash", re.compile(r"(?<![\w\-–/.])(?:1[0-9]|20)\d\d-\d\d(?:\d\d)?(?![\w\-–/])"),
-     "a hyphen in a range of years: use an en dash (1917–21)"),
-    ("doubled-full-stop", re.compile(r"(?<![.…])\.\.(?![.…])"),
-     "two full stops: one is enough (an ellipsis is …)"),
-    ("placeholder", re.compile(r"(?<![\w?])\d{3}\?|(?<![\w?])\d\d\?\?|\bTK\b|\bTKTK\b|\bXXX+\b"
-                               r"|\b(?:TODO|FIXME)\b|\?{3,}"),
-     "a placeholder left in the text: supply the fact, or make it an editorial query"),
-    ("placeholder", re.compile(r"(?<![\w.])XX(?![\w])(?!\s+[A-Z]|\s+century)"),
-     "a placeholder left in the text: supply the fact, or make it an editorial query"),
+    (
+        "double-space",
+        re.compile(rf"(?<={_NOT_SPACE})[ \t]{{2,}}(?={_NOT_SPACE})"),
+        "two spaces between words: use one",
+    ),
+    (
+        "space-before-punctuation",
+        re.compile(rf"(?<={_NOT_SPACE})[ \t]+[,;:.!?](?![\d.])"),
+        "a space before punctuation: remove it",
+    ),
+    (
+        "hyphen-as-dash",
+        re.compile(rf"(?<={_NOT_SPACE}) - (?={_NOT_SPACE})"),
+        "a spaced hyphen: use a dash (— in this house style)",
+    ),
+    (
+        "hyphen-as-dash",
+        re.compile(r"(?<![-\x01])-{2,3}(?![-\x01])"),
+        "a typed dash: use — (or – for a range)",
+    ),
+    (
+        "hyphen-as-dash",
+        re.compile(r"(?<![\w\-–/.])(?:1[0-9]|20)\d\d-\d\d(?:\d\d)?(?![\w\-–/])"),
+        "a hyphen in a range of years: use an en dash (1917–21)",
+    ),
+    (
+        "doubled-full-stop",
+        re.compile(r"(?<![.…])\.\.(?![.…])"),
+        "two full stops: one is enough (an ellipsis is …)",
+    ),
+    (
+        "placeholder",
+        re.compile(
+            r"(?<![\w?])\d{3}\?|(?<![\w?])\d\d\?\?|\bTK\b|\bTKTK\b|\bXXX+\b"
+            r"|\b(?:TODO|FIXME)\b|\?{3,}"
+        ),
+        "a placeholder left in the text: supply the fact, or make it an editorial query",
+    ),
+    (
+        "placeholder",
+        re.compile(r"(?<![\w.])XX(?![\w])(?!\s+[A-Z]|\s+century)"),
+        "a placeholder left in the text: supply the fact, or make it an editorial query",
+    ),
 )
 
 
@@ -215,7 +243,7 @@ def _around(line: str, start: int, end: int) -> str:
 
 
 def _roman_context(line: str, start: int) -> bool:
-    """"XX" after a capitalized word ("Pius XX", "Congress XX") is a numeral."""
+    """ "XX" after a capitalized word ("Pius XX", "Congress XX") is a numeral."""
     before = line[:start].split()
     return bool(before) and before[-1][:1].isupper()
 
@@ -234,8 +262,7 @@ def repeated_words(paragraph: Paragraph) -> Iterator[Hit]:
         if found[1].casefold() in _DOUBLES_ALLOWED:
             continue
         line, column = paragraph.where(found.start())
-        yield Hit("repeated-word", line, column, f"{found[1]} {found[3]}",
-                  "a word repeated by mistake?")
+        yield Hit("repeated-word", line, column, f"{found[1]} {found[3]}", "a word repeated by mistake?")
 
 
 def brackets(paragraph: Paragraph) -> Iterator[Hit]:
@@ -248,12 +275,12 @@ def brackets(paragraph: Paragraph) -> Iterator[Hit]:
             if opened[_CLOSING[char]]:
                 opened[_CLOSING[char]].pop()
             else:
-                yield _unbalanced(paragraph, offset,
-                                  f"a closing {char} without its {_CLOSING[char]}")
+                yield _unbalanced(paragraph, offset, f"a closing {char} without its {_CLOSING[char]}")
     for opening, offsets in opened.items():
         for offset in offsets:
-            yield _unbalanced(paragraph, offset, f"an opening {opening} never closed by "
-                                                 f"{_PAIRS[opening]} in its paragraph")
+            yield _unbalanced(
+                paragraph, offset, f"an opening {opening} never closed by {_PAIRS[opening]} in its paragraph"
+            )
 
 
 def quotes(found: list[Paragraph]) -> Iterator[Hit]:
@@ -286,7 +313,7 @@ def quotes(found: list[Paragraph]) -> Iterator[Hit]:
 def _unbalanced(paragraph: Paragraph, offset: int, detail: str) -> Hit:
     line, column = paragraph.where(offset)
     code = "unbalanced-quotes" if paragraph.text[offset] in "“”" else "unbalanced-brackets"
-    text = paragraph.text[max(0, offset - 20):offset + 21].replace("\n", " ").replace(MASK, "")
+    text = paragraph.text[max(0, offset - 20) : offset + 21].replace("\n", " ").replace(MASK, "")
     return Hit(code, line, column, text.strip(), detail)
 
 

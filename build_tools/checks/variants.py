@@ -73,7 +73,7 @@ class Corpus:
                 self.lower.add(word.casefold())
                 run = []
                 continue
-            if run and paragraph.text[run[-1][2]:found.start()] not in (" ", "\n"):
+            if run and paragraph.text[run[-1][2] : found.start()] not in (" ", "\n"):
                 run = []
             line, column = paragraph.where(found.start())
             run.append((word, Location(file, line, column), found.end()))
@@ -155,8 +155,11 @@ def _comparable(spelling: str, model: str) -> bool:
 def _one_letter_apart(corpus: Corpus, forms: dict[str, str]) -> Iterator[tuple[str, str]]:
     declared_words = {word for form in forms for word in form.split()}
     names = {
-        w for w in corpus.words
-        if len(w) >= MIN_LENGTH and not w.isupper() and w.casefold() not in corpus.lower
+        w
+        for w in corpus.words
+        if len(w) >= MIN_LENGTH
+        and not w.isupper()
+        and w.casefold() not in corpus.lower
         and w not in NOT_NAMES
     }
     models = names | {w for w in declared_words if len(w) >= MIN_LENGTH}
@@ -181,8 +184,10 @@ def _best_model(corpus: Corpus, word: str, candidates: set[str], declared: set[s
     for model in candidates:
         if model[0] != word[0] or not _one_edit_not_last(word, model):
             continue
-        if model in declared or corpus.words[model] > corpus.words[word] or (
-            corpus.words[model] == corpus.words[word] and corpus.first[model] < corpus.first[word]
+        if (
+            model in declared
+            or corpus.words[model] > corpus.words[word]
+            or (corpus.words[model] == corpus.words[word] and corpus.first[model] < corpus.first[word])
         ):
             good.append(model)
     return max(good, key=lambda m: (m in declared, corpus.words[m], m), default=None)
@@ -194,7 +199,7 @@ def _owner(word: str, forms: dict[str, str]) -> str:
 
 def _deletions(word: str) -> set[str]:
     folded = word.casefold()
-    return {folded} | {folded[:i] + folded[i + 1:] for i in range(len(folded))}
+    return {folded} | {folded[:i] + folded[i + 1 :] for i in range(len(folded))}
 
 
 def _one_edit_not_last(a: str, b: str) -> bool:
@@ -205,9 +210,12 @@ def _one_edit_not_last(a: str, b: str) -> bool:
     while prefix < min(len(a), len(b)) and a[prefix] == b[prefix]:
         prefix += 1
     if len(a) == len(b):
-        rest_a, rest_b = a[prefix + 1:], b[prefix + 1:]
-        swapped = a[prefix + 1:prefix + 2] == b[prefix:prefix + 1] and \
-            b[prefix + 1:prefix + 2] == a[prefix:prefix + 1] and a[prefix + 2:] == b[prefix + 2:]
+        rest_a, rest_b = a[prefix + 1 :], b[prefix + 1 :]
+        swapped = (
+            a[prefix + 1 : prefix + 2] == b[prefix : prefix + 1]
+            and b[prefix + 1 : prefix + 2] == a[prefix : prefix + 1]
+            and a[prefix + 2 :] == b[prefix + 2 :]
+        )
         return prefix < len(a) - 1 and (rest_a == rest_b or swapped)
     longer, shorter = (a, b) if len(a) > len(b) else (b, a)
-    return prefix < len(shorter) and longer[prefix + 1:] == shorter[prefix:]
+    return prefix < len(shorter) and longer[prefix + 1 :] == shorter[prefix:]

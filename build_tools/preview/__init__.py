@@ -1,10 +1,10 @@
 """``book preview``: the book in a browser, kept current while the manuscript and styles change.
 
-    serve ─┬→ LiveBook        the Book, read once, then re-read file by file as files are saved
-           ├→ PrintView       the printed pages, laid out by the PDF writer in a worker process
-           ├→ Site            which page each URL is: e-book HTML of each part, print views
-           └→ PreviewServer   serves the Site, watches manuscript/ and styles/, reloads open pages
-                              (run by uvicorn, on 127.0.0.1 unless another interface is asked for)
+serve ─┬→ LiveBook        the Book, read once, then re-read file by file as files are saved
+       ├→ PrintView       the printed pages, laid out by the PDF writer in a worker process
+       ├→ Site            which page each URL is: e-book HTML of each part, print views
+       └→ PreviewServer   serves the Site, watches manuscript/ and styles/, reloads open pages
+                          (run by uvicorn, on 127.0.0.1 unless another interface is asked for)
 """
 
 from __future__ import annotations
@@ -47,7 +47,10 @@ def open_preview(source: Path, styles: Path, allowed_hosts: list[str] | None = N
     printed = PrintView(styles)
     site = Site(book, styles, printed)
     server = PreviewServer(
-        site.render, site.rebuild, watch=(source, styles), static={"/fonts": styles / "fonts"},
+        site.render,
+        site.rebuild,
+        watch=(source, styles),
+        static={"/fonts": styles / "fonts"},
         allowed_hosts=allowed_hosts,
     )
     printed.notify = site.notify = server.notify
@@ -72,8 +75,9 @@ def serve(
     shown = f"[{address}]" if ":" in address else address
     title = preview.book.book.meta.title if preview.book.book else str(source)
     ready(f"Previewing {title} at http://{shown}:{bound_port}/")
-    config = uvicorn.Config(preview.server.app, log_level="warning", access_log=False,
-                            lifespan="on", timeout_graceful_shutdown=2)
+    config = uvicorn.Config(
+        preview.server.app, log_level="warning", access_log=False, lifespan="on", timeout_graceful_shutdown=2
+    )
     main_thread = threading.current_thread() is threading.main_thread()
     # SIGTERM stops the preview as Ctrl+C does, so that the worker process is shut down too.
     previous = signal.signal(signal.SIGTERM, signal.default_int_handler) if main_thread else None

@@ -73,8 +73,7 @@ class PreviewServer:
         # A page of the preview read by another site through DNS rebinding would leak the
         # manuscript: only the names of the interface we listen on are accepted as Host.
         middleware = (
-            [Middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))]
-            if allowed_hosts else []
+            [Middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))] if allowed_hosts else []
         )
         self.app = Starlette(routes=routes, middleware=middleware, lifespan=self._lifespan)
 

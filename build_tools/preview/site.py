@@ -34,7 +34,10 @@ class Site:
     """Renders the pages of a live book; ``rebuild`` brings it up to date after changes."""
 
     def __init__(
-        self, book: LiveBook, styles: Path, printed: PrintView,
+        self,
+        book: LiveBook,
+        styles: Path,
+        printed: PrintView,
         notify: Callable[[], None] = lambda: None,
     ) -> None:
         self.book = book
@@ -93,9 +96,7 @@ class Site:
         main = {"chronology": pages.chronology, "notes": pages.notes, "index": pages.index}[name]
         return Page(pages.page(frame, _title(frame.labels, name), main(whole), views))
 
-    def _print_view(
-        self, frame: pages.Frame, book: Book, name: str, number: str | None
-    ) -> Page | None:
+    def _print_view(self, frame: pages.Frame, book: Book, name: str, number: str | None) -> Page | None:
         if number is not None:
             if not 1 <= int(number) <= len(book.sections):
                 return None

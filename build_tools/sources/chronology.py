@@ -50,11 +50,13 @@ def load(
             raise ManuscriptError(f"unknown field '{sorted(unknown)[0]}' in an event", place)
         event_id = field_text(path, fields, "id", node, "event")
         if not _ID.match(event_id):
-            raise ManuscriptError(f"event id {event_id!r}: use lowercase letters, digits, hyphens",
-                                  where(path, fields["id"]))
+            raise ManuscriptError(
+                f"event id {event_id!r}: use lowercase letters, digits, hyphens", where(path, fields["id"])
+            )
         if event_id in seen:
-            raise ManuscriptError(f"duplicate event id {event_id!r} (first at line {seen[event_id]})",
-                                  where(path, fields["id"]))
+            raise ManuscriptError(
+                f"duplicate event id {event_id!r} (first at line {seen[event_id]})", where(path, fields["id"])
+            )
         seen[event_id] = place.line
         try:
             when = edtf.parse(field_text(path, fields, "date", node, "event"))
@@ -63,14 +65,20 @@ def load(
         links = _links(fields, path, anchors)
         if "query" in fields:
             query = field_text(path, fields, "query", node, "event")
-            queries.append(Query(where(path, fields["query"]), query,
-                                 f"chronology: {event_id}"))
-        events.append(Event(
-            id=event_id, edtf=when.text, datetime=when.html_datetime, lower=when.lower,
-            upper=when.upper, label=field_text(path, fields, "label", node, "event"),
-            body=inline(field_text(path, fields, "event", node, "event"), where(path, fields["event"])),
-            links=links, location=place,
-        ))
+            queries.append(Query(where(path, fields["query"]), query, f"chronology: {event_id}"))
+        events.append(
+            Event(
+                id=event_id,
+                edtf=when.text,
+                datetime=when.html_datetime,
+                lower=when.lower,
+                upper=when.upper,
+                label=field_text(path, fields, "label", node, "event"),
+                body=inline(field_text(path, fields, "event", node, "event"), where(path, fields["event"])),
+                links=links,
+                location=place,
+            )
+        )
     events.sort(key=lambda e: (e.lower, -(e.upper - e.lower).days))
     return tuple(events), queries
 

@@ -22,7 +22,11 @@ def source_date_epoch(root: Path) -> int:
     try:
         found = subprocess.run(
             ["git", "log", "-1", "--format=%ct", "--", "."],
-            cwd=root, capture_output=True, text=True, timeout=10, check=False,
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
         ).stdout.strip()
         if found:
             return int(found)

@@ -29,8 +29,12 @@ from build_tools.errors import Location, ManuscriptError
 from build_tools.model import Image
 
 MEDIA_TYPES = {
-    ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
-    ".webp": "image/webp", ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+    ".svg": "image/svg+xml",
 }
 _MAGIC = {
     "image/png": (b"\x89PNG\r\n\x1a\n",),
@@ -72,8 +76,9 @@ class ImageExtension(Extension):
 
     def where(self, src: str) -> Location:
         """The place of the image whose ``src`` is given: the first unclaimed ``![`` naming it."""
-        found = next((i for i, (_, _, written) in enumerate(self._marks) if written == src),
-                     0 if self._marks else None)
+        found = next(
+            (i for i, (_, _, written) in enumerate(self._marks) if written == src), 0 if self._marks else None
+        )
         if found is None or not self.first_line:  # no line known (a chronology entry)
             return Location(self.source)
         line, column, _ = self._marks.pop(found)
@@ -130,9 +135,7 @@ def check_image(src: str, alt: str, source: Path, root: Path, where: Location) -
         raise ManuscriptError(f"image not found: {src}", where)
     media_type = MEDIA_TYPES.get(path.suffix.lower())
     if media_type is None:
-        raise ManuscriptError(
-            f"image {src!r}: unsupported format; use PNG, JPEG, GIF, WebP or SVG", where
-        )
+        raise ManuscriptError(f"image {src!r}: unsupported format; use PNG, JPEG, GIF, WebP or SVG", where)
     _check_content(path, media_type, src, where)
     if not " ".join(alt.split()):
         raise ManuscriptError(
@@ -170,16 +173,18 @@ def _check_svg(data: bytes, src: str, where: Location) -> None:
         if not isinstance(node.tag, str):
             continue
         if node.tag in (f"{_SVG}script", f"{_SVG}foreignObject"):
-            raise ManuscriptError(f"image {src!r}: an SVG with <{etree.QName(node).localname}> "
-                                  "is not allowed in a book", where)
+            raise ManuscriptError(
+                f"image {src!r}: an SVG with <{etree.QName(node).localname}> is not allowed in a book", where
+            )
         for name in node.attrib:
             local = etree.QName(name).localname
             if local.lower().startswith("on"):
-                raise ManuscriptError(
-                    f"image {src!r}: SVG event attribute {local!r} is not allowed", where
-                )
+                raise ManuscriptError(f"image {src!r}: SVG event attribute {local!r} is not allowed", where)
         for name in ("href", _XLINK_HREF):
             value = node.get(name)
             if value is not None and not value.startswith("#"):
-                raise ManuscriptError(f"image {src!r}: an SVG that links to {value[:60]!r} is not "
-                                      "allowed (it must be self-contained)", where)
+                raise ManuscriptError(
+                    f"image {src!r}: an SVG that links to {value[:60]!r} is not "
+                    "allowed (it must be self-contained)",
+                    where,
+                )

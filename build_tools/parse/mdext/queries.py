@@ -21,9 +21,7 @@ from build_tools.parse.mdext.inline import ElementPattern
 
 # The text ends at the first "==}" and the comment holds no "{>>": a line of many unclosed marks
 # is then read in linear time (a plain ".+?" would rescan the rest of the line from each).
-QUERY = re.compile(
-    r"(?:\{==(?P<text>(?:(?!==\}).)+)==\})?\{>>(?P<comment>(?:(?!\{>>|<<\}).)+)<<\}"
-)
+QUERY = re.compile(r"(?:\{==(?P<text>(?:(?!==\}).)+)==\})?\{>>(?P<comment>(?:(?!\{>>|<<\}).)+)<<\}")
 _OPEN = re.compile(r"\{>>|\{==")
 
 
@@ -57,16 +55,17 @@ class _QueryScanner(Preprocessor):
         for number, line in enumerate(lines, 1):
             found = list(QUERY.finditer(line))
             for match in found:
-                self.ext.queries.append(Query(
-                    Location(self.ext.source, number, match.start() + 1),
-                    match["comment"].strip(),
-                    (match["text"] or "").strip(),
-                ))
+                self.ext.queries.append(
+                    Query(
+                        Location(self.ext.source, number, match.start() + 1),
+                        match["comment"].strip(),
+                        (match["text"] or "").strip(),
+                    )
+                )
             rest = QUERY.sub("", line)
             if opened := _OPEN.search(rest):
                 raise ManuscriptError(
-                    "unclosed editorial query: write {==text==}{>>query<<} or {>>query<<} "
-                    "on one line",
+                    "unclosed editorial query: write {==text==}{>>query<<} or {>>query<<} on one line",
                     Location(self.ext.source, number, opened.start() + 1),
                 )
         return lines
