@@ -172,6 +172,7 @@ def test_marks_in_code_are_code() -> None:
         ("## Sub {#a} more\n", "ch.md:3:8: an anchor inside a heading"),
         ("A.[^n]\n\n[^n]: A [x]{.bad} note.\n", "ch.md:5:13: unknown class .bad"),
         ("A.[^n]\n\n[^n]: A {.bad} note.\n", "ch.md:5: a brace that no form"),
+        ("A stray [^ here.\n", "ch.md:3:9: a note reference that did not parse would be printed"),
     ],
 )
 def test_what_no_form_takes_is_an_error_at_its_place(text: str, expected: str) -> None:

@@ -5,6 +5,7 @@ semantics and navigation, and book.toml's keys checked."""
 from __future__ import annotations
 
 import re
+import zipfile
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -14,6 +15,7 @@ from epub_tools import EPUB_TYPE, NS, documents
 from pdf_tools import page_texts
 from validators import ace, epubcheck, format_messages, format_violations, problems
 
+from build_tools.build import Project, build
 from build_tools.errors import ManuscriptError
 from build_tools.sources.manuscript import load
 
@@ -170,3 +172,18 @@ def test_book_toml_keys_roles_and_parts_are_checked(
     assert message in caught.value.format_message()
     lines = (root / "book.toml").read_text(encoding="utf-8").splitlines()
     assert lines[caught.value.location.line - 1].startswith(at)  # the line of the key
+
+
+def test_bold_used_only_in_the_chronology_brings_the_bold_faces_into_the_epub(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text("# A\n\nPlain text only.\n", encoding="utf-8")
+    (tmp_path / "chronology.yaml").write_text(
+        'events:\n  - id: one\n    date: "1927"\n    label: "1927"\n    event: "A **bold** event."\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "book.toml").write_text(
+        book_toml(["a.md"], 'chronology = "chronology.yaml"\n'), encoding="utf-8"
+    )
+    _, written = build(Project(tmp_path, SOURCE.parent.parent.parent / "styles", tmp_path / "out"), ["epub"])
+    with zipfile.ZipFile(written[0]) as epub:
+        fonts = [name for name in epub.namelist() if name.startswith("OEBPS/fonts/")]
+    assert any("Bold" in name for name in fonts), fonts

@@ -9,6 +9,8 @@ Once every extension has made its elements, the words left to print are read (co
   delimiter row, ``|---|---|``, is missing or does not match the header). To print such a line,
   escape its first ``|``.
 
+- ``[^``: a note reference that did not parse (an unclosed label, a space in it).
+
 Each is an error at the line and column where it is written.
 """
 
@@ -94,6 +96,13 @@ class _Leftovers(Treeprocessor):
         for text in _printed(root):
             if found := _BRACE.search(text):
                 self._brace(text, found.start())
+            if (index := text.find("[^")) >= 0:
+                shown = text[index : index + 20].split("\n")[0]
+                raise ManuscriptError(
+                    f"a note reference that did not parse would be printed: {shown!r}; a note is "
+                    "[^label] with its definition [^label]: … in the same file (to print it, write \\[^)",
+                    self._find(shown) or Location(self.ext.source),
+                )
 
     def _brace(self, text: str, index: int) -> None:
         before = _PLACEHOLDER.split(text[:index].rsplit("\n", 1)[-1])[-1][-20:]
