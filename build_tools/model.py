@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from build_tools import ids
 from build_tools.design.trims import Trim as Trim  # re-exported: Metadata.trim is one
 from build_tools.errors import Diagnostic, Location
 from build_tools.lang.labels import Labels, labels_for
@@ -73,12 +74,11 @@ class Note:
 
     @property
     def id(self) -> str:
-        return f"note-{self.section}-{self.number}"
+        return ids.note(self.section, self.number)
 
     def ref_id(self, occurrence: int = 1) -> str:
         """The id of the ``occurrence``-th reference to this note in the text."""
-        base = f"noteref-{self.section}-{self.number}"
-        return base if occurrence == 1 else f"{base}-{occurrence}"
+        return ids.noteref(self.section, self.number, occurrence)
 
 
 @dataclass(frozen=True)
@@ -132,11 +132,11 @@ class Section:
 
     @property
     def id(self) -> str:
-        return f"sec-{self.number}"
+        return ids.section(self.number)
 
     @property
     def file_stem(self) -> str:
-        return f"section-{self.number:03d}"
+        return ids.section_file(self.number)
 
 
 @dataclass(frozen=True)
@@ -244,7 +244,7 @@ class Part:
 
     @property
     def id(self) -> str:
-        return f"part-{self.number}"
+        return ids.part(self.number)
 
 
 @dataclass(frozen=True)

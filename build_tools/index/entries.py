@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from build_tools import ids
 from build_tools.lang.collation import collation
 from build_tools.lang.numbers import page_range
 from build_tools.model import Book, Mention, Metadata, Note
@@ -49,7 +50,7 @@ def entries(book: Book, folio: Callable[[str], str] | None) -> list[tuple[str, l
                 kind=entry.kind,
                 locators=tuple(_locators(mentions, folio, notes, book.meta)),
                 see_also=tuple(by_id[i].heading for i in entry.see_also),
-                anchor=f"ix-entry-{entry.id}",
+                anchor=ids.index_entry(entry.id),
             )
         )
     for number, ref in enumerate(book.cross_refs, 1):
@@ -60,7 +61,7 @@ def entries(book: Book, folio: Callable[[str], str] | None) -> list[tuple[str, l
                 kind="",
                 locators=(),
                 see=by_id[ref.see].heading,
-                anchor=f"ix-see-{number}",
+                anchor=ids.index_see(number),
             )
         )
     sort_form = {e.heading: e.sort for e in book.names}

@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+from build_tools import ids
 from build_tools.lang.labels import Labels
 from build_tools.model import Book
 from build_tools.preview import pages
@@ -100,7 +101,7 @@ class Site:
         if number is not None:
             if not 1 <= int(number) <= len(book.sections):
                 return None
-            part, title = f"sec-{int(number)}", book.sections[int(number) - 1].title
+            part, title = ids.section(int(number)), book.sections[int(number) - 1].title
         elif _has(book, name):
             part, title = name, _title(frame.labels, name)
         else:
