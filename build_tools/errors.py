@@ -7,8 +7,10 @@ Every error is raised, never printed and returned.
 
 from __future__ import annotations
 
+import difflib
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -80,6 +82,18 @@ class Diagnostic:
 
 
 # TOML files (book.toml, the styles' fonts.toml): where a key is, for errors that name its line.
+
+
+def nearest(word: str, valid: Sequence[str]) -> str | None:
+    """The valid word closest to a mistyped one, for an error's "did you mean …?" (None: none is)."""
+    close = difflib.get_close_matches(word, valid, n=1)
+    return close[0] if close else None
+
+
+def did_you_mean(word: str, valid: Sequence[str]) -> str:
+    """`` (did you mean 'x'?)`` after an error about ``word``, or nothing."""
+    close = nearest(word, valid)
+    return f" (did you mean '{close}'?)" if close else ""
 
 
 def read_toml(path: Path, text: str, error: type[BookError] = BookError) -> dict[str, Any]:

@@ -20,7 +20,6 @@ their font lists (``families.py``).
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -28,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from build_tools.design.families import with_fallbacks
-from build_tools.errors import BookError, Location, key_location, read_toml
+from build_tools.errors import BookError, Location, key_location, nearest, read_toml
 
 FONTS_FILE = "fonts.toml"
 TABLE = "text"
@@ -227,8 +226,8 @@ def _locator(path: Path, text: str, table: str, number: int = 0) -> Callable[[st
 
 
 def _nearest(key: str, valid: Sequence[str]) -> str:
-    close = difflib.get_close_matches(key, valid, n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else f"; use one of {', '.join(valid)}"
+    close = nearest(key, valid)
+    return f"; did you mean '{close}'?" if close else f"; use one of {', '.join(valid)}"
 
 
 def _face_file(styles: Path, value: object, key: str, where: Location) -> Path:

@@ -14,7 +14,6 @@ print prints the target's page instead, and so does an EPUB laid out with it.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -22,7 +21,7 @@ from dataclasses import dataclass, replace
 from lxml import etree
 
 from build_tools import ids
-from build_tools.errors import Location, ManuscriptError
+from build_tools.errors import Location, ManuscriptError, nearest
 from build_tools.markup import Fragment
 from build_tools.model import Event, Part, Section
 
@@ -128,8 +127,8 @@ def _target(name: str, titles: dict[str, str]) -> str | None:
 def _unknown(name: str, titles: dict[str, str]) -> str:
     prefix = ids.anchor("")
     names = [key.removeprefix(prefix) for key in titles]
-    close = difflib.get_close_matches(name, names, n=1)
-    hint = f" (did you mean #{close[0]}?)" if close else ""
+    close = nearest(name, names)
+    hint = f" (did you mean #{close}?)" if close else ""
     return (
         f"link to #{name}: the book has no anchor {{#{name}}} and no heading, figure or table "
         f"with the id {name!r}{hint}"

@@ -12,11 +12,10 @@ body files are chapters.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
-from build_tools.errors import Location, ManuscriptError, key_location
+from build_tools.errors import Location, ManuscriptError, did_you_mean, key_location
 
 FRONT_ROLES = ("dedication", "epigraph", "foreword", "preface", "introduction", "acknowledgments", "prologue")
 BACK_ROLES = ("appendix", "afterword", "epilogue", "glossary", "bibliography")
@@ -75,7 +74,8 @@ class _Reader:
         unknown = [name for name in item if name not in ("file", "role")]
         if unknown:
             raise ManuscriptError(
-                f"unknown key '{unknown[0]}' in an item of '{key}'{_hint(unknown[0], ('file', 'role'))}",
+                f"unknown key '{unknown[0]}' in an item of '{key}'"
+                + did_you_mean(unknown[0], ("file", "role")),
                 self.where(key),
             )
         role = item.get("role", _default_role(matter))
@@ -83,7 +83,7 @@ class _Reader:
         if role not in roles:
             raise ManuscriptError(
                 f"role {role!r} is not a role of '{key}'; use one of {', '.join(roles)}"
-                + _hint(str(role), roles),
+                + did_you_mean(str(role), roles),
                 self.where(key),
             )
         file = item["file"]
@@ -138,7 +138,7 @@ def _part(item: dict[str, object], number: int, reader: _Reader) -> PartTitle:
     unknown = [name for name in item if name not in ("part", "files")]
     if unknown:
         raise ManuscriptError(
-            f"unknown key '{unknown[0]}' in a part{_hint(unknown[0], ('part', 'files'))}",
+            f"unknown key '{unknown[0]}' in a part{did_you_mean(unknown[0], ('part', 'files'))}",
             reader.where("files"),
         )
     title = item["part"]
@@ -151,8 +151,3 @@ def _part(item: dict[str, object], number: int, reader: _Reader) -> PartTitle:
 
 def _default_role(matter: str) -> str:
     return {"front": "preface", "back": "appendix", "body": "chapter"}[matter]
-
-
-def _hint(word: str, valid: tuple[str, ...]) -> str:
-    close = difflib.get_close_matches(word, valid, n=1)
-    return f" (did you mean '{close[0]}'?)" if close else ""

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import difflib
 import re
-import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -12,7 +10,7 @@ from build_tools.design.profiles import DEFAULT as DEFAULT_PROFILE
 from build_tools.design.profiles import PROFILES
 from build_tools.design.trims import DEFAULT as DEFAULT_TRIM
 from build_tools.design.trims import TRIMS
-from build_tools.errors import Location, ManuscriptError, key_location
+from build_tools.errors import Location, ManuscriptError, did_you_mean, key_location, read_toml
 from build_tools.lang.isbn import IsbnError, isbn13
 from build_tools.lang.labels import FIELDS, template_problem
 from build_tools.lang.slug import slug
@@ -105,13 +103,7 @@ def load(root: Path) -> Manuscript:
     if not config_path.is_file():
         raise ManuscriptError(f"no {CONFIG_NAME} in the manuscript folder", Location(config_path))
     config_text = read_text(config_path)
-    try:
-        config = tomllib.loads(config_text)
-    except tomllib.TOMLDecodeError as exc:
-        found = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
-        where = Location(config_path, int(found[1]), int(found[2])) if found else Location(config_path)
-        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
-        raise ManuscriptError(f"malformed TOML: {message}", where) from None
+    config = read_toml(config_path, config_text, ManuscriptError)
     _check_keys(config, config_path, config_text)
     meta = _metadata(config, config_path, config_text)
     meta = replace(meta, labels=_labels(config, config_path, config_text))  # [labels]
@@ -149,7 +141,8 @@ def _check_keys(config: dict[str, object], path: Path, text: str) -> None:
                 f"'{table}' belongs in [{home}]: move it under that table", key_location(path, text, table)
             )
         raise ManuscriptError(
-            f"unknown table or key '{table}'{_hint(table, tuple(SCHEMA))}", key_location(path, text, table)
+            f"unknown table or key '{table}'{did_you_mean(table, tuple(SCHEMA))}",
+            key_location(path, text, table),
         )
 
 
@@ -157,12 +150,7 @@ def _unknown(key: str, table: str) -> str:
     home = next((name for name, keys in SCHEMA.items() if key in keys and name != table), None)
     if home:
         return f"'{key}' belongs in [{home}], not in [{table}]"
-    return f"unknown key '{key}' in [{table}]{_hint(key, SCHEMA[table])}"
-
-
-def _hint(word: str, valid: tuple[str, ...]) -> str:
-    close = difflib.get_close_matches(word, valid, n=1)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    return f"unknown key '{key}' in [{table}]{did_you_mean(key, SCHEMA[table])}"
 
 
 def _optional_file(config: dict[str, object], path: Path, text: str, key: str) -> SourceFile | None:

@@ -13,9 +13,9 @@ from lxml import etree
 from build_tools import ids
 from build_tools.model import PageStart
 from build_tools.textpos import index_of_letter, insert_at
+from build_tools.writers.epub.bodies import OPS_NS, XHTML
 
-XHTML = "{http://www.w3.org/1999/xhtml}"
-EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
+EPUB_TYPE = f"{{{OPS_NS}}}type"
 # Print elements that the EPUB has under another id: the half title is the title page's page.
 ALIASES = {ids.HALFTITLE: ids.TITLEPAGE, ids.CONTENTS: ids.TOC_TITLE}  # a nav starts with its heading
 
