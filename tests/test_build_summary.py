@@ -12,17 +12,20 @@ from conftest import STYLES, book_toml
 from build_tools.checks.summary import warnings_line
 from build_tools.cli import main
 
-# Three warnings of two codes: raw HTML twice (one a line), a note reference before its full stop.
+# Three warnings of two codes: raw HTML twice (one a line), a name the names file does not have.
 TEXT = (
-    "# One\n\nA <b>bold</b> word.\n\nAn <i>italic</i> one.\n\nNoted[^a].\n\n"
+    "# One\n\nA <b>bold</b> word by Marx.\n\nAn <i>italic</i> one.\n\nNoted by Jean Dupont[^a].\n\n"
     "{==1927?==}{>>Year to be confirmed<<}\n\n[^a]: A note.\n"
 )
+
+NAMES = "entries:\n  - id: marx\n    heading: Marx, Karl\n    forms: [Marx]\n"
 
 
 def manuscript(root: Path, ignore: str | None = None) -> Path:
     (root / "text").mkdir(parents=True)
     (root / "text" / "one.md").write_text(TEXT, encoding="utf-8")
-    (root / "book.toml").write_text(book_toml(["text/one.md"]), encoding="utf-8")
+    (root / "names.yaml").write_text(NAMES, encoding="utf-8")
+    (root / "book.toml").write_text(book_toml(["text/one.md"], 'names = "names.yaml"\n'), encoding="utf-8")
     if ignore is not None:
         (root / ".bookcheckignore").write_text(ignore, encoding="utf-8")
     return root
@@ -41,7 +44,7 @@ def test_a_build_lists_queries_and_counts_warnings(tmp_path: Path) -> None:
     assert code == 0
     assert lines == [
         f"warning: {root / 'text' / 'one.md'}:9:1: query [1927?]: Year to be confirmed",
-        "3 warnings (2 raw-html, 1 note-before-punctuation): run 'book check' for the list",
+        "3 warnings (2 raw-html, 1 unindexed-name): run 'book check' for the list",
     ]
     assert (tmp_path / "out" / "t.epub").is_file()
 
@@ -50,8 +53,8 @@ def test_the_ignore_file_applies_to_builds(tmp_path: Path) -> None:
     root = manuscript(tmp_path / "book", ignore="raw-html text/one.md\nunused-code text/two.md\n")
     code, lines = build(root, tmp_path / "out")
     assert code == 0
-    assert lines[-1] == "1 warning (1 note-before-punctuation), 2 ignored: run 'book check' for the list"
-    ignore_all = "raw-html text/one.md\nnote-before-punctuation text/one.md:7\n"
+    assert lines[-1] == "1 warning (1 unindexed-name), 2 ignored: run 'book check' for the list"
+    ignore_all = "raw-html text/one.md\nunindexed-name text/one.md:7\n"
     root = manuscript(tmp_path / "quiet", ignore=ignore_all)
     code, lines = build(root, tmp_path / "out2")
     assert code == 0 and lines[-1] == "no warnings (3 ignored by .bookcheckignore)"
@@ -62,7 +65,7 @@ def test_a_line_of_the_ignore_file_that_is_no_rule_is_counted(tmp_path: Path) ->
     code, lines = build(root, tmp_path / "out")
     assert code == 0
     assert lines[-1] == (
-        "4 warnings (2 raw-html, 1 ignore-file, 1 note-before-punctuation): run 'book check' for the list"
+        "4 warnings (2 raw-html, 1 ignore-file, 1 unindexed-name): run 'book check' for the list"
     )
 
 

@@ -87,13 +87,6 @@ def test_raw_html_is_text_and_warned() -> None:
     assert [str(d.location) for d in parsed.diagnostics] == ["ch.md:3:3"]
 
 
-def test_reference_before_punctuation_is_warned() -> None:
-    parsed = Parser().section(1, SourceFile(Path("ch.md"), "# T\n\nText[^n]. More.\n\n[^n]: N.\n"))
-    assert [(str(d.location), d.code) for d in parsed.diagnostics] == [
-        ("ch.md:3:5", "note-before-punctuation")
-    ]
-
-
 def test_parsing_keeps_nothing_from_one_section_to_the_next(tmp_path: Path) -> None:
     (tmp_path / "map.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     parser = Parser(load(Path("names.yaml"), NAMES), tmp_path)

@@ -17,10 +17,12 @@ error (exit 1)
                           an empty box (checks/glyphs.py; the build stops at the first)
 warning (exit 1 with --strict)
     open-query            an editorial query still open: a release build refuses to go ahead
-    raw-html, unindexed-name, note-before-punctuation, …   the build's own warnings
-    straight-quote        " or ' instead of “ ” ‘ ’
+    raw-html, unindexed-name, …   the build's own warnings
+    straight-quote        " or ' in a language whose quotation marks the build does not know
+                          (elsewhere it sets them: “…” in English, « … » in French, „…“ in German)
     double-space          two spaces between words
-    space-before-punctuation   “word ,”
+    space-before-punctuation   “word ,”; in French only before , and . (the build sets the
+                          no-break spaces before ; : ! ? and inside « »)
     repeated-word         “the the”, in any case, across a line break too
     unbalanced-quotes     a “ without its ” (or the reverse) in a paragraph or block quotation;
                           a quotation of several paragraphs may leave each one open
@@ -31,8 +33,11 @@ warning (exit 1 with --strict)
     name-variant          a spelling of a name that the names file does not declare
     unused-ignore         a rule of the ignore file that matched nothing
 
-The typography checks skip code, editorial queries, link destinations and our markup, and
-never read the YAML and TOML files (``prose.py``); names are compared as ``variants.py`` says.
+The typography checks read the text by the rules of the book's language, with its quotation
+marks as the build sets them (``lang/typography.py``); note calls are not checked, the build
+places them by the language's convention. They skip code, editorial queries, link
+destinations and our markup, and never read the YAML and TOML files (``prose.py``); names
+are compared as ``variants.py`` says.
 
 Accepted exceptions go in the ignore file (default ``.bookcheckignore`` in the manuscript
 folder), one rule a line, ``#`` starting a comment::
@@ -215,7 +220,9 @@ def check(source: Path, styles: Path | None = None) -> list[Finding]:
         findings += [_query(q) for q in book.queries]
         findings += _glyphs(book, styles or find_styles(source).folder)
     for file in manuscript.files:
-        findings += [_finding(file.path, hit) for hit in prose.check_text(file.text)]
+        findings += [
+            _finding(file.path, hit) for hit in prose.check_text(file.text, manuscript.meta.language)
+        ]
     findings += _name_variants(manuscript, book)
     return findings
 

@@ -15,8 +15,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from build_tools.lang.typography import ENGLISH, Typography, curl, typography
 from build_tools.parse.mdext.queries import QUERY
 
 MASK = "\x01"
@@ -172,18 +173,21 @@ def _paragraph(lines: list[str], first: int, quote: int) -> Paragraph:
 # ---------------------------------------------------------------- checks of one line
 
 _NOT_SPACE = r"[^\s\x01]"
+# Straight quotes are a warning only in a language whose quotation marks the build does not
+# know; elsewhere the build sets them (``lang/typography.py``).
+_STRAIGHT_CHECKS: tuple[tuple[str, re.Pattern[str], str], ...] = (
+    ("straight-quote", re.compile(r"\""), "a straight quotation mark: type the language's own"),
+    ("straight-quote", re.compile(r"'"), "a straight apostrophe or quotation mark: type ’ (or the quotes)"),
+)
+# A space before punctuation, in a language that sets none; French sets its own before ; : ! ?
+# (and replaces the one typed), so only , and . are asked about there.
+_SPACE_BEFORE = re.compile(rf"(?<={_NOT_SPACE})[ \t]+[,;:.!?](?![\d.])")
+_SPACE_BEFORE_FRENCH = re.compile(rf"(?<={_NOT_SPACE})[ \t]+[,.](?![\d.])")
 _LINE_CHECKS: tuple[tuple[str, re.Pattern[str], str], ...] = (
-    ("straight-quote", re.compile(r"\""), "a straight quotation mark: use “ and ”"),
-    ("straight-quote", re.compile(r"'"), "a straight apostrophe or quotation mark: use ’ (or ‘ ’)"),
     (
         "double-space",
         re.compile(rf"(?<={_NOT_SPACE})[ \t]{{2,}}(?={_NOT_SPACE})"),
         "two spaces between words: use one",
-    ),
-    (
-        "space-before-punctuation",
-        re.compile(rf"(?<={_NOT_SPACE})[ \t]+[,;:.!?](?![\d.])"),
-        "a space before punctuation: remove it",
     ),
     (
         "hyphen-as-dash",
@@ -221,8 +225,18 @@ _LINE_CHECKS: tuple[tuple[str, re.Pattern[str], str], ...] = (
 )
 
 
-def line_checks(number: int, original: str, masked: str) -> Iterator[Hit]:
-    for code, pattern, detail in _LINE_CHECKS:
+def _checks_for(style: Typography) -> tuple[tuple[str, re.Pattern[str], str], ...]:
+    space = (
+        "space-before-punctuation",
+        _SPACE_BEFORE_FRENCH if style.spaced else _SPACE_BEFORE,
+        "a space before punctuation: remove it",
+    )
+    straight = _STRAIGHT_CHECKS if style.double is None else ()
+    return (*straight, space, *_LINE_CHECKS)
+
+
+def line_checks(number: int, original: str, masked: str, style: Typography = ENGLISH) -> Iterator[Hit]:
+    for code, pattern, detail in _checks_for(style):
         for found in pattern.finditer(masked):
             if code == "placeholder" and found[0] == "XX" and _roman_context(masked, found.start()):
                 continue
@@ -283,48 +297,57 @@ def brackets(paragraph: Paragraph) -> Iterator[Hit]:
             )
 
 
-def quotes(found: list[Paragraph]) -> Iterator[Hit]:
-    """“ and ” pair up within a paragraph, within a block quotation, and across paragraphs of one
-    quotation that each open with “ and only the last one closes (Chicago 13.30)."""
+def quotes(found: list[Paragraph], pair: tuple[str, str] = ("“", "”")) -> Iterator[Hit]:
+    """The quotation marks of ``pair`` pair up within a paragraph, within a block quotation,
+    and across paragraphs of one quotation that each open with the opening mark and only the
+    last one closes (Chicago 13.30)."""
+    opening, closing = pair
     opened: list[tuple[Paragraph, int]] = []
     for index, paragraph in enumerate(found):
         text = paragraph.text
         start = 0
-        if len(opened) == 1 and text.lstrip(" \x01").startswith("“"):
-            start = text.index("“") + 1  # the quotation goes on
+        if len(opened) == 1 and text.lstrip(" \x01").startswith(opening):
+            start = text.index(opening) + 1  # the quotation goes on
         for offset in range(start, len(text)):
-            if text[offset] == "“":
+            if text[offset] == opening:
                 opened.append((paragraph, offset))
-            elif text[offset] == "”":
+            elif text[offset] == closing:
                 if opened:
                     opened.pop()
                 else:
-                    yield _unbalanced(paragraph, offset, "a closing ” without its “")
+                    yield _unbalanced(paragraph, offset, f"a closing {closing} without its {opening}")
         following = found[index + 1] if index + 1 < len(found) else None
         if following is None or not (
             (paragraph.quote and following.quote == paragraph.quote)
-            or (len(opened) == 1 and following.text.lstrip(" \x01").startswith("“"))
+            or (len(opened) == 1 and following.text.lstrip(" \x01").startswith(opening))
         ):
             for where, offset in opened:
-                yield _unbalanced(where, offset, "an opening “ never closed by ”")
+                yield _unbalanced(where, offset, f"an opening {opening} never closed by {closing}")
             opened = []
 
 
 def _unbalanced(paragraph: Paragraph, offset: int, detail: str) -> Hit:
     line, column = paragraph.where(offset)
-    code = "unbalanced-quotes" if paragraph.text[offset] in "“”" else "unbalanced-brackets"
+    code = "unbalanced-brackets" if paragraph.text[offset] in "()[]" else "unbalanced-quotes"
     text = paragraph.text[max(0, offset - 20) : offset + 21].replace("\n", " ").replace(MASK, "")
     return Hit(code, line, column, text.strip(), detail)
 
 
-def check_text(text: str) -> Iterator[Hit]:
-    """Every typography hit in the Markdown ``text``."""
+def check_text(text: str, language: str = "en") -> Iterator[Hit]:
+    """Every typography hit in the Markdown ``text``, by the rules of ``language``: its quotes
+    are read as the build sets them (straight ones made curly, ``lang/typography.py``)."""
+    style = typography(language)
     original = text.split("\n")
     masked = mask(text)
     for number, (line, masked_line) in enumerate(zip(original, masked, strict=True), 1):
-        yield from line_checks(number, line, masked_line)
-    found = list(paragraphs(original, masked))
+        yield from line_checks(number, line, masked_line, style)
+    found = [_curled(paragraph, style) for paragraph in paragraphs(original, masked)]
     for paragraph in found:
         yield from repeated_words(paragraph)
         yield from brackets(paragraph)
-    yield from quotes(found)
+    for pair in style.pairs[:1]:  # single quotes and apostrophes are one mark: only the double pair
+        yield from quotes(found, pair)
+
+
+def _curled(paragraph: Paragraph, style: Typography) -> Paragraph:
+    return replace(paragraph, text=curl(paragraph.text, lambda _: style, transparent="*_"))

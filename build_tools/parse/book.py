@@ -40,7 +40,7 @@ def parse_book(manuscript: Manuscript, source_date_epoch: int) -> ParsedBook:
     names = None
     if manuscript.names is not None:
         names = names_file.load(manuscript.names.path, manuscript.names.text)
-    parser = Parser(names, manuscript.root)
+    parser = Parser(names, manuscript.root, manuscript.meta.language)
     sections, anchors = _sections(parser, manuscript.files)
     chronology = None
     if manuscript.chronology is not None:

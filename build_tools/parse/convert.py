@@ -12,7 +12,7 @@ from lxml import etree
 from markdown import Markdown
 from markdown.extensions import Extension
 
-from build_tools.errors import Diagnostic, Location, ManuscriptError
+from build_tools.errors import Location, ManuscriptError
 from build_tools.model import Image, Query
 from build_tools.parse.mdext.anchors import AnchorExtension
 from build_tools.parse.mdext.breaks import BreakExtension
@@ -25,6 +25,7 @@ from build_tools.parse.mdext.queries import QueryExtension
 from build_tools.parse.mdext.spans import SpanExtension
 from build_tools.parse.mdext.tables import TablesExtension
 from build_tools.parse.mdext.verse import VerseExtension
+from build_tools.parse.typeset import typeset
 
 IndexMark = tuple[str, str, Location]
 """An index mark of the text: kind ("explicit", "start" or "end"), entry id, where it is written."""
@@ -40,7 +41,6 @@ class Converted:
     queries: tuple[Query, ...] = ()
     anchors: tuple[tuple[str, Location], ...] = ()
     definitions: tuple[Definition, ...] = ()
-    warnings: tuple[Diagnostic, ...] = ()
 
 
 class Converter:
@@ -50,10 +50,12 @@ class Converter:
     Every document starts from ``Markdown.reset()``, which resets each extension's findings
     (Python-Markdown's pattern), and its findings are handed back in a ``Converted``; the
     instances are reset again afterwards, so nothing found in one document is kept. One
-    Converter converts one document at a time.
+    Converter converts one document at a time. Every tree it gives is set in the typography
+    of ``language`` (``typeset.py``).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, language: str = "en") -> None:
+        self.language = language
         self._notes = NotesExtension()
         self._queries = QueryExtension()
         self._anchors = AnchorExtension()
@@ -85,6 +87,7 @@ class Converter:
             self._images.root, self._images.first_line = root, 1
             self._forms.start(path, 1)
             tree = _fragment(_convert(self._text, text, path), path)
+            typeset(tree, self.language)
             return Converted(
                 tree,
                 images=tuple(self._images.images),
@@ -92,7 +95,6 @@ class Converter:
                 queries=tuple(self._queries.queries),
                 anchors=tuple(self._anchors.anchors),
                 definitions=tuple(self._notes.definitions.values()),
-                warnings=tuple(self._notes.warnings),
             )
         finally:
             self._text.reset()
@@ -106,6 +108,7 @@ class Converter:
             self._note_images.root, self._note_images.first_line = root, where.line
             self._note_forms.start(where.file, where.line)
             tree = _fragment(_convert(self._note, text, where.file), where.file)
+            typeset(tree, self.language)
             return Converted(
                 tree,
                 images=tuple(self._note_images.images),

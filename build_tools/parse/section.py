@@ -64,16 +64,18 @@ class _Notes:
 
 class Parser:
     """What parsing keeps from one document to the next: the names file (``None``: no index),
-    the manuscript folder (``None``: the nearest folder with a book.toml) and the Markdown
-    instances, reset for every document. It keeps no result: each call returns all it found,
-    and parsing the same input again gives the same result.
+    the manuscript folder (``None``: the nearest folder with a book.toml), the book's language
+    (its typography) and the Markdown instances, reset for every document. It keeps no
+    result: each call returns all it found, and parsing the same input again gives the same
+    result.
     """
 
-    def __init__(self, names: Names | None = None, root: Path | None = None) -> None:
+    def __init__(self, names: Names | None = None, root: Path | None = None, language: str = "en") -> None:
         self.names = names
         self.root = root
+        self.language = language
         self._tagger = Tagger(names) if names is not None else None
-        self._converter = Converter()
+        self._converter = Converter(language)
 
     def section(self, number: int, source: SourceFile, first_mention: int = 1) -> ParsedSection:
         """Section ``number`` of the book from its file; its mentions are numbered from
@@ -103,7 +105,7 @@ class Parser:
         return ParsedSection(
             section,
             queries=converted.queries,
-            diagnostics=warnings + converted.warnings + self._unindexed_in_section(tree, source),
+            diagnostics=warnings + self._unindexed_in_section(tree, source),
             index_marks=notes.marks + converted.marks,
             mentions=notes.mentions + text.mentions,
             first_mention=first_mention,

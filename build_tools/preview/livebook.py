@@ -84,9 +84,10 @@ class LiveBook:
         """One Parser for the session, made as ``parse_book`` makes it; another when the names change."""
         source = manuscript.names
         text = source.text if source else None
-        if text != self._names_text:
+        language = manuscript.meta.language
+        if text != self._names_text or language != self._parser.language:
             names = names_file.load(source.path, source.text) if source else None
-            self._parser, self._names_text = Parser(names, manuscript.root), text
+            self._parser, self._names_text = Parser(names, manuscript.root, language), text
 
     def _reparse(self, number: int) -> None:
         assert self.book is not None and self._manuscript is not None

@@ -40,7 +40,17 @@ class Names:
     by_form: dict[str, str]
 
     def entry_of(self, matched: str) -> str:
-        return self.by_form[" ".join(matched.split())]
+        return self.by_form[" ".join(apostrophes(matched).split())]
+
+
+def apostrophes(text: str) -> str:
+    """``text`` with its apostrophes straight: a form written O'Brien finds O’Brien, the
+    apostrophe the build sets (``lang/typography.py``), and the reverse."""
+    return text.replace("’", "'")
+
+
+def _word_pattern(word: str) -> str:
+    return re.escape(apostrophes(word)).replace("'", "['’]")
 
 
 def load(path: Path, text: str) -> Names:
@@ -81,7 +91,7 @@ def load(path: Path, text: str) -> Names:
     forms = sorted(owners, key=len, reverse=True)
     pattern = None
     if forms:
-        body = "|".join(r"\s+".join(map(re.escape, form.split())) for form in forms)
+        body = "|".join(r"\s+".join(map(_word_pattern, form.split())) for form in forms)
         pattern = re.compile(rf"(?<![\w’'\-])(?:{body})(?![\w\-])")
     return Names(
         tuple(entries),
@@ -115,7 +125,7 @@ def _entry(
     if not forms:
         raise ManuscriptError(f"entry {entry_id!r} has no forms to find in the text", place)
     for form, form_node in zip(forms, fields["forms"].value, strict=True):
-        normal = " ".join(form.split())
+        normal = " ".join(apostrophes(form).split())
         if normal in owners and owners[normal][0] != entry_id:
             other, first = owners[normal]
             raise ManuscriptError(

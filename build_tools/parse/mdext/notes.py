@@ -8,6 +8,8 @@ REFERENCE.md §1 are applied by the parser to the finished tree, in document ord
 A definition may run over several paragraphs: continuation lines are indented by four spaces
 or a tab. A reference inside a definition (a note in a note) is an error, as are references to
 undefined labels, definitions never referenced, duplicate labels and references in headings.
+Which side of the punctuation a call stands on is the language's convention, applied when the
+text is set (``parse/typeset.py``), not the author's to get right.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 
-from build_tools.errors import Diagnostic, Location, ManuscriptError
+from build_tools.errors import Location, ManuscriptError
 from build_tools.parse.mdext.code import code_lines, without_code_spans
 from build_tools.parse.mdext.inline import ElementPattern
 
@@ -46,12 +48,10 @@ class NotesExtension(Extension):
         self.source = Path("<text>")
         self.definitions: dict[str, Definition] = {}
         self.references: list[tuple[str, Location]] = []
-        self.warnings: list[Diagnostic] = []
 
     def reset(self) -> None:
         self.definitions = {}
         self.references = []
-        self.warnings = []
 
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Python-Markdown's API)
         md.registerExtension(self)
@@ -128,16 +128,6 @@ class _NoteScanner(Preprocessor):
                     where,
                 )
             self.ext.references.append((found[1], where))
-            if line[found.end() : found.end() + 1] in (".", ",", ";", ":", "?", "!"):
-                self.ext.warnings.append(
-                    Diagnostic(
-                        where,
-                        "note-before-punctuation",
-                        f"note reference [^{found[1]}] before punctuation: Chicago puts it after "
-                        "(except a dash)",
-                        found[0],
-                    )
-                )
 
     def _check(self) -> None:
         referenced = set()
