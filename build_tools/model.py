@@ -34,6 +34,16 @@ from build_tools.markup import Fragment
 
 
 @dataclass(frozen=True)
+class Certification:
+    """Who certifies the EPUB's accessibility (book.toml's ``[accessibility]``): the conformance
+    claim is written only with one, and names them."""
+
+    certified_by: str
+    credential: str = ""  # the certifier's credential or badge, as they state it
+    report: str = ""  # the URL of their report on this book
+
+
+@dataclass(frozen=True)
 class Metadata:
     """The book's bibliographic data, as stated in ``book.toml``."""
 
@@ -54,6 +64,7 @@ class Metadata:
     subjects: tuple[str, ...] = ()
     print_profile: str = "kdp"
     labels: tuple[tuple[str, str], ...] = ()  # book.toml's [labels]: (field, template), checked
+    certification: Certification | None = None  # book.toml's [accessibility]; None: no claim
 
     @property
     def words(self) -> Labels:

@@ -24,7 +24,8 @@ from build_tools.sources.manuscript import load
 SOURCE = Path(__file__).resolve().parent / "manuscripts" / "french"
 OPF = "{http://www.idpf.org/2007/opf}"
 # The one string of the package that is not ours to translate: the standard's own title
-# ("EPUB Accessibility 1.1 - WCAG 2.2 Level AA"), which EPUB Accessibility asks for verbatim.
+# ("EPUB Accessibility 1.1 - WCAG 2.2 Level AA"), which EPUB Accessibility asks for verbatim
+# (written only when book.toml's [accessibility] names a certifier).
 CONFORMS_TO = "dcterms:conformsTo"
 
 
@@ -175,7 +176,8 @@ def test_the_epub_has_the_french_titles_landmarks_and_locators(built) -> None:  
     assert "Voir aussi" in text and "Voir Plantin" in " ".join(text.split())
     assert "8\u00a0n.\u00a02" in text  # a note's locator, French style
     assert "Publié aux éditions Le Pas de côté" in text and "Publié par" not in text  # [labels]
-    assert "Cette publication est conforme" in text
+    # No [accessibility] in its book.toml: the summary describes the book and claims nothing.
+    assert "Cette publication comporte une table des matières" in text and "conform" not in text
 
 
 def test_the_pdf_has_the_french_titles_heads_and_page_references(built) -> None:  # type: ignore[no-untyped-def]

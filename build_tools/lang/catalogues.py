@@ -38,13 +38,15 @@ FRENCH = {
     "note_locator": f"{{page}}{NBSP}n.{NBSP}{{number}}",
     "print_edition": "{title}, édition imprimée, {trim}, {publisher}",
     "accessibility_summary": (
-        "Cette publication est conforme à EPUB Accessibility 1.1 et aux WCAG 2.2, niveau AA. "
-        "{pictures} Elle comporte une table des matières, un titre pour chaque section et des "
-        "notes liées à leurs appels dans les deux sens. Les réglages de police et de couleur du "
-        "système de lecture sont respectés."
+        "Cette publication comporte une table des matières, un titre pour chaque section et des "
+        "notes liées à leurs appels dans les deux sens. {pictures} Les réglages de police et de "
+        "couleur du système de lecture sont respectés."
     ),
     "accessibility_pictures": "Chaque image a une alternative textuelle.",
     "accessibility_no_pictures": "Elle ne contient que du texte, sans image.",
+    "accessibility_certified": (
+        "Sa conformité à EPUB Accessibility 1.1 et aux WCAG 2.2, niveau AA, est certifiée par {certifier}."
+    ),
     "preview": "Aperçu",
     "preview_index": "Index",
     "index_marks": "Marques d’index",
@@ -90,13 +92,16 @@ GERMAN = {
     "note_locator": f"{{page}}{NBSP}Anm.{NBSP}{{number}}",
     "print_edition": "{title}, Druckausgabe, {trim}, {publisher}",
     "accessibility_summary": (
-        "Diese Publikation entspricht EPUB Accessibility 1.1 und WCAG 2.2, Stufe AA. {pictures} "
-        "Sie hat ein Inhaltsverzeichnis, eine Überschrift für jeden Abschnitt und Anmerkungen, "
-        "die mit ihren Verweisen in beide Richtungen verlinkt sind. Schrift- und "
-        "Farbeinstellungen des Lesesystems werden beachtet."
+        "Diese Publikation hat ein Inhaltsverzeichnis, eine Überschrift für jeden Abschnitt und "
+        "Anmerkungen, die mit ihren Verweisen in beide Richtungen verlinkt sind. {pictures} "
+        "Schrift- und Farbeinstellungen des Lesesystems werden beachtet."
     ),
     "accessibility_pictures": "Jedes Bild hat einen Alternativtext.",
     "accessibility_no_pictures": "Sie enthält nur Text, keine Bilder.",
+    "accessibility_certified": (
+        "Ihre Konformität mit EPUB Accessibility 1.1 und WCAG 2.2, Stufe AA, wurde von "
+        "{certifier} zertifiziert."
+    ),
     "preview": "Vorschau",
     "preview_index": "Register",
     "index_marks": "Registermarken",
@@ -142,12 +147,16 @@ SPANISH = {
     "note_locator": f"{{page}}{NBSP}n.{NBSP}{{number}}",
     "print_edition": "{title}, edición impresa, {trim}, {publisher}",
     "accessibility_summary": (
-        "Esta publicación cumple EPUB Accessibility 1.1 y las WCAG 2.2, nivel AA. {pictures} "
-        "Tiene un índice, un encabezado para cada sección y notas enlazadas con sus llamadas en "
-        "ambos sentidos. Se respetan los ajustes de fuente y color del sistema de lectura."
+        "Esta publicación tiene un índice, un encabezado para cada sección y notas enlazadas con "
+        "sus llamadas en ambos sentidos. {pictures} Se respetan los ajustes de fuente y color "
+        "del sistema de lectura."
     ),
     "accessibility_pictures": "Cada imagen tiene un texto alternativo.",
     "accessibility_no_pictures": "Solo contiene texto, sin imágenes.",
+    "accessibility_certified": (
+        "Su conformidad con EPUB Accessibility 1.1 y las WCAG 2.2, nivel AA, está certificada "
+        "por {certifier}."
+    ),
     "preview": "Vista previa",
     "preview_index": "Índice onomástico",
     "index_marks": "Marcas de índice",
@@ -193,13 +202,16 @@ ITALIAN = {
     "note_locator": f"{{page}}{NBSP}n.{NBSP}{{number}}",
     "print_edition": "{title}, edizione a stampa, {trim}, {publisher}",
     "accessibility_summary": (
-        "Questa pubblicazione è conforme a EPUB Accessibility 1.1 e alle WCAG 2.2, livello AA. "
-        "{pictures} Ha un indice, un titolo per ogni sezione e note collegate ai loro richiami "
-        "in entrambe le direzioni. Le impostazioni di carattere e di colore del sistema di "
-        "lettura sono rispettate."
+        "Questa pubblicazione ha un indice, un titolo per ogni sezione e note collegate ai loro "
+        "richiami in entrambe le direzioni. {pictures} Le impostazioni di carattere e di colore "
+        "del sistema di lettura sono rispettate."
     ),
     "accessibility_pictures": "Ogni immagine ha un testo alternativo.",
     "accessibility_no_pictures": "Contiene solo testo, senza immagini.",
+    "accessibility_certified": (
+        "La sua conformità a EPUB Accessibility 1.1 e alle WCAG 2.2, livello AA, è certificata "
+        "da {certifier}."
+    ),
     "preview": "Anteprima",
     "preview_index": "Indice dei nomi",
     "index_marks": "Marcatori d’indice",

@@ -54,9 +54,10 @@ class Labels:
 
     # EPUB package metadata.
     print_edition: str  # dc:source without an ISBN: {title}, {trim}, {publisher}
-    accessibility_summary: str  # {pictures}, one of the two below
+    accessibility_summary: str  # what the EPUB has, no claim: {pictures}, one of the two below
     accessibility_pictures: str
     accessibility_no_pictures: str
+    accessibility_certified: str  # after the summary when [accessibility] names a certifier: {certifier}
 
     # The preview.
     preview: str  # its bar's aria-label, and the title of a page with no book
@@ -104,12 +105,15 @@ ENGLISH = Labels(
     note_locator="{page}n{number}",
     print_edition="{title}, print edition, {trim}, {publisher}",
     accessibility_summary=(
-        "This publication conforms to EPUB Accessibility 1.1 and WCAG 2.2 Level AA. {pictures} "
-        "It has a table of contents, headings for every section, and notes that link to and "
-        "from their references. Reading-system font and colour settings are respected."
+        "This publication has a table of contents, headings for every section, and notes that "
+        "link to and from their references. {pictures} Reading-system font and colour settings "
+        "are respected."
     ),
     accessibility_pictures="Every picture has a text alternative.",
     accessibility_no_pictures="It is text only, with no images.",
+    accessibility_certified=(
+        "Its conformance to EPUB Accessibility 1.1 and WCAG 2.2 Level AA is certified by {certifier}."
+    ),
     preview="Preview",
     preview_index="Index",
     index_marks="Index marks",

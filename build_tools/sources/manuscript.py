@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from build_tools.design.profiles import DEFAULT as DEFAULT_PROFILE
 from build_tools.design.profiles import PROFILES
@@ -14,7 +15,7 @@ from build_tools.errors import Location, ManuscriptError, did_you_mean, key_loca
 from build_tools.lang.isbn import IsbnError, isbn13
 from build_tools.lang.labels import FIELDS, template_problem
 from build_tools.lang.slug import slug
-from build_tools.model import Metadata
+from build_tools.model import Certification, Metadata
 from build_tools.sources.contents import PartTitle, Placement, reading_order
 
 CONFIG_NAME = "book.toml"
@@ -34,6 +35,8 @@ SCHEMA = {
     "book": (*REQUIRED, *OPTIONAL, "subjects"),
     "contents": ("front", "files", "back", "chronology", "names"),
     "labels": FIELDS,  # any generated string, by its name in lang/labels.py
+    # Who certifies the EPUB's accessibility: without certified_by, no conformance claim.
+    "accessibility": ("certified_by", "credential", "report"),
 }
 # XML 1.0 §2.2: these code points may not appear in a document at all.
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -107,6 +110,7 @@ def load(root: Path) -> Manuscript:
     _check_keys(config, config_path, config_text)
     meta = _metadata(config, config_path, config_text)
     meta = replace(meta, labels=_labels(config, config_path, config_text))  # [labels]
+    meta = replace(meta, certification=_certification(config, config_path, config_text))
     contents = config.get("contents")
     placements, parts = reading_order(
         contents if isinstance(contents, dict) else {}, config_path, config_text
@@ -243,6 +247,37 @@ def _labels(config: dict[str, object], path: Path, text: str) -> tuple[tuple[str
             raise ManuscriptError(f"'{name}' in [labels] {problem}", where)
         found.append((name, value))
     return tuple(found)
+
+
+def _certification(config: dict[str, object], path: Path, text: str) -> Certification | None:
+    """``[accessibility]``: who certifies the conformance claim (EPUB Accessibility 1.1 §2.2),
+    with their credential and the URL of their report; no table, no claim."""
+    table = config.get("accessibility")
+    if not isinstance(table, dict):
+        return None
+    values: dict[str, str] = {}
+    for key, value in table.items():
+        if not isinstance(value, str) or not value.strip():
+            raise ManuscriptError(
+                f"'{key}' in [accessibility] must be a non-empty string",
+                key_location(path, text, f"accessibility.{key}"),
+            )
+        values[key] = value.strip()
+    if "certified_by" not in values:
+        raise ManuscriptError(
+            '[accessibility] needs certified_by = "…": who certifies the conformance claim '
+            "(leave the table out to make no claim)",
+            key_location(path, text, "accessibility"),
+        )
+    report = values.get("report", "")
+    url = urlsplit(report)
+    if report and (url.scheme not in ("http", "https") or not url.netloc or any(c.isspace() for c in report)):
+        raise ManuscriptError(
+            f"'report' in [accessibility] must be the web address of the certifier's report "
+            f"(https://…), not {report!r}",
+            key_location(path, text, "accessibility.report"),
+        )
+    return Certification(values["certified_by"], values.get("credential", ""), report)
 
 
 def _invert(name: str) -> str:

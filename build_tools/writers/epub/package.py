@@ -11,10 +11,12 @@ from html import escape
 from typing import Protocol
 
 from build_tools.design.fonts import Face
-from build_tools.model import Book, PrintLayout
+from build_tools.model import Book, Certification, PrintLayout
 from build_tools.sources.epoch import iso_utc
 
 MEDIA = "media"  # pictures are packed under media/, by their path in the manuscript folder
+# The claim, verbatim as EPUB Accessibility 1.1 §2.1 spells it (Ace checks the string).
+CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
 
 
 class Manifested(Protocol):
@@ -84,7 +86,9 @@ def package(
 
 
 def _accessibility(book: Book, layout: PrintLayout | None) -> list[str]:
-    """EPUB Accessibility 1.1 metadata (w3c/epub-specs, epub33/a11y §2 and §5)."""
+    """EPUB Accessibility 1.1 metadata (w3c/epub-specs, epub33/a11y §2 and §5): what the book
+    has, and a conformance claim only when book.toml's [accessibility] names who certifies it
+    (the toolchain cannot know the book meets WCAG, nor may it make the author the certifier)."""
     features = ["structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability"]
     paged = bool(layout and layout.pages)
     if paged:  # print page equivalents (EPUB Accessibility 1.1 §5; printPageNumbers is deprecated)
@@ -92,6 +96,9 @@ def _accessibility(book: Book, layout: PrintLayout | None) -> list[str]:
     words = book.meta.words
     pictures = words.accessibility_pictures if book.images else words.accessibility_no_pictures
     summary = words.accessibility_summary.format(pictures=pictures)
+    claim = book.meta.certification
+    if claim:
+        summary += " " + words.accessibility_certified.format(certifier=claim.certified_by)
     lines = ['<meta property="schema:accessMode">textual</meta>']
     if book.images:
         features.append("alternativeText")
@@ -101,12 +108,26 @@ def _accessibility(book: Book, layout: PrintLayout | None) -> list[str]:
     lines += [
         '<meta property="schema:accessibilityHazard">none</meta>',
         f'<meta property="schema:accessibilitySummary">{escape(summary)}</meta>',
-        '<meta property="dcterms:conformsTo" id="conformance">'
-        "EPUB Accessibility 1.1 - WCAG 2.2 Level AA</meta>",
-        f'<meta property="a11y:certifiedBy" refines="#conformance">{escape(book.meta.publisher)}</meta>',
     ]
+    lines += _conformance(claim) if claim else []
     if paged:
         lines.append(f'<meta property="pageBreakSource">{escape(print_source(book))}</meta>')
+    return lines
+
+
+def _conformance(claim: Certification) -> list[str]:
+    """The conformance claim and its certifier, with their credential and report (EPUB
+    Accessibility 1.1 §2.2: the certifier refines the claim, the others the certifier)."""
+    lines = [
+        f'<meta property="dcterms:conformsTo" id="conformance">{CONFORMANCE}</meta>',
+        '<meta property="a11y:certifiedBy" refines="#conformance" id="certifier">'
+        f"{escape(claim.certified_by)}</meta>",
+    ]
+    if claim.credential:
+        credential = escape(claim.credential)
+        lines.append(f'<meta property="a11y:certifierCredential" refines="#certifier">{credential}</meta>')
+    if claim.report:
+        lines.append(f'<link rel="a11y:certifierReport" refines="#certifier" href="{escape(claim.report)}"/>')
     return lines
 
 
