@@ -1,7 +1,8 @@
 """The print layout as a stage: what it reads from WeasyPrint's boxes, and what it returns.
 
 ``build_tools.layout.boxes`` is the one module that reads WeasyPrint's private box tree; the
-first tests pin the behaviour it relies on with tiny documents laid out here.
+first tests pin the behaviour it relies on with tiny documents laid out here (what
+``build_tools/layout/weasy.py``'s hyphenation hook relies on: tests/test_hyphenation.py).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 from weasyprint import HTML
+from weasyprint.formatting_structure.boxes import TextBox
 
 from build_tools import ids
 from build_tools.build import Project, read_book
@@ -61,6 +63,36 @@ def test_first_pages_are_read_from_the_public_anchors() -> None:
     pages = _pages(f'<p id="a">{LONG}</p><p id="b">After.</p>')
     found = first_pages(pages)
     assert found["a"] == 0 and found["b"] == len(pages) - 1
+
+
+# Pages of one line each, 1.4 in wide: every page turn is a line's end.
+ONE_LINE = (
+    '<html lang="en"><head><style>@page {{ size: 1.6in 0.34in; margin: 0.1in }}'
+    " p {{ margin: 0; font-size: 10pt; line-height: 12pt; text-align: justify; {css} }}</style></head>"
+    '<body><p id="a">{text}</p></body></html>'
+)
+
+
+def _line_ends(css: str, text: str) -> list[tuple[str, bool]]:
+    """Each page's line, as its text boxes hold it, and whether ``page_texts`` says it ends
+    with a hyphen the layout added."""
+    pages = HTML(string=ONE_LINE.format(css=css, text=text)).render().pages
+    lines = [
+        "".join(box.text for box in page._page_box.descendants() if isinstance(box, TextBox))
+        for page in pages
+    ]
+    return list(zip(lines, [text.hyphenated for text in page_texts(pages)], strict=True))
+
+
+def test_a_page_that_ends_with_a_word_the_layout_hyphenated_is_told_by_its_last_text_box() -> None:
+    words = " ".join(["representative", "strength", "representative", "a"] * 12)
+    for css, mark in (("hyphens: auto", "\u2010"), ("hyphens: auto; hyphenate-character: '='", "=")):
+        ends = _line_ends(css, words)
+        assert any(hyphenated for _, hyphenated in ends) and not all(hyphenated for _, hyphenated in ends)
+        assert all(hyphenated == line.endswith(mark) for line, hyphenated in ends), ends
+    # A hyphen of the text at a page's end is not one the layout added.
+    ends = _line_ends("hyphens: manual", " ".join(["Chiang Kai-shek's", "representatives"] * 12))
+    assert any(line.endswith("Kai-") for line, _ in ends) and not any(hyphenated for _, hyphenated in ends)
 
 
 def test_places_count_letters_in_the_innermost_element_with_an_id() -> None:

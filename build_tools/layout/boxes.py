@@ -6,7 +6,10 @@ and how many letters of each element fall on each page, come from walking the pa
 hold it; an image has no letters, but a page may begin with it. Generated content
 (``::before``, ``::after``, list markers, margin boxes) is not the text of the book and counts
 nothing, nor does a table's header row that a page repeats (a row group box ``is_header``, on
-a page after the table's first). ``tests/test_layout.py`` pins what this relies on.
+a page after the table's first). Whether a page's text ends with a word WeasyPrint hyphenated
+is read from its last text box: its text ends with the hyphenate character of its style (a
+hyphen WeasyPrint adds, as ``text.line_break.split_first_line`` does). ``tests/test_layout.py``
+pins what this relies on.
 """
 
 from __future__ import annotations
@@ -25,10 +28,12 @@ _GENERATED = ("::before", "::after", "::marker")
 @dataclass(frozen=True)
 class PageText:
     """One page's text: the innermost element with an id its first text is in and the letters
-    of that element on earlier pages, then the letters each element with an id has on it."""
+    of that element on earlier pages, then the letters each element with an id has on it, and
+    whether its last text ends with a hyphen the layout added (or one the source has there)."""
 
     first: tuple[str, int]
     counts: dict[str, int]
+    hyphenated: bool = False
 
 
 def first_pages(pages: Sequence[Page]) -> dict[str, int]:
@@ -49,28 +54,37 @@ def page_texts(pages: Sequence[Page], skip: frozenset[str] = frozenset()) -> lis
     for page in pages:
         counts: dict[str, int] = {}
         first: tuple[str, int] | None = None
+        last: TextBox | None = None
         headers: set[str] = set()  # the tables whose header row this page prints
-        for ids, text in _texts(page._page_box, (), skip, (repeated, headers)):
-            if text is None:  # an image: no letters, but a page that opens with it opens there
+        for ids, box in _texts(page._page_box, (), skip, (repeated, headers)):
+            if not isinstance(box, TextBox):  # an image: no letters, but a page may open with it
                 first = first or ((ids[-1], seen.get(ids[-1], 0)) if ids else None)
                 continue
-            count = letters(text)
+            count = letters(box.text)
             if not count:
                 continue
+            last = box
             if first is None and ids:
                 first = (ids[-1], seen.get(ids[-1], 0))
             for element_id in ids:
                 counts[element_id] = counts.get(element_id, 0) + count
         for element_id, count in counts.items():
             seen[element_id] = seen.get(element_id, 0) + count
-        texts.append(PageText(first or ("", 0), counts))
+        texts.append(PageText(first or ("", 0), counts, _hyphenated(last)))
         repeated |= headers
     return texts
 
 
+def _hyphenated(box: TextBox | None) -> bool:
+    """The text box ends with its hyphenate character (``hyphenate-character``, U+2010 unless
+    the styles say otherwise)."""
+    mark = box.style["hyphenate_character"] if box is not None else ""
+    return bool(mark) and box is not None and box.text.endswith(mark)
+
+
 def _texts(
     box: Box, ids: tuple[str, ...], skip: frozenset[str], headers: tuple[set[str], set[str]]
-) -> Iterator[tuple[tuple[str, ...], str | None]]:
+) -> Iterator[tuple[tuple[str, ...], TextBox | ReplacedBox]]:
     if isinstance(box, MarginBox) or (box.element_tag or "").endswith(_GENERATED):
         return
     if getattr(box, "is_header", False) and ids:  # a table's header row (ids[-1]: the table)
@@ -84,11 +98,8 @@ def _texts(
         own = element.get("id")
         if own and (not ids or ids[-1] != own):
             ids = (*ids, own)
-    if isinstance(box, TextBox):
-        yield ids, box.text
-        return
-    if isinstance(box, ReplacedBox):
-        yield ids, None
+    if isinstance(box, TextBox | ReplacedBox):
+        yield ids, box
         return
     for child in getattr(box, "children", None) or ():
         yield from _texts(child, ids, skip, headers)
