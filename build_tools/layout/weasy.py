@@ -1,12 +1,31 @@
-"""WeasyPrint set up for a book: the page size and margins, the fonts, the styles, and a URL
-fetcher that reads nothing outside the project. Importing this module imports WeasyPrint."""
+"""WeasyPrint set up for a book: the page size and margins, the fonts, the styles, the
+hyphenation, and a URL fetcher that reads nothing outside the project. Importing this module
+imports WeasyPrint.
+
+Hyphenation by locale (issue 13 item 3): WeasyPrint 70 finds its patterns through the module
+``pyphen`` that ``weasyprint.text.line_break`` imported, in ``split_first_line``:
+``pyphen.language_fallback(style['lang'])`` names the patterns (``"en"`` falls back to en_GB,
+the first English pyphen has), ``pyphen.Pyphen(lang=…, left=…, right=…)`` loads them once per
+layout, and ``dictionary.iterate(next_word)`` gives the places a word may be broken. During a
+render of ours, and only then, that module attribute is replaced (``_hyphenation``): ``en``
+alone is American English (en_US; ``en-GB`` and every other language keep their own), and the
+words of the names file yield no place at all, so that a name is never broken, with no element
+around its mentions (elements cost the layout 40 %: ``html.py``). ``tests/test_hyphenation.py``
+pins what this relies on.
+"""
 
 from __future__ import annotations
 
+import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from weasyprint import CSS, HTML, Document
+from weasyprint.text import line_break
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
@@ -27,6 +46,7 @@ class Renderer:
         self.print_css = fonts.listed((self.styles / "print.css").read_text(encoding="utf-8"))
         self.fonts = FontConfiguration()
         self.fetcher = _ProjectFetcher((self.styles, book.root.resolve()))
+        self.unbroken = unbroken_words(book)
 
     def render(self, html_text: str, inside: float, extra: str = "") -> Document:
         """Lay out ``html_text`` with the gutter ``inside`` (inches) and ``extra`` CSS."""
@@ -48,11 +68,77 @@ class Renderer:
             ]
             if extra:
                 stylesheets.append(CSS(string=extra, font_config=fonts))
-            return html.render(stylesheets=stylesheets, font_config=fonts)
+            with _hyphenation(self.unbroken):
+                return html.render(stylesheets=stylesheets, font_config=fonts)
         except FatalURLFetchingError as exc:  # a BaseException in WeasyPrint: never let it through
             cause = exc.__cause__
             message = cause.format_message() if isinstance(cause, BookError) else f"{exc}: {cause}"
             raise BookError(message) from None
+
+
+def unbroken_words(book: Book) -> frozenset[str]:
+    """The words never hyphenated: each word of each form of the names file as it is written
+    (capitalised), the parts of a hyphenated one (line breaking reads "Kai-shek" as two words)
+    and their possessives."""
+    words: set[str] = set()
+    for entry in book.names:
+        for form in entry.forms:
+            for word in form.split():
+                for part in (word, *re.split(r"[-\u2010\u2011]", word)):
+                    core = _EDGES.sub("", part)
+                    if core:
+                        words.update(core + ending for ending in _POSSESSIVES)
+    return frozenset(words)
+
+
+_POSSESSIVES = ("", "\u2019s", "'s", "\u2019", "'")
+_EDGES = re.compile(r"^\W+|\W+$")  # the punctuation of a form ("St.", "(Wang)")
+
+# One render at a time replaces WeasyPrint's ``pyphen``: renders in threads wait for each other.
+_HOOK = threading.Lock()
+
+
+@contextmanager
+def _hyphenation(unbroken: frozenset[str]) -> Iterator[None]:
+    """WeasyPrint's line breaking sees our patterns, and ``unbroken`` words unbreakable, while
+    the block runs; its own ``pyphen`` is put back afterwards, whatever happens."""
+    with _HOOK:
+        original = line_break.pyphen
+        line_break.pyphen = _Patterns(original, unbroken)
+        try:
+            yield
+        finally:
+            line_break.pyphen = original
+
+
+class _Patterns:
+    """What ``weasyprint.text.line_break`` calls ``pyphen`` during a render of ours."""
+
+    def __init__(self, pyphen: Any, unbroken: frozenset[str]) -> None:
+        self._pyphen, self._unbroken = pyphen, unbroken
+
+    def language_fallback(self, language: str) -> str | None:
+        # "en" alone is American English; pyphen's own fallback takes en_GB, the first it lists.
+        if language.replace("_", "-").lower() == "en":
+            language = "en-US"
+        found: str | None = self._pyphen.language_fallback(language)
+        return found
+
+    def Pyphen(self, **options: Any) -> _Unbroken:  # the name WeasyPrint calls
+        return _Unbroken(self._pyphen.Pyphen(**options), self._unbroken)
+
+
+class _Unbroken:
+    """A pyphen dictionary that has no hyphenation point in the ``unbroken`` words."""
+
+    def __init__(self, dictionary: Any, unbroken: frozenset[str]) -> None:
+        self._dictionary, self._unbroken = dictionary, unbroken
+
+    def iterate(self, word: str) -> Iterator[tuple[str, str]]:
+        if word in self._unbroken:
+            return iter(())
+        points: Iterator[tuple[str, str]] = self._dictionary.iterate(word)
+        return points
 
 
 def _page_css(book: Book, inside: float) -> str:
