@@ -1,12 +1,13 @@
 """Hyphenation by locale in print (issue 13 item 3): ``en`` is American English and ``en-GB``
 British, other languages their own; names of the names file and small capitals are never
-broken. Read from the built PDFs: a line that ends with U+2010,
+broken; no page turn splits a word. Read from the built PDFs: a line that ends with U+2010,
 the hyphen WeasyPrint adds, and the word the next line goes on with. First, the WeasyPrint
 internals the hook in ``build_tools/layout/weasy.py`` relies on, pinned."""
 
 from __future__ import annotations
 
 import inspect
+import logging
 import re
 import shutil
 from pathlib import Path
@@ -14,15 +15,20 @@ from pathlib import Path
 import pyphen
 import pytest
 from conftest import ROOT, _built, book_toml
+from lxml import etree
 from pdf_tools import body_texts
 from weasyprint import HTML
 from weasyprint.text import line_break
 
-from build_tools.build import Project, build
+from build_tools.build import Project, build, read_book
+from build_tools.layout import paginate
+from build_tools.layout.boxes import PageText, page_texts
+from build_tools.layout.keeps import Keep, keep_words, splits
 from build_tools.layout.weasy import _hyphenation
 
 HYPHEN = "\u2010"  # WeasyPrint's hyphenate character, which print.css keeps
 MANUSCRIPTS = ROOT / "tests" / "manuscripts"
+BOOKS = sorted(folder.name for folder in MANUSCRIPTS.iterdir() if (folder / "book.toml").is_file())
 # Long words around the word tested and words with no hyphenation point, so that the lines
 # leave room at their ends, and the word tested often begins the next line.
 FILLERS = ("strength", "a", "thoughts", "of", "through")
@@ -105,6 +111,34 @@ def test_the_hook_breaks_en_the_american_way_keeps_names_whole_and_restores_pyph
     assert line_break.pyphen is pyphen
 
 
+# Keeps, source in and markup out.
+
+
+def test_a_split_word_is_found_by_its_letters_and_kept_whole_in_each_slot_it_has() -> None:
+    root = etree.fromstring(
+        '<div><p id="p">The <a class="note-number">12.</a> represen<i>tative</i> of a <b>represen</b>'
+        "tative, and Kai-shek, and fore\xadsee.</p></div>"
+    )
+    skip = frozenset({"note-number"})  # print-only: its letters are on no page
+    texts = [
+        PageText(("", 0), {}, True),
+        PageText(("p", 11), {}, False),  # inside represen|tative, across the <i>: a split
+        PageText(("p", 29), {}, True),  # inside a word, but the page before ends unhyphenated
+        PageText(("p", 34), {}, True),  # "and": a whole word
+        PageText(("p", 40), {}, True),  # Kai-|shek: the source's hyphen
+        PageText(("p", 51), {}, True),  # fore|see: a soft hyphen
+    ]
+    assert splits(root, texts, skip) == {1: Keep("p", "representative", 0), 5: Keep("p", "fore\xadsee.", 0)}
+    keep_words(root, [Keep("p", "representative,", 0), Keep("p", "representative", 0)], skip)
+    assert etree.tostring(root, encoding="unicode") == (
+        '<div><p id="p">The <a class="note-number">12.</a> <span class="keep">represen</span>'
+        '<i><span class="keep">tative</span></i> of a <b><span class="keep">represen</span></b>'
+        '<span class="keep">tative,</span> and Kai-shek, and fore\xadsee.</p></div>'
+    )
+    keep_words(root, [Keep("p", "representative", 1), Keep("q", "and", 0)], skip)  # not there: nothing
+    assert etree.tostring(root, encoding="unicode").count("keep") == 4
+
+
 # Books built by the tests.
 
 TEXT = (
@@ -180,3 +214,55 @@ def test_the_french_book_is_broken_by_french_patterns(test_books) -> None:  # ty
     assert found
     assert all(len(before) in points(word, "fr") for before, word in found), found
     assert any(len(before) not in points(word, "en_US") for before, word in found)
+
+
+def turns(pdf: Path) -> list[tuple[int, str]]:
+    """(page number, word) for every page whose text block ends with a hyphen the layout
+    added: the word as the source would have it with that hyphen, from the next page's text."""
+    pages = [[line.strip() for line in page.splitlines() if line.strip()] for page in body_texts(pdf)]
+    found = []
+    for number, (page, after) in enumerate(zip(pages, pages[1:], strict=False), start=1):
+        if page and after and page[-1].endswith(HYPHEN):
+            found.append((number, _bare(page[-1].split()[-1] + after[0].split()[0])))
+    return found
+
+
+def _source(root: Path) -> str:
+    return "\n".join(
+        path.read_text(encoding="utf-8") for path in sorted(root.rglob("*.md")) + sorted(root.rglob("*.yaml"))
+    )
+
+
+def test_no_page_of_the_first_book_ends_inside_a_word(essay) -> None:  # type: ignore[no-untyped-def]
+    _, written = essay
+    source = _source(ROOT / "manuscript")
+    assert [(page, word) for page, word in turns(written[".pdf"]) if word not in source] == []
+
+
+@pytest.mark.parametrize("name", BOOKS)
+def test_no_page_of_a_test_book_ends_inside_a_word(test_books, name: str) -> None:  # type: ignore[no-untyped-def]
+    source = _source(MANUSCRIPTS / name)
+    assert [(page, word) for page, word in turns(test_books(name)) if word not in source] == []
+
+
+def test_a_page_still_split_after_the_last_layout_is_a_warning_that_names_it(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The first book needs a second layout of its text: allowed one, it warns."""
+    monkeypatch.setattr(paginate, "MAX_LAYOUTS", 1)
+    book = read_book(Project(ROOT / "manuscript", ROOT / "styles", ROOT / "unused"))
+    with caplog.at_level(logging.WARNING, logger=paginate.__name__):
+        layout = paginate.lay_out(book, ROOT / "styles")
+    named = [
+        re.fullmatch(
+            r"page (\d+) of the PDF: its last word, '(.+)', is split across the page turn, and still was "
+            "after 1 layouts",
+            r.getMessage(),
+        )
+        for r in caplog.records
+    ]
+    assert named and all(named), [r.getMessage() for r in caplog.records]
+    texts = page_texts(layout.rendered.pages)  # type: ignore[attr-defined]
+    for found in named:
+        assert found is not None
+        assert texts[int(found[1]) - 1].hyphenated

@@ -4,12 +4,13 @@ The page design is in ``styles/print.css``. The text keeps the ids the EPUB has 
 notes, note references, anchors), so that the layout reports pages by them; the index's
 mentions are taken out (wrapping thousands of mentions in elements costs WeasyPrint 40 % more
 layout work and as much memory) after their places, in letters (``build_tools.textpos``), are
-read from the same tree: the layout tells which page each place falls on.
+read from the same tree: the layout tells which page each place falls on. The words a layout
+split across a page turn are kept whole in the next one (``keeps.py``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from html import escape
 
@@ -18,6 +19,7 @@ from lxml import etree
 from build_tools import ids
 from build_tools.index import entries as index
 from build_tools.lang.labels import Labels
+from build_tools.layout.keeps import Keep, keep_words
 from build_tools.layout.structure import contents, display_pages, divisions
 from build_tools.layout.xrefs import page_refs
 from build_tools.markup import render, unwrap
@@ -42,14 +44,16 @@ class Facts:
 
 @dataclass(frozen=True)
 class PrintDocument:
-    """The print HTML, and the place of every index mention in the text."""
+    """The print HTML, the place of every index mention in the text, and the tree the HTML is
+    made of (where a layout's split words are looked for)."""
 
     html: str
     mentions: dict[str, Place]
+    tree: etree._Element = field(compare=False, repr=False)
 
 
-def book_html(book: Book, family: str, facts: Facts | None) -> PrintDocument:
-    """The whole book for print; pass 1 has no facts of the layout."""
+def book_html(book: Book, family: str, facts: Facts | None, keeps: Collection[Keep] = ()) -> PrintDocument:
+    """The whole book for print, ``keeps`` kept whole; pass 1 has no facts of the layout."""
     words = book.meta.words
     before, after = divisions(book)
     body = etree.Element("body")
@@ -58,19 +62,22 @@ def book_html(book: Book, family: str, facts: Facts | None) -> PrintDocument:
     for part in (*front, *after, *_back_matter(book, facts)):
         part.tail = "\n"
         body.append(part)
-    return _document(book, body)
+    return _document(book, body, keeps)
 
 
-def back_html(book: Book, facts: Facts) -> PrintDocument:
+def back_html(book: Book, facts: Facts, keeps: Collection[Keep] = ()) -> PrintDocument:
     """The back matter laid out again in pass 2: the notes and the index."""
     body = etree.Element("body")
     for part in _back_matter(book, facts, chronology=False):
         body.append(part)
-    return _document(book, body, facts.labels)
+    return _document(book, body, keeps, facts.labels)
 
 
-def _document(book: Book, body: etree._Element, known: Mapping[str, str] | None = None) -> PrintDocument:
-    """The document around ``body``; ``known`` gives the pages of targets outside it."""
+def _document(
+    book: Book, body: etree._Element, keeps: Collection[Keep], known: Mapping[str, str] | None = None
+) -> PrintDocument:
+    """The document around ``body``, ``keeps`` kept whole; ``known`` gives the pages of
+    targets outside it."""
     root = _head(book)
     root.append(body)
     page_refs(root, book, known)
@@ -81,8 +88,9 @@ def _document(book: Book, body: etree._Element, known: Mapping[str, str] | None 
     for span in list(root.iter("span")):
         if span.get("class", "").startswith("ix"):
             unwrap(span)
+    keep_words(root, keeps, PRINT_ONLY)
     html = etree.tostring(root, method="html", encoding="unicode", doctype="<!DOCTYPE html>")
-    return PrintDocument(html, mentions)
+    return PrintDocument(html, mentions, root)
 
 
 def _head(book: Book) -> etree._Element:

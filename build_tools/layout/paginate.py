@@ -5,13 +5,18 @@ gets every page number; the chronology's page references are target-counters, re
 same layout. The notes' running heads ("Notes to pages 12–15") and the index's locators
 (deduplicated, with ranges) need the pages of pass 1: pass 2 lays out the notes and the index
 alone with those numbers written in, and its pages replace pass 1's. The text is laid out once
-(REFERENCE.md §2). The notes keep their length (running heads are in the margin); if they did
-not, the whole book is laid out again. Importing this module imports WeasyPrint.
+(REFERENCE.md §2), unless a page turn splits a word: each layout, of pass 1 as of pass 2, is
+done again with every word it split across a page turn kept whole (``keeps.py``), until none
+is, ``MAX_LAYOUTS`` times at most (a page still split is a warning). The notes keep their
+length (running heads are in the margin); if they did not, the whole book is laid out again.
+Importing this module imports WeasyPrint.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from weasyprint import Document
@@ -26,10 +31,26 @@ from build_tools.lang.frontmatter import typefaces
 from build_tools.lang.numbers import page_range
 from build_tools.layout.boxes import PageText, first_pages, page_texts
 from build_tools.layout.html import PRINT_ONLY, Facts, PrintDocument, back_html, book_html
+from build_tools.layout.keeps import Keep, splits
 from build_tools.layout.weasy import Renderer
 from build_tools.model import Book, PageStart, PrintLayout
 
 FIRST_GUTTER = 0.875  # inches: the printers' gutter for the longest books, tried first
+_log = logging.getLogger(__name__)
+MAX_LAYOUTS = 4  # of one document, until no page turn splits a word
+Keeps = frozenset[Keep]
+
+
+@dataclass(frozen=True)
+class _Settled:
+    """A document laid out with every word it split across a page turn kept whole, as far as
+    ``MAX_LAYOUTS`` layouts got: the words kept, and the number of layouts it took."""
+
+    printed: PrintDocument
+    document: Document
+    texts: list[PageText]
+    keeps: Keeps
+    layouts: int
 
 
 def lay_out(book: Book, styles: Path, profile: str | None = None) -> PrintLayout:
@@ -50,9 +71,11 @@ def lay_out(book: Book, styles: Path, profile: str | None = None) -> PrintLayout
     )
 
 
-def _passes(book: Book, renderer: Renderer, family: str, inside: float) -> PrintLayout:
-    first = book_html(book, family, None)
-    document = renderer.render(first.html, inside)
+def _passes(
+    book: Book, renderer: Renderer, family: str, inside: float, kept: Keeps = frozenset()
+) -> PrintLayout:
+    first = _settled(renderer, inside, lambda keeps: book_html(book, family, None, keeps), kept)
+    document, texts, kept = first.document, first.texts, first.keeps
     needed = renderer.profile.gutter_for(len(document.pages))
     if needed is None:
         raise BookError(
@@ -60,9 +83,9 @@ def _passes(book: Book, renderer: Renderer, family: str, inside: float) -> Print
             f"({renderer.profile.max_pages})"
         )
     if needed > inside:  # the printer's gutter grows with the page count
-        return _passes(book, renderer, family, needed)
-    pages, texts = first_pages(document.pages), page_texts(document.pages, PRINT_ONLY)
-    mentions = _mention_pages(first, texts)
+        return _passes(book, renderer, family, needed, kept)
+    pages = first_pages(document.pages)
+    mentions = _mention_pages(first.printed, texts)
     again = [name for name in (ids.NOTES, ids.INDEX) if name in pages]
     if again:
         start = pages[again[0]]
@@ -77,19 +100,51 @@ def _passes(book: Book, renderer: Renderer, family: str, inside: float) -> Print
             labels=_labels(pages, pages[book.first_body_id]),
         )
         restart = f"@page :first {{ counter-reset: page {folio(start)}; }}\n"
-        second = renderer.render(back_html(book, facts).html, inside, restart)
-        if _before_index(second.pages) == _before_index(document.pages) - start:
+        second = _settled(renderer, inside, lambda keeps: back_html(book, facts, keeps), kept, restart, start)
+        if _before_index(second.document.pages) == _before_index(document.pages) - start:
             # Pages before `start` are pass 1's, and the notes keep their pages: the mentions
             # keep theirs, and only the new pages need reading.
-            document = document.copy(document.pages[:start] + second.pages)
-            texts = texts[:start] + page_texts(second.pages, PRINT_ONLY)
+            document = document.copy(document.pages[:start] + second.document.pages)
+            texts = texts[:start] + second.texts
         else:  # the notes changed length: lay out the whole book again
-            again_html = book_html(book, family, facts)
-            document = renderer.render(again_html.html, inside)
-            texts = page_texts(document.pages, PRINT_ONLY)
-            mentions = _mention_pages(again_html, texts)
+            whole = _settled(
+                renderer, inside, lambda keeps: book_html(book, family, facts, keeps), second.keeps
+            )
+            document, texts = whole.document, whole.texts
+            mentions = _mention_pages(whole.printed, texts)
         pages = first_pages(document.pages)
     return _result(document, pages, mentions, texts, pages[book.first_body_id])
+
+
+def _settled(
+    renderer: Renderer,
+    inside: float,
+    make: Callable[[Keeps], PrintDocument],
+    keeps: Keeps,
+    extra: str = "",
+    before: int = 0,
+) -> _Settled:
+    """Lay out ``make(keeps)`` again, each word split across a page turn kept whole with the
+    others, until no page turn splits a word (issue 13 item 3). ``before``: the pages before
+    this document's first in the book, for the warning that names a page still split."""
+    for layouts in range(1, MAX_LAYOUTS + 1):
+        printed = make(keeps)
+        document = renderer.render(printed.html, inside, extra)
+        texts = page_texts(document.pages, PRINT_ONLY)
+        split = splits(printed.tree, texts, PRINT_ONLY)
+        if not split or layouts == MAX_LAYOUTS:
+            break
+        keeps = keeps | frozenset(split.values())
+    for number, keep in split.items():  # `number` begins inside the word: the page before ends with it
+        _log.warning(
+            "page %d of the PDF: its last word, %r, is split across the page turn, and still was "
+            "after %d layouts",
+            before + number,
+            keep.word,
+            MAX_LAYOUTS,
+        )
+    _log.debug("%d layouts, %d words kept whole", layouts, len(keeps))
+    return _Settled(printed, document, texts, keeps, layouts)
 
 
 def _result(

@@ -32,6 +32,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher
 from build_tools.design.fonts import FontSet
 from build_tools.design.profiles import Profile
 from build_tools.errors import BookError
+from build_tools.layout.keeps import KEEP_CSS
 from build_tools.model import Book
 
 
@@ -43,7 +44,8 @@ class Renderer:
     def __init__(self, book: Book, styles: Path, profile: Profile, fonts: FontSet) -> None:
         self.book, self.styles, self.profile = book, styles.resolve(), profile
         self.font_css = fonts.css(lambda face: face.path.resolve().as_uri())
-        self.print_css = fonts.listed((self.styles / "print.css").read_text(encoding="utf-8"))
+        # The keeps after the book's styles: a word kept whole across a page turn (keeps.py).
+        self.print_css = fonts.listed((self.styles / "print.css").read_text(encoding="utf-8")) + KEEP_CSS
         self.fonts = FontConfiguration()
         self.fetcher = _ProjectFetcher((self.styles, book.root.resolve()))
         self.unbroken = unbroken_words(book)
