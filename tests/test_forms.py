@@ -49,7 +49,7 @@ def test_a_pipe_table_with_a_caption_an_id_aligned_and_numeric_columns() -> None
     renders(
         "| Union | Members | Share |\n|:------|--------:|:-:|\n| Printers | 3,080 | 11.0 % |\n"
         "| Tram depot | – | 2 % |\n\nTable: Members, *1927*[^n] {#unions}\n\n[^n]: N.\n",
-        '<table id="anchor-unions"><caption>Members, <em>1927</em><a href="#note-1-1" '
+        '<table id="anchor-unions"><caption>Members, <em>1927</em>\u2060<a href="#note-1-1" '
         'id="noteref-1-1" class="noteref">1</a></caption><thead><tr>'
         '<th class="align-left" scope="col">Union</th><th class="align-right num" scope="col">Members</th>'
         '<th class="align-center num" scope="col">Share</th></tr></thead><tbody><tr>'
@@ -74,9 +74,9 @@ def test_an_image_alone_is_a_figure_with_its_title_as_caption(tmp_path: Path) ->
         '![A map of *Hunan*](map.png "Hunan, *circa* 1927.[^m]") {#hunan}\n\n![Again](map.png)\n\n'
         'See ![it](map.png) here.[^n]\n\n[^m]: M.\n\n[^n]: Also ![a map](map.png "untitled").\n',
         '<figure id="anchor-hunan"><img alt="A map of *Hunan*" src="map.png"/><figcaption>Hunan, '
-        '<em>circa</em> 1927.<a href="#note-1-1" id="noteref-1-1" class="noteref">1</a></figcaption>'
+        '<em>circa</em> 1927.\u2060<a href="#note-1-1" id="noteref-1-1" class="noteref">1</a></figcaption>'
         '</figure><figure id="p-1-1"><img alt="Again" src="map.png"/></figure><p id="p-1-2">See '
-        '<img alt="it" src="map.png"/> here.<a href="#note-1-2" id="noteref-1-2" class="noteref">2</a></p>',
+        '<img alt="it" src="map.png"/> here.\u2060<a href="#note-1-2" id="noteref-1-2" class="noteref">2</a></p>',
         tmp_path,
     )
     section = parsed(
@@ -106,7 +106,7 @@ def test_verse_keeps_lines_indents_and_stanzas() -> None:
         "::: verse\nOne *line*,\n  two\n    three[^n]\\\n\n\nFour\n:::\n\n> ::: verse\n> Quoted\n> :::\n\n"
         "[^n]: N.\n",
         '<div class="verse"><p class="stanza" id="p-1-1"><span class="line">One <em>line</em>,</span>'
-        '<br/><span class="line indent-1">two</span><br/><span class="line indent-2">three<a '
+        '<br/><span class="line indent-1">two</span><br/><span class="line indent-2">three\u2060<a '
         'href="#note-1-1" id="noteref-1-1" class="noteref">1</a></span></p><p class="stanza" id="p-1-2">'
         '<span class="line">Four</span></p></div><blockquote id="p-1-3"><div class="verse">'
         '<p class="stanza" id="p-1-4"><span class="line">Quoted</span></p></div></blockquote>',
@@ -140,7 +140,7 @@ def test_marks_in_code_are_code() -> None:
         "Text.\n\n    [^x] {.unknown} | a | b |\n    | c | d |\n\n- item\n\n    continued.[^n]\n\n"
         "A `{x}` and \\{y\\}.\n\n[^n]: N.\n",
         '<p id="p-1-1">Text.</p><pre id="p-1-2"><code>[^x] {.unknown} | a | b |\n| c | d |\n</code></pre>'
-        '<ul><li id="p-1-3"><p id="p-1-4">item</p><p id="p-1-5">continued.<a href="#note-1-1" '
+        '<ul><li id="p-1-3"><p id="p-1-4">item</p><p id="p-1-5">continued.\u2060<a href="#note-1-1" '
         'id="noteref-1-1" class="noteref">1</a></p></li></ul><p id="p-1-6">A <code>{x}</code> and {y}.</p>',
     )
 

@@ -227,3 +227,23 @@ def test_the_german_book_passes_epubcheck_and_ace(built, tmp_path: Path) -> None
     _, files = built
     assert problems(found := epubcheck(files[".epub"])) == [], format_messages(found)
     assert (violations := ace(files[".epub"], tmp_path / "ace")) == [], format_violations(violations)
+
+
+# ---------------------------------------------------------------- typography
+
+
+def test_straight_quotes_are_set_as_german_ones(built) -> None:  # type: ignore[no-untyped-def]
+    """„…“ and ‚…‘ from the manuscript's straight quotes, the note call after the punctuation
+    (and the closing quote), in both files."""
+    _, files = built
+    text = " ".join(
+        " ".join(tree.itertext())
+        for name, tree in documents(files[".epub"]).items()
+        if name.startswith("section")
+    )
+    assert "„mit dem Kopf und nicht mit dem Herzen“ setzen.\u2060" in text
+    assert "‚das Gewissen des Hauses‘, und" in text and "‚nicht erschrecken‘, wenn" in text
+    assert "„in ihnen lesen konnte wie in einem Spiegel“." in text
+    assert '"' not in text and "'" not in text
+    printed = " ".join(" ".join(page_texts(files[".pdf"])).split())
+    assert "„mit dem Kopf und nicht mit dem Herzen“" in printed

@@ -160,7 +160,7 @@ def test_the_french_epub_has_french_quotes_and_spaces(french) -> None:  # type: 
         for span in tree.iter(f"{XHTML}span")
         if span.get("lang") == "en"
     ]
-    assert "the “true text” of each ‘page’" in english
+    assert "a “fair proof” of each ‘leaf’" in english
 
 
 def test_french_note_calls_stand_before_the_punctuation(french) -> None:  # type: ignore[no-untyped-def]

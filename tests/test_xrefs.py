@@ -55,7 +55,7 @@ PAGE_REFS = [
 TOWNS_LINKS = [
     ("the commune", "section-003.xhtml", "anchor-commune"),
     (None, "section-003.xhtml", "anchor-commune"),
-    ("the last chapter's song", "section-004.xhtml", "sec-4-the-song"),
+    ("the last chapter’s song", "section-004.xhtml", "sec-4-the-song"),  # the build curls it
     (None, "section-004.xhtml", "sec-4-the-song"),
     (None, "section-004.xhtml", "sec-4"),
     ("the chronology", "chronology.xhtml", "event-rising"),
