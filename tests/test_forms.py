@@ -76,7 +76,8 @@ def test_an_image_alone_is_a_figure_with_its_title_as_caption(tmp_path: Path) ->
         '<figure id="anchor-hunan"><img alt="A map of *Hunan*" src="map.png"/><figcaption>Hunan, '
         '<em>circa</em> 1927.\u2060<a href="#note-1-1" id="noteref-1-1" class="noteref">1</a></figcaption>'
         '</figure><figure id="p-1-1"><img alt="Again" src="map.png"/></figure><p id="p-1-2">See '
-        '<img alt="it" src="map.png"/> here.\u2060<a href="#note-1-2" id="noteref-1-2" class="noteref">2</a></p>',
+        '<img alt="it" src="map.png"/> here.\u2060<a href="#note-1-2" id="noteref-1-2" '
+        'class="noteref">2</a></p>',
         tmp_path,
     )
     section = parsed(
