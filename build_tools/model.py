@@ -65,6 +65,12 @@ class Metadata:
     print_profile: str = "kdp"
     labels: tuple[tuple[str, str], ...] = ()  # book.toml's [labels]: (field, template), checked
     certification: Certification | None = None  # book.toml's [accessibility]; None: no claim
+    isbn_ebook: str = ""  # ISBN-13, digits only, like isbn_print
+    cover: Path | None = None  # the e-book cover image (JPEG or PNG), resolved; None: generated
+    cover_front: Path | None = None  # the print cover's front art (JPEG, PNG or PDF), resolved
+    paper: str = "white"  # the interior's paper ("white" or "cream"): the spine's width
+    price: str = ""  # the barcode's price add-on, as book.toml gives it ("USD 18.00", "51800")
+    credits: tuple[str, ...] = ()  # lines of the copyright page: "Cover design: A. Name"
 
     @property
     def words(self) -> Labels:

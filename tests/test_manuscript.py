@@ -31,6 +31,7 @@ def test_good_manuscript_loads(tmp_path: Path) -> None:
     assert loaded.meta.slug == "t"
     assert loaded.meta.trim.css == "6in 9in"
     assert [f.path.name for f in loaded.files] == ["one.md"]
+    assert (loaded.meta.cover, loaded.meta.paper, loaded.meta.credits) == (None, "white", ())
 
 
 def test_missing_field(tmp_path: Path) -> None:
@@ -104,3 +105,39 @@ def test_slug_of_a_title_keeps_its_letters(tmp_path: Path) -> None:
     assert load(manuscript(tmp_path, config)).meta.slug == "l-ete-de-la-revolution"
     config = GOOD.replace('title = "T"', 'title = "孙中山传"')
     assert load(manuscript(tmp_path, config)).meta.slug == "孙中山传"
+
+
+def _with(extra: str) -> str:
+    return GOOD.replace('rights = "R"\n', f'rights = "R"\n{extra}')
+
+
+def test_cover_paper_price_credits_and_ebook_isbn_are_read(tmp_path: Path) -> None:
+    (tmp_path / "images").mkdir()
+    (tmp_path / "images" / "cover.jpg").write_bytes(b"\xff\xd8\xff")
+    config = _with(
+        'cover = "images/cover.jpg"\npaper = "cream"\nprice = "USD 18.00"\n'
+        'isbn_ebook = "978-2-07-036822-8"\ncredits = ["Cover design: C. D."]\n'
+    )
+    meta = load(manuscript(tmp_path, config)).meta
+    assert meta.cover == (tmp_path / "images" / "cover.jpg").resolve() and meta.cover_front is None
+    assert (meta.paper, meta.price, meta.isbn_ebook) == ("cream", "USD 18.00", "9782070368228")
+    assert meta.credits == ("Cover design: C. D.",)
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        ('paper = "glossy"\n', ":8: 'paper' must be one of white, cream, not 'glossy'"),
+        (
+            'cover = "images/none.jpg"\n',
+            ":8: 'cover' file not found in the manuscript folder: images/none.jpg",
+        ),
+        ('cover = "../cover.jpg"\n', ":8: 'cover' file not found in the manuscript folder: ../cover.jpg"),
+        ('cover = "one.md"\n', ":8: 'cover' must be a .jpg, .jpeg, .png file, not one.md"),
+        ('credits = "Cover: X"\n', ":8: 'credits' must be a list of lines"),
+        ('isbn_ebook = "978-2-07-036822-9"\n', ":8: 'isbn_ebook' '978-2-07-036822-9' is not a valid ISBN"),
+    ],
+)
+def test_bad_cover_keys_are_errors_at_their_line(tmp_path: Path, extra: str, expected: str) -> None:
+    root = manuscript(tmp_path, _with(extra))
+    assert message(root).startswith(f"{root / 'book.toml'}{expected}")

@@ -29,10 +29,18 @@ OPTIONAL = (
     "trim",
     "description",
     "isbn_print",
+    "isbn_ebook",
     "print_profile",
+    "cover",
+    "cover_front",
+    "paper",
+    "price",
 )
+PAPERS = ("white", "cream")
+# The files book.toml may name, relative to the manuscript folder, and the kinds each may be.
+ASSETS = {"cover": (".jpg", ".jpeg", ".png"), "cover_front": (".jpg", ".jpeg", ".png", ".pdf")}
 SCHEMA = {
-    "book": (*REQUIRED, *OPTIONAL, "subjects"),
+    "book": (*REQUIRED, *OPTIONAL, "subjects", "credits"),
     "contents": ("front", "files", "back", "chronology", "names"),
     "labels": FIELDS,  # any generated string, by its name in lang/labels.py
     # Who certifies the EPUB's accessibility: without certified_by, no conformance claim.
@@ -194,10 +202,10 @@ def _metadata(config: dict[str, object], path: Path, text: str) -> Metadata:
             f"'language' must be a BCP 47 tag such as 'en' or 'en-GB', not {values['language']!r}",
             key_location(path, text, "language"),
         )
-    trim_name = values["trim"] or DEFAULT_TRIM
-    if trim_name not in TRIMS:
+    values["trim"] = values["trim"] or DEFAULT_TRIM
+    if values["trim"] not in TRIMS:
         raise ManuscriptError(
-            f"unknown trim {trim_name!r}; use one of {', '.join(TRIMS)}",
+            f"unknown trim {values['trim']!r}; use one of {', '.join(TRIMS)}",
             key_location(path, text, "trim"),
         )
     if values["print_profile"] and values["print_profile"] not in PROFILES:
@@ -208,13 +216,55 @@ def _metadata(config: dict[str, object], path: Path, text: str) -> Metadata:
     subjects = book.get("subjects", [])
     if not isinstance(subjects, list) or not all(isinstance(s, str) for s in subjects):
         raise ManuscriptError("'subjects' must be a list of strings", key_location(path, text, "subjects"))
+    credits = book.get("credits", [])
+    if not isinstance(credits, list) or not all(isinstance(c, str) and c.strip() for c in credits):
+        raise ManuscriptError(
+            "'credits' must be a list of lines, such as [\"Cover design: A. Name\"]",
+            key_location(path, text, "credits"),
+        )
+    paper = values["paper"] or PAPERS[0]
+    if paper not in PAPERS:
+        raise ManuscriptError(
+            f"'paper' must be one of {', '.join(PAPERS)}, not {paper!r}", key_location(path, text, "paper")
+        )
+    return replace(
+        _core(values, tuple(subjects), _isbn(values, "isbn_print", path, text)),
+        isbn_ebook=_isbn(values, "isbn_ebook", path, text),
+        cover=_asset(values, "cover", path, text),
+        cover_front=_asset(values, "cover_front", path, text),
+        paper=paper,
+        price=values["price"],
+        credits=tuple(c.strip() for c in credits),
+    )
+
+
+def _isbn(values: dict[str, str], key: str, path: Path, text: str) -> str:
     try:
-        isbn = isbn13(values["isbn_print"]) if values["isbn_print"] else ""
+        return isbn13(values[key]) if values[key] else ""
     except IsbnError as exc:
         raise ManuscriptError(
-            f"'isbn_print' {values['isbn_print']!r} is not a valid ISBN: {exc}",
-            key_location(path, text, "isbn_print"),
+            f"'{key}' {values[key]!r} is not a valid ISBN: {exc}", key_location(path, text, key)
         ) from None
+
+
+def _asset(values: dict[str, str], key: str, path: Path, text: str) -> Path | None:
+    """A file ``book.toml`` names (a cover), inside the manuscript folder and of its kind."""
+    name = values[key]
+    if not name:
+        return None
+    root = path.parent.resolve()
+    candidate = (root / name).resolve()
+    if not candidate.is_relative_to(root) or not candidate.is_file():
+        raise ManuscriptError(
+            f"'{key}' file not found in the manuscript folder: {name}", key_location(path, text, key)
+        )
+    if candidate.suffix.lower() not in ASSETS[key]:
+        kinds = ", ".join(ASSETS[key])
+        raise ManuscriptError(f"'{key}' must be a {kinds} file, not {name}", key_location(path, text, key))
+    return candidate
+
+
+def _core(values: dict[str, str], subjects: tuple[str, ...], isbn: str) -> Metadata:
     return Metadata(
         title=values["title"],
         subtitle=values["subtitle"],
@@ -227,10 +277,10 @@ def _metadata(config: dict[str, object], path: Path, text: str) -> Metadata:
         edition=values["edition"],
         date=values["date"],
         slug=values["slug"] or slug(values["title"], "book"),
-        trim=TRIMS[trim_name],
+        trim=TRIMS[values["trim"]],
         description=values["description"],
         isbn_print=isbn,
-        subjects=tuple(subjects),
+        subjects=subjects,
         print_profile=values["print_profile"] or DEFAULT_PROFILE,
     )
 
