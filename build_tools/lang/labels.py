@@ -27,11 +27,13 @@ class Labels:
     chronology: str
     notes: str
     index: str  # the index of names
+    cover: str  # the cover's document title and landmark (issue 14)
 
     # ARIA labels of the EPUB's navigation and pages.
     title_page_label: str  # the title page section's aria-label
     landmarks: str
     page_list: str
+    cover_alt: str  # the cover picture's text alternative: {title}, {author}
 
     # The copyright page.
     title_and_subtitle: str  # its first line: {title} (in italics), {subtitle}
@@ -85,9 +87,11 @@ ENGLISH = Labels(
     chronology="Chronology",
     notes="Notes",
     index="Index of Names",
+    cover="Cover",
     title_page_label="Title page",
     landmarks="Landmarks",
     page_list="Page list",
+    cover_alt="Cover of {title}, by {author}",
     title_and_subtitle="{title}: {subtitle}",
     published_by="Published by {publisher}",
     isbn_print="ISBN {isbn} (paperback)",
