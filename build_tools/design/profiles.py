@@ -118,3 +118,93 @@ PROFILES = {
     ),
 }
 DEFAULT = "kdp"
+
+
+@dataclass(frozen=True)
+class CoverRules:
+    """One printer's rules for a paperback's wraparound cover (one sheet: back, spine, front).
+
+    The spine is ``pages × caliper[paper] + spine_allowance`` inches wide. The figures and
+    where they come from (gathered 2026-12-02 from what the search corpora hold; each
+    printer's own cover calculator or template generator is the last word, check before
+    relying on a figure marked "unverified"):
+    - KDP, its cover calculator and cover guide (as REFERENCE.md §6 and public tools quoting
+      them, e.g. blurbbio's and Pylons' coversizing.py): white 0.002252 in/page, cream
+      0.0025; bleed 0.125 in; spine text only above 79 pages; barcode area 2 × 1.2 in at the
+      lower right of the back, 0.25 in from the bottom trim and from the spine; text 0.125 in
+      inside the trim and 0.0625 in off the spine's folds.
+    - Lulu, its Book Creation Guide as the open-source momovu cover tool encodes it: paperback
+      spine = pages / 17.48 mm + 1.524 mm, that is pages / 444 + 0.06 in, white and cream
+      alike; 32 pages at least; safety margin 0.5 in. Spine text minimum: unverified (KDP's
+      79 used).
+    - IngramSpark (printed by Lightning Source), as momovu encodes Lightning Source's
+      calculator: 50 lb white and creme at 400 pages per inch (0.0025 in/page) plus 0.025 in
+      of cover stock; 18 pages at least (the interior's profile). Spine text from 48 pages
+      (third-party guides; unverified). Barcode area: unverified, KDP's box used.
+    """
+
+    caliper: tuple[tuple[str, float], ...]  # inches per page, by paper ("white", "cream")
+    spine_allowance: float  # inches the cover stock adds to the pages' thickness
+    spine_text_min: int  # spine text only on books of more pages than this
+    min_pages: int  # a cover can be made for this many pages at least
+    bleed: float  # inches beyond the trim on every outer edge of the sheet
+    safe: float  # text at least this far inside the trim
+    spine_margin: float  # spine text at least this far from each fold
+    barcode: tuple[float, float]  # the barcode area (width, height), inches
+    barcode_inset: float  # the area's distance from the trim's bottom and the spine's fold
+
+    def spine(self, pages: int, paper: str) -> float:
+        """The spine's width in inches for ``pages`` interior pages on ``paper``."""
+        return pages * dict(self.caliper)[paper] + self.spine_allowance
+
+    def spine_text(self, pages: int) -> bool:
+        """Whether the spine may carry text at this page count."""
+        return pages > self.spine_text_min
+
+
+COVERS = {
+    "kdp": CoverRules(
+        caliper=(("white", 0.002252), ("cream", 0.0025)),
+        spine_allowance=0.0,
+        spine_text_min=79,
+        min_pages=24,
+        bleed=0.125,
+        safe=0.125,
+        spine_margin=0.0625,
+        barcode=(2.0, 1.2),
+        barcode_inset=0.25,
+    ),
+    "ingramspark": CoverRules(
+        caliper=(("white", 0.0025), ("cream", 0.0025)),
+        spine_allowance=0.025,
+        spine_text_min=47,
+        min_pages=18,
+        bleed=0.125,
+        safe=0.125,
+        spine_margin=0.0625,
+        barcode=(2.0, 1.2),
+        barcode_inset=0.25,
+    ),
+    "lulu": CoverRules(
+        caliper=(("white", 1 / 444), ("cream", 1 / 444)),
+        spine_allowance=0.06,
+        spine_text_min=79,
+        min_pages=32,
+        bleed=0.125,
+        safe=0.5,
+        spine_margin=0.0625,
+        barcode=(2.0, 1.2),
+        barcode_inset=0.5,
+    ),
+    "proof": CoverRules(
+        caliper=(("white", 0.002252), ("cream", 0.0025)),
+        spine_allowance=0.0,
+        spine_text_min=79,
+        min_pages=1,
+        bleed=0.125,
+        safe=0.125,
+        spine_margin=0.0625,
+        barcode=(2.0, 1.2),
+        barcode_inset=0.25,
+    ),
+}
