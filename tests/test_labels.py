@@ -90,7 +90,14 @@ def test_each_language_has_its_catalogue_and_others_fall_back_to_english() -> No
     # The typical untranslated field would be a copy of the English one.
     for language, words in TRANSLATIONS.items():
         same = [name for name in words if words[name] == getattr(ENGLISH, name)]
-        assert set(same) <= {"notes", "preview_index", "note_label", "error_title", "title_and_subtitle"}, (
+        assert set(same) <= {
+            "notes",
+            "preview_index",
+            "note_label",
+            "error_title",
+            "title_and_subtitle",
+            "copyright_notice",
+        }, (
             language,
             same,
         )

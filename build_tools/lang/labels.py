@@ -37,8 +37,10 @@ class Labels:
 
     # The copyright page.
     title_and_subtitle: str  # its first line: {title} (in italics), {subtitle}
+    copyright_notice: str  # when book.toml's rights has no © and no year: {year}, {holder} (the author)
     published_by: str  # {publisher}
     isbn_print: str  # {isbn}
+    isbn_ebook: str  # {isbn}, the e-book's
     identifier: str  # {format} (as "EPUB"), {identifier}
     set_in: str  # {family}
     typefaces: str  # set_in's {family} when fallback faces set some characters: {family}, {fallbacks}
@@ -93,8 +95,10 @@ ENGLISH = Labels(
     page_list="Page list",
     cover_alt="Cover of {title}, by {author}",
     title_and_subtitle="{title}: {subtitle}",
+    copyright_notice="© {year} {holder}",
     published_by="Published by {publisher}",
     isbn_print="ISBN {isbn} (paperback)",
+    isbn_ebook="ISBN {isbn} (EPUB)",
     identifier="{format} identifier: {identifier}",
     set_in="Set in {family}.",
     typefaces="{family}, with {fallbacks}",
