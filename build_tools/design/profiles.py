@@ -7,6 +7,7 @@ its preflight checks (``preflight.py``).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 # KDP's minimum inside margin by page count, in inches (the printer's gutter table).
@@ -208,3 +209,27 @@ COVERS = {
         barcode_inset=0.25,
     ),
 }
+
+
+# The EAN-5 add-on's first digit names the currency of the price after it (Bookland
+# convention, as Bowker and the ISBN agencies describe it): 5 US dollars, 0 and 1 pounds
+# sterling, 6 Canadian, 3 Australian, 4 New Zealand dollars.
+CURRENCIES = {"USD": "5", "GBP": "0", "CAD": "6", "AUD": "3", "NZD": "4"}
+_PRICE = re.compile(r"^([A-Z]{3}) (\d+)\.(\d{2})$")
+
+
+def price_addon(price: str) -> str:
+    """The five digits of the barcode's price add-on for book.toml's ``price``: "USD 18.00"
+    gives 51800; five digits are taken as written ("90000": no suggested price). ValueError
+    says why a price cannot be one."""
+    if re.fullmatch(r"\d{5}", price):
+        return price
+    found = _PRICE.match(price)
+    if not found:
+        raise ValueError('write it as a currency and an amount ("USD 18.00") or as five digits ("51800")')
+    currency, units, cents = found.groups()
+    if currency not in CURRENCIES:
+        raise ValueError(f"the add-on knows {', '.join(CURRENCIES)}, not {currency}")
+    if int(units) > 99:  # four digits of price: 99.99 at most (the agencies' 59999 means "more")
+        raise ValueError("the add-on holds prices up to 99.99; give five digits for another (59999)")
+    return f"{CURRENCIES[currency]}{int(units):02d}{cents}"

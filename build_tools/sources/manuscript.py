@@ -8,7 +8,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from build_tools.design.profiles import DEFAULT as DEFAULT_PROFILE
-from build_tools.design.profiles import PROFILES
+from build_tools.design.profiles import PROFILES, price_addon
 from build_tools.design.trims import DEFAULT as DEFAULT_TRIM
 from build_tools.design.trims import TRIMS
 from build_tools.errors import Location, ManuscriptError, did_you_mean, key_location, read_toml
@@ -230,10 +230,10 @@ def _metadata(config: dict[str, object], path: Path, text: str) -> Metadata:
     return replace(
         _core(values, tuple(subjects), _isbn(values, "isbn_print", path, text)),
         isbn_ebook=_isbn(values, "isbn_ebook", path, text),
-        cover=_asset(values, "cover", path, text),
+        cover=_picture(_asset(values, "cover", path, text), path, text),
         cover_front=_asset(values, "cover_front", path, text),
         paper=paper,
-        price=values["price"],
+        price=_price(values["price"], path, text),
         credits=tuple(c.strip() for c in credits),
     )
 
@@ -262,6 +262,39 @@ def _asset(values: dict[str, str], key: str, path: Path, text: str) -> Path | No
         kinds = ", ".join(ASSETS[key])
         raise ManuscriptError(f"'{key}' must be a {kinds} file, not {name}", key_location(path, text, key))
     return candidate
+
+
+def _picture(found: Path | None, path: Path, text: str) -> Path | None:
+    """The e-book cover, readable as the picture its name says (Pillow reads it whole)."""
+    if found is None:
+        return None
+    from PIL import Image, UnidentifiedImageError  # only a book with a cover pays the import
+
+    try:
+        with Image.open(found) as image:
+            kind = image.format
+            image.load()  # decodes every pixel: a truncated or corrupt file fails here
+    except (OSError, UnidentifiedImageError, SyntaxError, ValueError) as exc:
+        raise ManuscriptError(
+            f"'cover' {found.name} is not a readable image: {exc}", key_location(path, text, "cover")
+        ) from None
+    if kind not in ("JPEG", "MPO", "PNG"):  # MPO: a camera's JPEG with a preview inside
+        raise ManuscriptError(
+            f"'cover' {found.name} is a {kind} image, not a JPEG or PNG", key_location(path, text, "cover")
+        )
+    return found
+
+
+def _price(price: str, path: Path, text: str) -> str:
+    """The barcode's price add-on, checked: "USD 18.00" or five digits (``price_addon``)."""
+    try:
+        if price:
+            price_addon(price)
+    except ValueError as exc:
+        raise ManuscriptError(
+            f"'price' {price!r} cannot go in the barcode: {exc}", key_location(path, text, "price")
+        ) from None
+    return price
 
 
 def _core(values: dict[str, str], subjects: tuple[str, ...], isbn: str) -> Metadata:
