@@ -17,6 +17,8 @@ from build_tools.sources.epoch import iso_utc
 MEDIA = "media"  # pictures are packed under media/, by their path in the manuscript folder
 # The claim, verbatim as EPUB Accessibility 1.1 §2.1 spells it (Ace checks the string).
 CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
+# Apple's vocabulary, declared as EPUB 3.3 §D.3 asks of a prefix that is not reserved.
+IBOOKS_PREFIX = "ibooks: http://vocabulary.itunes.apple.com/rdf/ibooks/vocabulary-extensions-1.0/"
 
 
 class Manifested(Protocol):
@@ -35,7 +37,7 @@ def package(
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<package xmlns="http://www.idpf.org/2007/opf" version="3.0" unique-identifier="pub-id" '
-        f'xml:lang="{e(meta.language)}" dir="ltr">',
+        f'xml:lang="{e(meta.language)}" dir="ltr" prefix="{IBOOKS_PREFIX}">',
         '<metadata xmlns:dc="http://purl.org/dc/elements/1.1/">',
         f'<dc:identifier id="pub-id">{e(meta.identifier)}</dc:identifier>',
         f'<dc:title id="title">{e(meta.title)}</dc:title>',
@@ -64,6 +66,8 @@ def package(
     if meta.edition:
         lines.append(f'<meta property="schema:bookEdition">{e(meta.edition)}</meta>')
     lines.append(f'<meta property="dcterms:modified">{iso_utc(book.source_date_epoch)}</meta>')
+    if fonts:  # Apple Books uses the embedded faces only when told (also META-INF's display options)
+        lines.append('<meta property="ibooks:specified-fonts">true</meta>')
     lines += _accessibility(book, layout)
     lines.append("</metadata>\n<manifest>")
     for doc in documents:
