@@ -1,6 +1,8 @@
 """The EPUB 3 writer: the package (``documents``, ``package``), fonts, pictures, one reproducible zip.
 
-``xml:lang`` is on every document and on the package; there is no NCX (REFERENCE.md §1).
+``xml:lang`` is on every document and on the package; there is no NCX (REFERENCE.md §1). The
+fonts are subset to the characters the package prints (``fonts``), and Apple Books is told to
+use them (its display options file; the package says so too, ``ibooks:specified-fonts``).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from build_tools.design.fonts import Face, FontSet, read_fonts
 from build_tools.lang.frontmatter import typefaces
 from build_tools.model import Book, PrintLayout
 from build_tools.writers.epub.documents import documents
+from build_tools.writers.epub.fonts import subset_font, used_text
 from build_tools.writers.epub.package import MEDIA, package
 from build_tools.writers.output import atomic_output, write_zip
 
@@ -22,6 +25,18 @@ CONTAINER = b"""<?xml version="1.0" encoding="UTF-8"?>
   </rootfiles>
 </container>
 """
+# Apple Books sets the text in its own faces unless told to use the book's (Apple Books Asset
+# Guide, "Fonts"; the file is outside the package, in META-INF, and needs no manifest item).
+APPLE_OPTIONS = (
+    "META-INF/com.apple.ibooks.display-options.xml",
+    b"""<?xml version="1.0" encoding="UTF-8"?>
+<display_options>
+  <platform name="*">
+    <option name="specified-fonts">true</option>
+  </platform>
+</display_options>
+""",
+)
 
 
 class EpubWriter:
@@ -39,14 +54,16 @@ class EpubWriter:
         docs = documents(book, typefaces(fonts, book.meta.words), layout)
         css = fonts.css(lambda face: f"../fonts/{face.name}", faces)
         css += fonts.listed((self.styles / "epub.css").read_text(encoding="utf-8"))
+        text = used_text((doc.tree for doc in docs), css)
         entries: list[tuple[str, bytes]] = [
             ("mimetype", b"application/epub+zip"),
             ("META-INF/container.xml", CONTAINER),
+            APPLE_OPTIONS,
             ("OEBPS/content.opf", package(book, layout, docs, faces)),
         ]
         entries += [(f"OEBPS/{doc.href}", doc.serialise()) for doc in docs]
         entries.append(("OEBPS/css/book.css", css.encode()))
-        entries += [(f"OEBPS/fonts/{face.name}", face.path.read_bytes()) for face in faces]
+        entries += [(f"OEBPS/fonts/{face.name}", subset_font(face.path, text)) for face in faces]
         entries += [(f"OEBPS/{MEDIA}/{image.href}", image.path.read_bytes()) for image in book.images]
         with atomic_output(target) as temporary:
             write_zip(temporary, entries, book.source_date_epoch)
