@@ -31,17 +31,25 @@ def mark_pages(trees: dict[str, etree._Element], pages: tuple[PageStart, ...]) -
     entries: list[tuple[str, str]] = []
     waiting: list[str] = []
     passed: dict[str, int] = {}
+    last: dict[tuple[str, int], etree._Element] = {}  # the last marker put at each place
     for start in pages:
         target = ALIASES.get(start.target, start.target)
         if target not in where:
             waiting.append(start.label)
             continue
         href, element = where[target]
-        index = max(index_of_letter(element, start.offset), passed.get(target, 0)) if start.offset else 0
-        passed[target] = index
+        letter = index_of_letter(element, start.offset) if start.offset else 0
+        index = passed[target] = max(letter, passed.get(target, 0))
         labels = (*waiting, start.label)
-        for label in reversed(labels):  # each goes before the ones put at the same place
-            insert_at(element, index, _marker(label))
+        for label in labels:  # in page order, after the markers already at the same place
+            marker = _marker(label)
+            previous = last.get((target, index))
+            if previous is None:
+                insert_at(element, index, marker)
+            else:
+                marker.tail, previous.tail = previous.tail, None
+                previous.addnext(marker)
+            last[(target, index)] = marker
         entries += [(label, f"{href}#{ids.page(label)}") for label in labels]
         waiting = []
     return entries
