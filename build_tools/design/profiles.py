@@ -16,7 +16,7 @@ KDP_GUTTER = ((150, 0.375), (300, 0.5), (500, 0.625), (700, 0.75), (828, 0.875))
 
 @dataclass(frozen=True)
 class Profile:
-    """One printer's rules for a black-and-white interior."""
+    """One printer's rules for an interior (black and white unless ``color_interior``)."""
 
     name: str
     title: str
@@ -32,6 +32,9 @@ class Profile:
     max_blank_run: int | None  # most blank pages in a row inside the book
     max_blank_end: int | None  # most blank pages at the end
     min_type: float  # smallest type size in points
+    # Every profile prints a black-and-white interior: the build converts images to grayscale,
+    # flattened on white (``layout/images.py``), and the preflight refuses RGB and transparency.
+    color_interior: bool = False
 
     def gutter_for(self, pages: int) -> float | None:
         """The minimum inside margin for this page count; None past the printer's maximum."""
