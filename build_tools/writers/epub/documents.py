@@ -20,6 +20,7 @@ from build_tools import ids
 from build_tools.errors import BookError
 from build_tools.markup import Fragment, render
 from build_tools.model import Book, PrintLayout, Section
+from build_tools.writers.cover.ebook import cover_href
 from build_tools.writers.epub import bodies, pagelist, xrefs
 from build_tools.writers.epub.bodies import OPS_NS, XHTML, XHTML_NS
 from build_tools.writers.epub.nav import nav, part_file
@@ -54,7 +55,7 @@ class Planned:
 
 
 def plan(book: Book, family: str, layout: PrintLayout | None) -> list[Planned]:
-    """The documents of the EPUB in reading order: the title and copyright pages, a dedication
+    """The documents of the EPUB in reading order: the cover, the title and copyright pages, a dedication
     and an epigraph, the contents, the rest of the front matter, the body (a part's title page
     before its first section), the back matter, the chronology, the notes, the index."""
     words = book.meta.words
@@ -66,6 +67,7 @@ def plan(book: Book, family: str, layout: PrintLayout | None) -> list[Planned]:
 
     front = book.matter("front")
     found = [
+        Planned(COVER, words.cover, partial(cover_body, book), "cover"),
         Planned("titlepage.xhtml", words.title_page, partial(bodies.titlepage, book), "frontmatter"),
         Planned(
             "copyright.xhtml", words.copyright, partial(bodies.copyright_page, book, family), "frontmatter"
@@ -92,6 +94,20 @@ def plan(book: Book, family: str, layout: PrintLayout | None) -> list[Planned]:
         index = partial(bodies.index_body, book, layout)
         found.append(Planned("index.xhtml", words.index, index, "backmatter"))
     return found
+
+
+COVER = "cover.xhtml"
+
+
+def cover_body(book: Book) -> etree._Element:
+    """The cover document: the cover picture alone, as large as the screen lets it be (its
+    style on the element: the book's stylesheet is the designer's)."""
+    meta = book.meta
+    alt = escape(meta.words.cover_alt.format(title=meta.title, author=meta.author))
+    return bodies.content(
+        f'<section epub:type="cover"><img role="doc-cover" src="{cover_href(meta)}" alt="{alt}" '
+        'style="display: block; margin: 0 auto; max-width: 100%; max-height: 100vh;"/></section>'
+    )
 
 
 def documents(book: Book, family: str, layout: PrintLayout | None = None) -> list[Document]:

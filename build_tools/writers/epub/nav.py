@@ -22,7 +22,16 @@ def nav(book: Book, files: dict[int, str]) -> etree._Element:
     words = book.meta.words
     w = {
         name: escape(getattr(words, name))
-        for name in ("title_page", "copyright", "contents", "chronology", "notes", "index", "landmarks")
+        for name in (
+            "cover",
+            "title_page",
+            "copyright",
+            "contents",
+            "chronology",
+            "notes",
+            "index",
+            "landmarks",
+        )
     }
     slots: dict[str, Fragment | etree._Element | None] = {}
 
@@ -45,6 +54,7 @@ def nav(book: Book, files: dict[int, str]) -> etree._Element:
     items += [entry(s) for s in book.matter("back")]
     start_href, start_label = _start(book, files)
     landmarks = [
+        f'<li><a epub:type="cover" href="cover.xhtml">{w["cover"]}</a></li>',
         f'<li><a epub:type="titlepage" href="titlepage.xhtml">{w["title_page"]}</a></li>',
         f'<li><a epub:type="copyright-page" href="copyright.xhtml">{w["copyright"]}</a></li>',
         f'<li><a epub:type="toc" href="nav.xhtml#{ids.TOC}">{w["contents"]}</a></li>',

@@ -13,8 +13,10 @@ from typing import Protocol
 from build_tools.design.fonts import Face
 from build_tools.model import Book, Certification, PrintLayout
 from build_tools.sources.epoch import iso_utc
+from build_tools.writers.cover.ebook import CoverImage
 
 MEDIA = "media"  # pictures are packed under media/, by their path in the manuscript folder
+COVER_ID = "cover-image"
 # The claim, verbatim as EPUB Accessibility 1.1 §2.1 spells it (Ace checks the string).
 CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
 # Apple's vocabulary, declared as EPUB 3.3 §D.3 asks of a prefix that is not reserved.
@@ -29,7 +31,11 @@ class Manifested(Protocol):
 
 
 def package(
-    book: Book, layout: PrintLayout | None, documents: Sequence[Manifested], fonts: Sequence[Face]
+    book: Book,
+    layout: PrintLayout | None,
+    documents: Sequence[Manifested],
+    fonts: Sequence[Face],
+    cover: CoverImage | None = None,
 ) -> bytes:
     """The package document: metadata, manifest and spine."""
     meta = book.meta
@@ -69,6 +75,8 @@ def package(
     if fonts:  # Apple Books uses the embedded faces only when told (also META-INF's display options)
         lines.append('<meta property="ibooks:specified-fonts">true</meta>')
     lines += _accessibility(book, layout)
+    if cover:  # EPUB 2's way to the cover, still read by older readers and by calibre
+        lines.append(f'<meta name="cover" content="{COVER_ID}"/>')
     lines.append("</metadata>\n<manifest>")
     for doc in documents:
         item_id = doc.href.removesuffix(".xhtml")
@@ -83,6 +91,11 @@ def package(
         f'<item id="image-{i}" href="{MEDIA}/{e(image.href)}" media-type="{image.media_type}"/>'
         for i, image in enumerate(book.images, 1)
     ]
+    if cover:
+        lines.append(
+            f'<item id="{COVER_ID}" href="{MEDIA}/{cover.href}" media-type="{cover.media_type}" '
+            'properties="cover-image"/>'
+        )
     lines.append("</manifest>\n<spine>")
     lines += [f'<itemref idref="{doc.href.removesuffix(".xhtml")}"/>' for doc in documents]
     lines.append("</spine>\n</package>\n")

@@ -13,6 +13,7 @@ from build_tools.design.coverage import used_fonts
 from build_tools.design.fonts import Face, FontSet, read_fonts
 from build_tools.lang.frontmatter import typefaces
 from build_tools.model import Book, PrintLayout
+from build_tools.writers.cover.ebook import ebook_cover
 from build_tools.writers.epub.documents import documents
 from build_tools.writers.epub.fonts import subset_font, used_text
 from build_tools.writers.epub.package import MEDIA, package
@@ -55,16 +56,18 @@ class EpubWriter:
         css = fonts.css(lambda face: f"../fonts/{face.name}", faces)
         css += fonts.listed((self.styles / "epub.css").read_text(encoding="utf-8"))
         text = used_text((doc.tree for doc in docs), css)
+        cover = ebook_cover(book, fonts)  # book.toml's, or set from the title (issue 14)
         entries: list[tuple[str, bytes]] = [
             ("mimetype", b"application/epub+zip"),
             ("META-INF/container.xml", CONTAINER),
             APPLE_OPTIONS,
-            ("OEBPS/content.opf", package(book, layout, docs, faces)),
+            ("OEBPS/content.opf", package(book, layout, docs, faces, cover)),
         ]
         entries += [(f"OEBPS/{doc.href}", doc.serialise()) for doc in docs]
         entries.append(("OEBPS/css/book.css", css.encode()))
         entries += [(f"OEBPS/fonts/{face.name}", subset_font(face.path, text)) for face in faces]
         entries += [(f"OEBPS/{MEDIA}/{image.href}", image.path.read_bytes()) for image in book.images]
+        entries.append((f"OEBPS/{MEDIA}/{cover.href}", cover.data))
         with atomic_output(target) as temporary:
             write_zip(temporary, entries, book.source_date_epoch)
         return target
