@@ -1,4 +1,4 @@
-"""``book check epub``: a built EPUB through EPUBCheck and DAISY Ace, as a table::
+"""``book check epub``: a built EPUB through EPUBCheck, DAISY Ace and the stores' rules, as a table::
 
     Validation of dist/small-book.epub
       EPUBCheck  PASS  no message (EPUBCheck 5.3.0)
@@ -7,7 +7,9 @@
     1 passed, 1 failed
 
 EPUBCheck fails on any FATAL, ERROR or WARNING message (its USAGE advice is not shown), Ace on
-any violation, whatever its impact: the books of this toolchain pass both without one. A tool
+any violation, whatever its impact: the books of this toolchain pass both without one. Then a
+row per rule the e-book stores state that EPUBCheck does not check (``store.py``: a cover, its
+size, the file's size, images, font licences, remote resources, scripts, file names). A tool
 that crashes fails its row. A tool that is not installed is a SKIP row; when nothing failed,
 ``ToolMissing`` (exit 3) then says how to install it, so an unchecked book never passes.
 """
@@ -50,6 +52,7 @@ def run_validation(
         except validators.ValidatorCrashed as exc:
             lines = tuple(exc.format_message().splitlines()[:CRASH_LINES])
             rows.append(Row(name, FAIL, "did not finish", lines))
+    rows += _store(epub_path)
     if output_format == "json":
         echo(json.dumps([asdict(row) for row in rows], ensure_ascii=False, indent=2))
     else:
@@ -58,6 +61,16 @@ def run_validation(
     if missing and not failed:
         raise ToolMissing("not checked: " + "; ".join(missing))
     return failed
+
+
+def _store(epub: Path) -> list[Row]:
+    """The stores' rules (``store.py``); an EPUB too broken to read fails them in one row."""
+    from build_tools.checks.store import store_rows
+
+    try:
+        return store_rows(epub)
+    except BookError as exc:
+        return [Row("Store rules", FAIL, "not checked", (exc.format_message(),))]
 
 
 def _epubcheck(epub: Path) -> Row:
