@@ -4,7 +4,7 @@ print, write the formats."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from build_tools.checks.glyphs import check_glyphs
@@ -14,9 +14,10 @@ from build_tools.model import Book, PrintLayout
 from build_tools.parse.parser import parse
 from build_tools.sources.epoch import source_date_epoch
 from build_tools.sources.manuscript import load
+from build_tools.writers.cover.ebook import cover_diagnostics
 from build_tools.writers.epub.writer import EpubWriter
 
-FORMATS = ("epub", "pdf")
+FORMATS = ("epub", "pdf")  # what "book build all" writes; "cover" is asked for by name
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,9 @@ class Project:
 def read_book(project: Project) -> Book:
     """Everything the writers need, from the whole manuscript, before anything is written."""
     manuscript = load(project.source)
-    return parse(manuscript, source_date_epoch(project.source))
+    book = parse(manuscript, source_date_epoch(project.source))
+    # The cover picture's size is a warning of the build (issue 14): the stores ask 1600 × 2560.
+    return replace(book, diagnostics=book.diagnostics + cover_diagnostics(book, project.source / "book.toml"))
 
 
 STYLE_FILES = ("epub.css", "print.css")
@@ -61,6 +64,15 @@ def write_pdf(project: Project, book: Book, layout: PrintLayout, profile: str | 
     return PdfWriter(profile).write(book, layout, project.out)
 
 
+def write_cover(project: Project, book: Book, layout: PrintLayout, profile: str | None) -> Path:
+    """The print cover for the interior just laid out: its spine from the real page count."""
+    from build_tools.design.coverage import used_fonts
+    from build_tools.writers.cover.sheet import write_cover as write_sheet
+
+    fonts = used_fonts(book, read_fonts(project.styles))
+    return write_sheet(book, fonts, profile or book.meta.print_profile, len(layout.pages), project.out)
+
+
 def write_epub(project: Project, book: Book, layout: PrintLayout | None) -> Path:
     return EpubWriter(project.styles).write(book, layout, project.out)
 
@@ -88,11 +100,15 @@ def build(
         )
     layout = None
     written = []
-    if "pdf" in formats:
+    if "pdf" in formats or "cover" in formats:
         step("Laying out the pages")
         layout = lay_out(project, book, profile)
+    if "pdf" in formats and layout:
         step("Writing PDF")
         written.append(write_pdf(project, book, layout, profile))
+    if "cover" in formats and layout:
+        step("Writing the print cover")
+        written.append(write_cover(project, book, layout, profile))
     if "epub" in formats:
         step("Writing EPUB")
         written.append(write_epub(project, book, layout))

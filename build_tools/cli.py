@@ -53,7 +53,7 @@ def main() -> None:
 
 
 @main.command("build")
-@click.argument("target", type=click.Choice(["epub", "pdf", "all"]), default="all")
+@click.argument("target", type=click.Choice(["epub", "pdf", "all", "cover"]), default="all")
 @source_option
 @click.option(
     "--out",
@@ -78,11 +78,13 @@ def main() -> None:
 def build_command(
     target: str, source: Path, out: Path, styles: Path | None, release: bool, profile: str | None
 ) -> None:
-    """Build TARGET (epub, pdf or all; default all) from the manuscript.
+    """Build TARGET (epub, pdf, all or cover; default all: the EPUB and the PDF) from the manuscript.
 
-    Outputs are written as <slug>.epub and <slug>.pdf; each replaces the previous one only
-    when it is complete. Open editorial queries are listed on stderr, and the warnings counted
-    in one line ('book check' lists them; .bookcheckignore applies).
+    Outputs are written as <slug>.epub and <slug>.pdf; 'cover' lays the interior out for the
+    profile and writes its print cover, <slug>-cover-<profile>.pdf (back, spine and front on
+    one sheet, the spine as wide as the page count and the paper make it). Each replaces the
+    previous one only when it is complete. Open editorial queries are listed on stderr, and
+    the warnings counted in one line ('book check' lists them; .bookcheckignore applies).
     """
     project = Project(source, _styles(source, styles), out)
     started = time.monotonic()
@@ -159,6 +161,14 @@ def _interrupted(interruption: Interrupted) -> NoReturn:
     default=None,
     help="With 'pdf': the printer's rules to check against (default: from book.toml).",
 )
+@click.option(
+    "--cover",
+    "cover_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="With 'pdf': check this print cover against the interior PDF (FILE or --pdf, default "
+    "dist/<slug>.pdf) and the printer's cover rules, instead of preflighting the interior.",
+)
 def check_command(
     target: str,
     file: Path | None,
@@ -169,6 +179,7 @@ def check_command(
     ignore_file: Path | None,
     pdf_path: Path | None,
     profile: str | None,
+    cover_path: Path | None,
 ) -> None:
     """Check the manuscript (default), or a built PDF or EPUB (FILE), without building anything.
 
@@ -178,13 +189,21 @@ def check_command(
     characters that no face of the styles folder has (they would print as empty boxes); each
     message has file:line:column, a code and an explanation. 'book check pdf' preflights a
     built PDF (FILE, default dist/<slug>.pdf) against its print-on-demand profile and prints a
-    table; 'book check epub' runs EPUBCheck and DAISY Ace on a built EPUB (FILE, default
-    dist/<slug>.epub) and prints a table. Exit 1 on errors (and on warnings with --strict) or a
+    table ('book check pdf --cover COVER' checks a print cover's sheet against that
+    interior's page count, the trim, the paper and the printer's cover rules); 'book check
+    epub' runs EPUBCheck and DAISY Ace on a built EPUB (FILE, default dist/<slug>.epub) and
+    prints a table. Exit 1 on errors (and on warnings with --strict) or a
     failed check; 3 when a validator is not installed (the message says how to install it).
     """
     if file is not None and target == "manuscript":
         raise click.UsageError("FILE is for 'book check pdf FILE' and 'book check epub FILE'")
-    if target == "pdf":
+    if cover_path is not None and target != "pdf":
+        raise click.UsageError("--cover is for 'book check pdf --cover FILE'")
+    if target == "pdf" and cover_path is not None:
+        from build_tools.checks.cover import run_cover_check
+
+        failed = run_cover_check(source, pdf_path or file, cover_path, profile, output_format, click.echo)
+    elif target == "pdf":
         from build_tools.checks.preflight import run_preflight
 
         failed = run_preflight(source, pdf_path or file, profile, output_format, click.echo)

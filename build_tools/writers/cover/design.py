@@ -34,8 +34,8 @@ class Box:
 
     def css(self) -> str:
         return (
-            f"left: {self.left:.4f}in; top: {self.top:.4f}in; "
-            f"width: {self.width:.4f}in; height: {self.height:.4f}in;"
+            f"left: {self.left:.5f}in; top: {self.top:.5f}in; "
+            f"width: {self.width:.5f}in; height: {self.height:.5f}in;"
         )
 
 
@@ -62,11 +62,11 @@ def page(width: float, height: float, fonts: FontSet, meta: Metadata, epoch: int
 
 
 STYLE = (
-    "@page {{ size: {width:.4f}in {height:.4f}in; margin: 0; }}\n"
+    "@page {{ size: {width:.5f}in {height:.5f}in; margin: 0; }}\n"
     "html {{ font-family: {family}; color: " + INK + "; }}\n"
     "body {{ margin: 0; }}\n"
     ".panel {{ position: absolute; overflow: hidden; }}\n"
-    ".ground {{ position: absolute; left: 0; top: 0; width: {width:.4f}in; height: {height:.4f}in; "
+    ".ground {{ position: absolute; left: 0; top: 0; width: {width:.5f}in; height: {height:.5f}in; "
     "background: " + GROUND + "; }}\n"
     ".title {{ font-size: 3.1em; line-height: 1.08; margin: 0; font-weight: normal; "
     "overflow-wrap: break-word; hyphens: manual; }}\n"
@@ -111,8 +111,8 @@ def spine(meta: Metadata, box: Box, size: float) -> str:
     left = box.left + across / 2 - length / 2
     top = box.top + length / 2 - across / 2
     return (
-        f'<div class="spine-text" style="left: {left:.4f}in; top: {top:.4f}in; width: {length:.4f}in; '
-        f'height: {across:.4f}in; line-height: {across:.4f}in; font-size: {size:.2f}pt;">'
+        f'<div class="spine-text" style="left: {left:.5f}in; top: {top:.5f}in; width: {length:.5f}in; '
+        f'height: {across:.5f}in; line-height: {across:.5f}in; font-size: {size:.2f}pt;">'
         f"<span>{e(meta.title)}</span><span>{e(meta.author)}</span></div>"
     )
 
