@@ -34,6 +34,7 @@ from build_tools.layout.html import PRINT_ONLY, Facts, PrintDocument, back_html,
 from build_tools.layout.keeps import Keep, splits
 from build_tools.layout.weasy import Renderer
 from build_tools.model import Book, PageStart, PrintLayout
+from build_tools.textpos import Place
 
 FIRST_GUTTER = 0.875  # inches: the printers' gutter for the longest books, tried first
 _log = logging.getLogger(__name__)
@@ -43,14 +44,16 @@ Keeps = frozenset[Keep]
 
 @dataclass(frozen=True)
 class _Settled:
-    """A document laid out with every word it split across a page turn kept whole, as far as
-    ``MAX_LAYOUTS`` layouts got: the words kept, and the number of layouts it took."""
+    """A document laid out with the words ``keeps`` kept whole: the places of its mentions,
+    its pages, the layouts it took, and the words it still splits across a page turn, by the
+    index of the page that begins inside the word."""
 
-    printed: PrintDocument
+    mentions: dict[str, Place]
     document: Document
     texts: list[PageText]
     keeps: Keeps
     layouts: int
+    split: dict[int, Keep]
 
 
 def lay_out(book: Book, styles: Path, profile: str | None = None) -> PrintLayout:
@@ -85,7 +88,7 @@ def _passes(
     if needed > inside:  # the printer's gutter grows with the page count
         return _passes(book, renderer, family, needed, kept)
     pages = first_pages(document.pages)
-    mentions = _mention_pages(first.printed, texts)
+    mentions = _mention_pages(first.mentions, texts)
     again = [name for name in (ids.NOTES, ids.INDEX) if name in pages]
     if again:
         start = pages[again[0]]
@@ -111,7 +114,7 @@ def _passes(
                 renderer, inside, lambda keeps: book_html(book, family, facts, keeps), second.keeps
             )
             document, texts = whole.document, whole.texts
-            mentions = _mention_pages(whole.printed, texts)
+            mentions = _mention_pages(whole.mentions, texts)
         pages = first_pages(document.pages)
     return _result(document, pages, mentions, texts, pages[book.first_body_id])
 
@@ -127,24 +130,29 @@ def _settled(
     """Lay out ``make(keeps)`` again, each word split across a page turn kept whole with the
     others, until no page turn splits a word (issue 13 item 3). ``before``: the pages before
     this document's first in the book, for the warning that names a page still split."""
-    for layouts in range(1, MAX_LAYOUTS + 1):
-        printed = make(keeps)
-        document = renderer.render(printed.html, inside, extra)
-        texts = page_texts(document.pages, PRINT_ONLY)
-        split = splits(printed.tree, texts, PRINT_ONLY)
-        if not split or layouts == MAX_LAYOUTS:
-            break
-        keeps = keeps | frozenset(split.values())
-    for number, keep in split.items():  # `number` begins inside the word: the page before ends with it
+    layout = _layout(renderer, inside, make(keeps), extra, keeps, 1)
+    while layout.split and layout.layouts < MAX_LAYOUTS:
+        keeps, count = layout.keeps | frozenset(layout.split.values()), layout.layouts + 1
+        del layout  # never two layouts of the book in memory (WeasyPrint keeps what it took)
+        layout = _layout(renderer, inside, make(keeps), extra, keeps, count)
+    for number, keep in layout.split.items():  # `number` begins inside the word: the page before ends with it
         _log.warning(
             "page %d of the PDF: its last word, %r, is split across the page turn, and still was "
             "after %d layouts",
             before + number,
             keep.word,
-            MAX_LAYOUTS,
+            layout.layouts,
         )
-    _log.debug("%d layouts, %d words kept whole", layouts, len(keeps))
-    return _Settled(printed, document, texts, keeps, layouts)
+    _log.debug("%d layouts, %d words kept whole", layout.layouts, len(layout.keeps))
+    return layout
+
+
+def _layout(
+    renderer: Renderer, inside: float, printed: PrintDocument, extra: str, keeps: Keeps, count: int
+) -> _Settled:
+    document = renderer.render(printed.html, inside, extra)
+    texts = page_texts(document.pages, PRINT_ONLY)
+    return _Settled(printed.mentions, document, texts, keeps, count, splits(printed.tree, texts, PRINT_ONLY))
 
 
 def _result(
@@ -155,7 +163,7 @@ def _result(
     return PrintLayout(starts, layout.places, first, document)
 
 
-def _mention_pages(document: PrintDocument, texts: list[PageText]) -> dict[str, int]:
+def _mention_pages(places: dict[str, Place], texts: list[PageText]) -> dict[str, int]:
     """The page of every index mention: the page on which its element's letters reach the end
     of its first word. A word broken across a page turn is on the later page, as the EPUB's
     page markers, which stand before the word a page begins in, place it."""
@@ -166,7 +174,7 @@ def _mention_pages(document: PrintDocument, texts: list[PageText]) -> dict[str, 
             spans.setdefault(element_id, []).append((index, seen.get(element_id, 0)))
             seen[element_id] = seen.get(element_id, 0) + count
     found = {}
-    for mention, place in document.mentions.items():
+    for mention, place in places.items():
         runs = spans.get(place.owner)
         if not runs:
             continue
