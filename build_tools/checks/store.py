@@ -8,15 +8,15 @@ that address. The figures are the stores' own as published on the pages cited:
   Google Play requires it, Kobo and Apple take the library thumbnail from it;
 * its size: at least 1400 px on the short side (Apple Books; Google Play's minimum is 640 px,
   KDP's 625 × 1000, its ideal 1600 × 2560), at most 7200 px a side (Google Play);
-* the EPUB's size: KDP converts files up to 650 MB, Kobo advises at most 1 GB, Apple and Google
-  Play take up to 2 GB;
-* every image at most 4 million pixels (Apple Books) and 5 MB (Kobo's advised maximum);
+* the EPUB's size: KDP converts files up to 650 MB, Apple and Google Play take up to 2 GB;
+* advised (a WARN row, not a failure): Kobo's 1 GB an EPUB and 5 MB an image, Apple's 4 million
+  pixels an image ("shouldn't be more"; the cover included);
 * fonts that their licence lets a document embed (OpenType OS/2 ``fsType``: not "restricted",
   not bitmap-only);
 * no resource outside the EPUB (Apple: every resource referenced must be inside it);
 * no script unless its document declares ``scripted`` (Kobo's e-ink and desktop readers run
   none: a scripted book needs a fallback);
-* file names of letters, digits, ``. _ - /`` only (Kobo).
+* file names of letters, digits, ``. _ - /`` only (Kobo: "should not be used"; a WARN row).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from pathlib import Path
 from lxml import etree
 
 from build_tools.checks.epubfile import EpubFile, Item
-from build_tools.checks.table import FAIL, PASS, Row
+from build_tools.checks.table import FAIL, PASS, WARN, Row
 
 XHTML = "application/xhtml+xml"
 IMAGES = ("image/jpeg", "image/png", "image/gif", "image/webp")
@@ -52,7 +52,8 @@ COVER_SHORT_SIDE = 1400  # Apple Books
 COVER_LONGEST = 7200  # Google Play
 MAX_PIXELS = 4_000_000  # Apple Books, every image in the EPUB
 MAX_IMAGE_BYTES = 5 * MB  # Kobo's advised maximum
-SIZE_LIMITS = (("KDP", 650 * MB), ("Kobo", 1000 * MB), ("Apple Books", 2000 * MB), ("Google Play", 2000 * MB))
+SIZE_LIMITS = (("KDP", 650 * MB), ("Apple Books", 2000 * MB), ("Google Play", 2000 * MB))
+KOBO_ADVISED = 1000 * MB
 # OS/2 fsType (OpenType spec, "OS/2 — fsType"): bits 0-3 the usage permissions, bit 9 bitmap only.
 RESTRICTED, BITMAP_ONLY = 0x0002, 0x0200
 _REMOTE = re.compile(r"^\s*(?:[a-zA-Z][a-zA-Z0-9+.-]*:)?//")
@@ -64,6 +65,7 @@ GOOGLE = "https://support.google.com/books/partner/answer/3424254"
 KOBO = "https://github.com/kobolabs/epub-spec"
 APPLE = "https://itunespartner.apple.com/books/support/9-prepare-book"
 APPLE_NEWS = "https://itunespartner.apple.com/books/whats-new/"
+KDP_FILES = "https://kdp.amazon.com/help/topic/GYEKAVKMSE23PFTM"
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,7 @@ class Rule:
     stores: str
     source: str
     check: Callable[[EpubFile], tuple[str, list[str]]]  # (what was found, problems)
+    advice: bool = False  # the store advises it ("should"): WARN, not FAIL
 
 
 def store_rows(epub_path: Path) -> list[Row]:
@@ -84,7 +87,7 @@ def store_rows(epub_path: Path) -> list[Row]:
             detail, problems = rule.check(epub)
             if problems:
                 messages = (*problems, f"rule ({rule.stores}): {rule.source}")
-                rows.append(Row(rule.name, FAIL, detail, messages))
+                rows.append(Row(rule.name, WARN if rule.advice else FAIL, detail, messages))
             else:
                 rows.append(Row(rule.name, PASS, detail))
     return rows
@@ -138,17 +141,20 @@ def _file_size(epub: EpubFile) -> tuple[str, list[str]]:
     return _megabytes(epub.size), problems
 
 
-def _images(epub: EpubFile) -> tuple[str, list[str]]:
+def _advised_sizes(epub: EpubFile) -> tuple[str, list[str]]:
+    """Kobo's advised maxima (1 GB an EPUB, 5 MB an image) and Apple's 4 million pixels."""
     images = [item for item in epub.items(*IMAGES) if epub.has(item.path)]
     problems = []
+    if epub.size > KOBO_ADVISED:
+        problems.append(f"{_megabytes(epub.size)}: over Kobo's advised {_megabytes(KOBO_ADVISED)}")
     for item in images:
         size = _pixels(epub, item)
         if size and size[0] * size[1] > MAX_PIXELS:
-            problems.append(f"{item.href}: {size[0]} × {size[1]} px, over Apple's {MAX_PIXELS:,} pixels")
+            problems.append(f"{item.href}: {size[0]} × {size[1]} px, over Apple's {MAX_PIXELS:,}")
         if (stored := epub.info_size(item.path)) > MAX_IMAGE_BYTES:
             advised = _megabytes(MAX_IMAGE_BYTES)
             problems.append(f"{item.href}: {_megabytes(stored)}, over Kobo's advised {advised}")
-    return f"{len(images)} image{'s' * (len(images) != 1)}", problems
+    return f"{_megabytes(epub.size)}, {len(images)} image{'s' * (len(images) != 1)}", problems
 
 
 def _fonts(epub: EpubFile) -> tuple[str, list[str]]:
@@ -259,8 +265,14 @@ RULES = (
         f"{GOOGLE} ; https://help.inscribedigital.com/support/solutions/articles/26000012882",
         _cover_size,
     ),
-    Rule("File size", "KDP, Kobo, Apple Books, Google Play", f"{APPLE} ; {GOOGLE} ; {KOBO}", _file_size),
-    Rule("Images", "Apple Books, Kobo", f"{APPLE} ; {KOBO}#limitations-and-maximums", _images),
+    Rule("File size", "KDP, Apple Books, Google Play", f"{KDP_FILES} ; {APPLE} ; {GOOGLE}", _file_size),
+    Rule(
+        "Advised sizes",
+        "Kobo, Apple Books",
+        f"{KOBO}#limitations-and-maximums ; {APPLE}",
+        _advised_sizes,
+        True,
+    ),
     Rule(
         "Fonts",
         "embedding licence",
@@ -269,5 +281,5 @@ RULES = (
     ),
     Rule("Remote resources", "Apple Books", f"{APPLE_NEWS}22054074", _remote),
     Rule("Scripts", "Kobo", f"{KOBO}#javascript-support", _scripts),
-    Rule("File names", "Kobo", f"{KOBO}#opf", _file_names),
+    Rule("File names", "Kobo", f"{KOBO}#opf", _file_names, True),
 )
