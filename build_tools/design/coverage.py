@@ -35,6 +35,8 @@ PRINTED_LABELS = (
     "index",
     "published_by",
     "isbn_print",
+    "isbn_ebook",
+    "copyright_notice",
     "identifier",
     "set_in",
     "notes_to_page",
@@ -150,6 +152,8 @@ def pieces(book: Book) -> Iterator[Piece]:
                 meta.date,
                 meta.identifier,
                 meta.isbn_print,
+                meta.isbn_ebook,
+                *meta.credits,
             )
         )
     )

@@ -14,24 +14,26 @@ from html import escape
 from lxml import etree
 
 from build_tools import ids
-from build_tools.lang.frontmatter import copyright_lines
+from build_tools.lang.frontmatter import copyright_lines, imprint
 from build_tools.lang.labels import Labels
 from build_tools.markup import Fragment, render
 from build_tools.model import Book, Part, Section
 
 
 def display_pages(book: Book, family: str, words: Labels) -> list[etree._Element]:
-    """The half title, the title page and the copyright page."""
+    """The half title (the title alone: CMOS 17, 1.18), the title page (title, subtitle, the
+    author once, the publisher) and the copyright page (``copyright_lines``)."""
     meta = book.meta
     subtitle = f'<p class="subtitle">{escape(meta.subtitle)}</p>\n' if meta.subtitle else ""
+    publisher = f'\n<p class="publisher">{escape(imprint(meta))}</p>' if imprint(meta) else ""
     copyright_page = "\n".join(f"<p>{line}</p>" for line in copyright_lines(book, None, family, words))
     return list(
         render(
             f'<div>\n<section class="halftitle" id="{ids.HALFTITLE}"><p>{escape(meta.title)}</p></section>\n'
             f'<section class="titlepage" id="{ids.TITLEPAGE}"><h1 class="title">{escape(meta.title)}</h1>\n'
-            f'{subtitle}<p class="author">{escape(meta.author)}</p>\n'
-            f'<p class="publisher">{escape(meta.publisher)}</p></section>\n'
-            f'<section class="copyright" id="{ids.COPYRIGHT}">\n{copyright_page}\n</section>\n</div>'
+            f'{subtitle}<p class="author">{escape(meta.author)}</p>{publisher}</section>\n'
+            f'<section class="copyright" id="{ids.COPYRIGHT}"><div class="copyright-text">\n'
+            f"{copyright_page}\n</div></section>\n</div>"
         )
     )
 

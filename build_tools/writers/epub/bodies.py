@@ -16,7 +16,7 @@ from lxml import etree
 
 from build_tools import ids
 from build_tools.index import entries as index
-from build_tools.lang.frontmatter import copyright_lines
+from build_tools.lang.frontmatter import copyright_lines, imprint
 from build_tools.markup import Fragment, render, unwrap
 from build_tools.model import Book, Mention, Note, Part, PrintLayout, Section
 
@@ -40,19 +40,22 @@ def plain(fragment: Fragment) -> Fragment:
 
 
 def titlepage(book: Book) -> etree._Element:
+    """The title page: title, subtitle, the author once, the publisher (``imprint``)."""
     meta = book.meta
     words = meta.words
     subtitle = f'<p class="subtitle">{escape(meta.subtitle)}</p>\n' if meta.subtitle else ""
+    publisher = f'<p class="publisher">{escape(imprint(meta))}</p>\n' if imprint(meta) else ""
     return content(
         f'<section id="{ids.TITLEPAGE}" class="titlepage" epub:type="titlepage" '
         f'aria-label="{escape(words.title_page_label)}">\n'
         f'<h1 class="title">{escape(meta.title)}</h1>\n{subtitle}'
-        f'<p class="author">{escape(meta.author)}</p>\n'
-        f'<p class="publisher">{escape(meta.publisher)}</p>\n</section>'
+        f'<p class="author">{escape(meta.author)}</p>\n{publisher}</section>'
     )
 
 
 def copyright_page(book: Book, family: str) -> etree._Element:
+    """The copyright page: ``copyright_lines``, with the EPUB's identifier when the e-book has
+    no ISBN."""
     words = book.meta.words
     lines = "\n".join(f"<p>{line}</p>" for line in copyright_lines(book, "EPUB", family, words))
     return content(
