@@ -9,7 +9,7 @@ from pathlib import Path
 
 from build_tools.checks.glyphs import check_glyphs
 from build_tools.design.fonts import FontSet, read_fonts
-from build_tools.errors import BookError, Location, ReleaseError
+from build_tools.errors import BookError, Diagnostic, Location, ReleaseError
 from build_tools.model import Book, PrintLayout
 from build_tools.parse.parser import parse
 from build_tools.sources.epoch import source_date_epoch
@@ -58,6 +58,13 @@ def lay_out(project: Project, book: Book, profile: str | None) -> PrintLayout:
     return paginate(book, project.styles, profile)
 
 
+def print_warnings(book: Book, layout: PrintLayout) -> tuple[Diagnostic, ...]:
+    """What the layout tells about the manuscript: the pictures printed under 300 ppi."""
+    from build_tools.layout.images import low_resolution
+
+    return low_resolution(book, layout)
+
+
 def write_pdf(project: Project, book: Book, layout: PrintLayout, profile: str | None) -> Path:
     from build_tools.writers.pdf.writer import PdfWriter
 
@@ -103,6 +110,7 @@ def build(
     if "pdf" in formats or "cover" in formats:
         step("Laying out the pages")
         layout = lay_out(project, book, profile)
+        book = replace(book, diagnostics=book.diagnostics + print_warnings(book, layout))
     if "pdf" in formats and layout:
         step("Writing PDF")
         written.append(write_pdf(project, book, layout, profile))

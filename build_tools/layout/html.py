@@ -19,6 +19,7 @@ from lxml import etree
 from build_tools import ids
 from build_tools.index import entries as index
 from build_tools.lang.labels import Labels
+from build_tools.layout.images import print_url
 from build_tools.layout.keeps import Keep, keep_words
 from build_tools.layout.structure import contents, display_pages, divisions
 from build_tools.layout.xrefs import page_refs
@@ -81,8 +82,9 @@ def _document(
     root = _head(book)
     root.append(body)
     page_refs(root, book, known)
-    files = {image.href: image.path.resolve().as_uri() for image in book.images}
-    for img in root.iter("img"):  # the print HTML's base is the styles folder
+    # What prints for each picture: its print-safe version (images.py), served by the layout.
+    files = {image.href: print_url(image.href) for image in book.images}
+    for img in root.iter("img"):
         img.set("src", files.get(img.get("src", ""), img.get("src", "")))
     mentions = places(root, ids.is_mention, lambda e: bool(PRINT_ONLY & set(e.get("class", "").split())))
     for span in list(root.iter("span")):

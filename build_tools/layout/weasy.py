@@ -1,6 +1,6 @@
 """WeasyPrint set up for a book: the page size and margins, the fonts, the styles, the
-hyphenation, and a URL fetcher that reads nothing outside the project. Importing this module
-imports WeasyPrint.
+hyphenation, and a URL fetcher that reads nothing outside the project and serves the pictures
+in their print-safe form (``images.py``). Importing this module imports WeasyPrint.
 
 Hyphenation by locale (issue 13 item 3): WeasyPrint 70 finds its patterns through the module
 ``pyphen`` that ``weasyprint.text.line_break`` imported, in ``split_first_line``:
@@ -27,11 +27,12 @@ from urllib.parse import unquote, urlsplit
 from weasyprint import CSS, HTML, Document
 from weasyprint.text import line_break
 from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import FatalURLFetchingError, URLFetcher
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from build_tools.design.fonts import FontSet
 from build_tools.design.profiles import Profile
 from build_tools.errors import BookError
+from build_tools.layout.images import PrintImages
 from build_tools.layout.keeps import KEEP_CSS
 from build_tools.model import Book
 
@@ -47,7 +48,10 @@ class Renderer:
         # The keeps after the book's styles: a word kept whole across a page turn (keeps.py).
         self.print_css = fonts.listed((self.styles / "print.css").read_text(encoding="utf-8")) + KEEP_CSS
         self.fonts = FontConfiguration()
-        self.fetcher = _ProjectFetcher((self.styles, book.root.resolve()))
+        roots = (self.styles, book.root.resolve())
+        # The pictures as the printer's interior takes them (images.py), made once per layout.
+        self.images = PrintImages(book, profile, _ProjectFetcher(roots), book.meta.trim.width)
+        self.fetcher = _ProjectFetcher(roots, self.images)
         self.unbroken = unbroken_words(book)
 
     def render(self, html_text: str, inside: float, extra: str = "") -> Document:
@@ -57,7 +61,10 @@ class Renderer:
             html = HTML(string=html_text, base_url=self.styles.as_uri() + "/", url_fetcher=fetcher)
             stylesheets = [
                 CSS(
-                    string=_page_css(self.book, inside) + self.profile.page_css() + self.font_css,
+                    string=_page_css(self.book, inside)
+                    + self.profile.page_css()
+                    + self.font_css
+                    + self.images.css(),
                     font_config=fonts,
                     url_fetcher=fetcher,
                 ),
@@ -152,13 +159,19 @@ def _page_css(book: Book, inside: float) -> str:
 
 
 class _ProjectFetcher(URLFetcher):  # type: ignore[misc]
-    """Fetches ``file:`` URLs inside the project's folders; refuses everything else, fatally."""
+    """Fetches ``file:`` URLs inside the project's folders, and the pictures of the book by
+    their ``print-image:`` URLs (``images``); refuses everything else, fatally."""
 
-    def __init__(self, roots: tuple[Path, ...]) -> None:
+    def __init__(self, roots: tuple[Path, ...], images: PrintImages | None = None) -> None:
         super().__init__(allowed_protocols=("file",), fail_on_errors=True)
-        self.roots = roots
+        self.roots, self.images = roots, images
 
     def fetch(self, url: str, headers: object = None) -> object:
+        picture = self.images.get(url) if self.images is not None else None
+        if picture is not None and picture.data is not None:  # converted: never a file (images.py)
+            return URLFetcherResponse(url, picture.data, {"Content-Type": picture.media_type})
+        if picture is not None:  # printed as it is: the original file, read as any other
+            url = picture.image.path.resolve().as_uri()
         path = Path(unquote(urlsplit(url).path)).resolve() if url.startswith("file:") else None
         if path is None or not any(path.is_relative_to(root) for root in self.roots):
             raise BookError(f"refused to fetch {url}: the build reads only files inside the project")

@@ -1,0 +1,235 @@
+"""Print-safe pictures (issue 14 item 3): what a black-and-white interior prints for each image
+of the book, and how sharp each prints.
+
+The EPUB packs the colour originals (``Book.images``); the print HTML names each picture
+``print-image:<href>`` (``print_url``), and the layout's URL fetcher (``weasy.py``) serves what
+``PrintImages`` made of it:
+
+- a raster (PNG, JPEG, GIF, WebP) in grayscale: turned upright by its EXIF orientation (as
+  WeasyPrint's ``image-orientation: from-image`` would), its transparency flattened on white
+  (PDF/X-1a forbids transparency, and every printer asks it flattened), its colour profile
+  dropped; a JPEG stays a JPEG (quality 95), anything else becomes a PNG. Its pixels are the
+  original's, so it lays out at the same size. An opaque 8-bit grayscale PNG or JPEG is printed
+  as it is;
+- an SVG rasterised, in grayscale on white, at ``PRINT_PPI`` of the size it lays out at, by
+  WeasyPrint and pdfium (the same renderers as the book): kept as vectors it would print in
+  DeviceRGB (WeasyPrint draws SVG colours as RGB) with any opacity as soft masks, which a
+  black-and-white PDF/X-1a interior may not hold. The raster's ``image-resolution`` (``css``)
+  gives it the SVG's size, so that the pages do not move.
+
+Why in memory and not in a folder of files: WeasyPrint names an image in the PDF by its URL
+(an MD5 of it) and reads a ``file:`` image again when it writes the PDF. Files in a temporary
+folder would give the PDF a new name per build (builds would differ) and would have to outlive
+the layout; a fixed ``print-image:`` URL gives the same bytes from any folder, and the sources
+are never written. Each conversion is deterministic (Pillow's and pdfium's encoders, no
+timestamps, no metadata): two builds print the same bytes.
+
+``low_resolution`` reads the laid-out pages (the image boxes, WeasyPrint's private API as
+``boxes.py`` reads it): a picture printed under ``PRINT_PPI`` is a build warning naming its file
+and its page.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, unquote
+
+from PIL import Image as Pillow
+from PIL import ImageOps
+
+from build_tools.design.profiles import Profile
+from build_tools.errors import BookError, Diagnostic, Location
+from build_tools.model import Book, Image, PrintLayout
+
+SCHEME = "print-image:"
+PRINT_PPI = 300  # the printers' minimum for pictures (KDP, IngramSpark, Lulu)
+CSS_PPI = 96  # CSS pixels per inch: a picture's pixels lay out at this resolution
+JPEG_QUALITY = 95
+_ALPHA_MODES = frozenset({"RGBA", "LA", "PA", "RGBa", "La"})
+_GRAY_FORMATS = frozenset({"PNG", "JPEG"})  # formats WeasyPrint embeds as they are
+_ORIENTATION = 0x0112  # the EXIF tag
+
+
+def print_url(href: str) -> str:
+    """The URL the print HTML gives the picture ``href`` (``images/map.png``), quoted as
+    WeasyPrint would quote it."""
+    return SCHEME + quote(href, safe="/")
+
+
+@dataclass(frozen=True)
+class PrintImage:
+    """What prints for one picture: ``data`` in ``media_type`` (None: the original file, as
+    it is), laid out at ``resolution`` image pixels per CSS pixel."""
+
+    image: Image
+    data: bytes | None
+    media_type: str
+    resolution: float = 1.0
+
+
+class PrintImages:
+    """The pictures of ``book`` as ``profile`` prints them, made once per layout (``fetcher``
+    reads the SVGs' own files when they are rasterised, from the folders the layout reads)."""
+
+    def __init__(self, book: Book, profile: Profile, fetcher: Any, width: float) -> None:
+        gray = not profile.color_interior
+        self.images = {
+            image.href: (
+                _convert(image, fetcher, width) if gray else PrintImage(image, None, image.media_type)
+            )
+            for image in book.images
+        }
+
+    def get(self, url: str) -> PrintImage | None:
+        """The picture a ``print-image:`` URL names, None if it is no picture of the book."""
+        return self.images.get(unquote(url.removeprefix(SCHEME))) if url.startswith(SCHEME) else None
+
+    def css(self) -> str:
+        """The rules that lay out each rasterised SVG at the size of the SVG itself."""
+        return "".join(
+            f'img[src="{_css_escape(print_url(href))}"] {{ image-resolution: {found.resolution:.6f}dppx; }}\n'
+            for href, found in self.images.items()
+            if found.resolution != 1.0
+        )
+
+
+def _convert(image: Image, fetcher: Any, width: float) -> PrintImage:
+    if image.media_type == "image/svg+xml":
+        data, resolution = rasterise_svg(image.path, fetcher, width)
+        return PrintImage(image, data, "image/png", resolution)
+    converted = grayscale(image.path.read_bytes())
+    if converted is None:
+        return PrintImage(image, None, image.media_type)
+    data, media_type = converted
+    return PrintImage(image, data, media_type)
+
+
+def grayscale(data: bytes) -> tuple[bytes, str] | None:
+    """A raster picture in 8-bit grayscale, upright, flattened on white, without metadata, and
+    its media type; None when the picture already is one (an opaque 8-bit gray PNG or JPEG)."""
+    with Pillow.open(io.BytesIO(data)) as opened:
+        source_format = opened.format
+        turned = opened.getexif().get(_ORIENTATION, 1) != 1
+        picture = ImageOps.exif_transpose(opened) or opened
+        transparent = picture.mode in _ALPHA_MODES or "transparency" in picture.info
+        if picture.mode == "L" and not transparent and not turned and source_format in _GRAY_FORMATS:
+            return None
+        gray = _flattened(picture) if transparent else _luminance(picture)
+    out = io.BytesIO()
+    clean = Pillow.frombytes("L", gray.size, gray.tobytes())  # no profile, no EXIF, no text
+    if source_format == "JPEG":
+        clean.save(out, format="JPEG", quality=JPEG_QUALITY, optimize=False, progressive=False)
+        return out.getvalue(), "image/jpeg"
+    clean.save(out, format="PNG", optimize=False)
+    return out.getvalue(), "image/png"
+
+
+def _flattened(picture: Pillow.Image) -> Pillow.Image:
+    """Transparency composited over white paper, then to gray."""
+    rgba = picture.convert("RGBA")
+    paper = Pillow.new("RGBA", rgba.size, (255, 255, 255, 255))
+    return Pillow.alpha_composite(paper, rgba).convert("L")
+
+
+def _luminance(picture: Pillow.Image) -> Pillow.Image:
+    """Gray by ITU-R 601 luma (Pillow's ``L``); 16-bit and float pictures scaled to 8 bits."""
+    if picture.mode.startswith("I;16") or picture.mode in ("I", "F"):
+        wide = picture.convert("F") if picture.mode == "F" else picture.convert("I")
+        _, high = wide.getextrema()
+        top = float(high) if isinstance(high, int | float) else 255.0
+        scale = 255 / (65535 if top > 255 else 255)
+        return wide.point(lambda value: value * scale).convert("L")
+    return picture.convert("L")
+
+
+def rasterise_svg(path: Path, fetcher: Any, width: float) -> tuple[bytes, float]:
+    """The SVG at ``path`` as a grayscale PNG at ``PRINT_PPI`` of the size it lays out at in
+    a text block at most ``width`` inches wide (its own size if it has one and fits, else that
+    width), and the resolution, in pixels per CSS pixel, that lays the PNG out at that size."""
+    from weasyprint import CSS, HTML  # the print layout's own renderer of SVG
+
+    size = _svg_size(path, fetcher, width)
+    css_width, css_height = size
+    page = CSS(string=f"@page {{ size: {css_width}px {css_height}px; margin: 0 }} body {{ margin: 0 }}")
+    box = f"display: block; width: {css_width}px; height: {css_height}px"
+    img = f'<img src="{path.resolve().as_uri()}" style="{box}">'
+    pdf = HTML(string=img, url_fetcher=fetcher).write_pdf(stylesheets=[page])
+    pixels = _render_gray(pdf)
+    out = io.BytesIO()
+    pixels.save(out, format="PNG", optimize=False)
+    return out.getvalue(), pixels.width / css_width
+
+
+def _svg_size(path: Path, fetcher: Any, width: float) -> tuple[float, float]:
+    """The SVG's size as WeasyPrint lays it out in a text block ``width`` inches wide, with the
+    book's rule for pictures (``max-width: 100%``), in CSS pixels."""
+    from weasyprint import CSS, HTML
+
+    page = CSS(string=f"@page {{ size: {width}in 100in; margin: 0 }} body {{ margin: 0 }}")
+    img = f'<img src="{path.resolve().as_uri()}" style="display: block; max-width: 100%">'
+    document = HTML(string=img, url_fetcher=fetcher).render(stylesheets=[page])
+    for box in _replaced(document.pages[0]._page_box):
+        if box.width > 0 and box.height > 0:
+            return float(box.width), float(box.height)
+    raise BookError(f"image '{path.name}': an SVG WeasyPrint cannot lay out", Location(path))
+
+
+def _render_gray(pdf: bytes) -> Pillow.Image:
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(pdf)
+    try:
+        bitmap = document[0].render(scale=PRINT_PPI / 72, grayscale=True, fill_color=(255, 255, 255, 255))
+        picture: Pillow.Image = bitmap.to_pil().convert("L")
+        return picture
+    finally:
+        document.close()
+
+
+def _replaced(box: Any) -> Iterator[Any]:
+    """The replaced boxes (images) under ``box``, in the order they are laid out."""
+    from weasyprint.formatting_structure.boxes import ReplacedBox
+
+    if isinstance(box, ReplacedBox):
+        yield box
+        return
+    for child in getattr(box, "children", None) or ():
+        yield from _replaced(child)
+
+
+def _css_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def low_resolution(book: Book, layout: PrintLayout) -> tuple[Diagnostic, ...]:
+    """A warning for every picture that prints under ``PRINT_PPI`` on a page: its pixels
+    over its box on the page, in the direction with fewer (a picture may be scaled unevenly),
+    once per picture and page; an SVG printed as vectors has no resolution."""
+    images = {image.href: image for image in book.images}
+    found: dict[tuple[str, int], Diagnostic] = {}
+    pages = getattr(layout.rendered, "pages", ())
+    for index, page in enumerate(pages):
+        for box in _replaced(page._page_box):
+            src = (box.element.get("src") or "") if box.element is not None else ""
+            href = unquote(src.removeprefix(SCHEME))
+            pixels = getattr(box.replacement, "width", None), getattr(box.replacement, "height", None)
+            if href not in images or None in pixels or box.width <= 0 or box.height <= 0:
+                continue
+            ppi = min(pixels[0] / box.width, pixels[1] / box.height) * CSS_PPI
+            if ppi < PRINT_PPI - 0.5 and (href, index) not in found:
+                found[href, index] = _warning(images[href], ppi, layout.label(index), index + 1)
+    return tuple(found.values())
+
+
+def _warning(image: Image, ppi: float, folio: str, number: int) -> Diagnostic:
+    return Diagnostic(
+        image.location,
+        "low-resolution",
+        f"{image.href} prints at {ppi:.0f} ppi on page {folio} (page {number} of the PDF): "
+        f"printers ask at least {PRINT_PPI} ppi; use a larger picture or print it smaller",
+        image.href,
+    )
