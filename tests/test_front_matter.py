@@ -13,13 +13,16 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import EPOCH, _built, book_toml
+from conftest import EPOCH, STYLES, _built, book_toml
 from epub_tools import NS, documents
 from pdf_tools import letters, page_texts
 
+from build_tools.design.coverage import coverage
+from build_tools.design.fonts import read_fonts
 from build_tools.lang.frontmatter import copyright_year, imprint, notice
 from build_tools.lang.labels import labels_for
 from build_tools.model import Book, Metadata
+from build_tools.parse.parser import parse
 from build_tools.sources.manuscript import load
 
 STRUCTURE = Path(__file__).resolve().parent / "manuscripts" / "structure"
@@ -172,34 +175,50 @@ def meta(tmp_path_factory: pytest.TempPathFactory) -> Metadata:
     return load(root).meta
 
 
-def _book(meta: Metadata, epoch: int = int(EPOCH), **fields: str) -> Book:
-    return Book(meta=replace(meta, **fields), sections=(), root=Path("."), source_date_epoch=epoch)
+def _book(meta: Metadata, rights: str, date: str = "", epoch: int = int(EPOCH)) -> Book:
+    changed = replace(meta, rights=rights, date=date)
+    return Book(meta=changed, sections=(), root=Path("."), source_date_epoch=epoch)
 
 
 @pytest.mark.parametrize(
-    ("fields", "language", "expected"),
+    ("rights", "date", "language", "expected"),
     [
-        ({"rights": "Copyright © 2024 A B. All rights reserved.", "date": "2026"}, "en",
+        ("Copyright © 2024 A B. All rights reserved.", "2026", "en",
          ["Copyright © 2024 A B. All rights reserved."]),  # its year: never a second one
-        ({"rights": "© 1999–2004 A B"}, "en", ["© 1999–2004 A B"]),
-        ({"rights": "Copyright © A B. All rights reserved.", "date": "2025-12-15"}, "en",
+        ("© 1999–2004 A B", "", "en", ["© 1999–2004 A B"]),
+        ("Copyright © A B. All rights reserved.", "2025-12-15", "en",
          ["Copyright © 2025 A B. All rights reserved."]),  # the year after the sign
-        ({"rights": "©A B."}, "fr", ["© 2026 A B."]),  # no date: the build's year
-        ({"rights": "All rights reserved.", "date": "2025"}, "en", ["© 2025 A B", "All rights reserved."]),
-        ({"rights": "Tous droits réservés.", "date": "2025"}, "fr", ["© A B, 2025", "Tous droits réservés."]),
-        ({"rights": "Alle Rechte vorbehalten."}, "de", ["© 2026 A B", "Alle Rechte vorbehalten."]),
-        ({"rights": "Todos los derechos reservados."}, "es",
+        ("©A B.", "", "fr", ["© 2026 A B."]),  # no date: the build's year
+        ("All rights reserved.", "2025", "en", ["© 2025 A B", "All rights reserved."]),
+        ("Tous droits réservés.", "2025", "fr", ["© A B, 2025", "Tous droits réservés."]),
+        ("Alle Rechte vorbehalten.", "", "de", ["© 2026 A B", "Alle Rechte vorbehalten."]),
+        ("Todos los derechos reservados.", "", "es",
          ["© A B, 2026", "Todos los derechos reservados."]),
     ],
 )  # fmt: skip
 def test_the_notice_has_its_year_once(
-    meta: Metadata, fields: dict[str, str], language: str, expected: list[str]
+    meta: Metadata, rights: str, date: str, language: str, expected: list[str]
 ) -> None:
-    assert notice(_book(meta, **fields), labels_for(language)) == expected
+    assert notice(_book(meta, rights, date), labels_for(language)) == expected
 
 
 def test_the_year_comes_from_the_date_then_the_rights_then_the_build(meta: Metadata) -> None:
-    assert copyright_year(_book(meta, date="2024-05-01", rights="© 1999 A B")) == "2024"
-    assert copyright_year(_book(meta, date="", rights="Copyright 1999, A B")) == "1999"
-    assert copyright_year(_book(meta, date="", rights="© A B")) == "2026"  # EPOCH: 2026-01-01
-    assert copyright_year(_book(meta, 0, date="", rights="© A B")) == "1970"
+    assert copyright_year(_book(meta, "© 1999 A B", "2024-05-01")) == "2024"
+    assert copyright_year(_book(meta, "Copyright 1999, A B")) == "1999"
+    assert copyright_year(_book(meta, "© A B")) == "2026"  # EPOCH: 2026-01-01
+    assert copyright_year(_book(meta, "© A B", epoch=0)) == "1970"
+
+
+# ---------------------------------------------------------------- glyphs
+
+
+def test_a_character_of_the_credits_or_of_a_new_label_that_no_face_has_is_caught(tmp_path: Path) -> None:
+    """The credits and the e-book's ISBN line are printed: their characters are checked as the
+    text's are (the default styles have no CJK face)."""
+    config = book_toml(["one.md"], '\n[labels]\nisbn_ebook = "ISBN {isbn} (电子书)"\n').replace(
+        'rights = "R"', 'rights = "R"\nisbn_ebook = "9780306406164"\ncredits = ["Cover design: 孙中山"]'
+    )
+    (tmp_path / "book.toml").write_text(config, encoding="utf-8")
+    (tmp_path / "one.md").write_text("# One\n\nText.\n", encoding="utf-8")
+    missing = coverage(parse(load(tmp_path), 0), read_fonts(STYLES)).missing
+    assert {item.char for item in missing} == set("孙中山电子书")
