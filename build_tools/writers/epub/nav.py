@@ -17,22 +17,13 @@ def part_file(part: Part) -> str:
     return f"part-{part.number:02d}.xhtml"
 
 
+_WORDS = ("cover", "title_page", "copyright", "contents", "chronology", "notes", "index", "landmarks")
+
+
 def nav(book: Book, files: dict[int, str]) -> etree._Element:
     """Contents and landmarks; ``files`` names the sections' documents."""
     words = book.meta.words
-    w = {
-        name: escape(getattr(words, name))
-        for name in (
-            "cover",
-            "title_page",
-            "copyright",
-            "contents",
-            "chronology",
-            "notes",
-            "index",
-            "landmarks",
-        )
-    }
+    w = {name: escape(getattr(words, name)) for name in _WORDS}
     slots: dict[str, Fragment | etree._Element | None] = {}
 
     def entry(section: Section) -> str:

@@ -78,6 +78,18 @@ def package(
     if cover:  # EPUB 2's way to the cover, still read by older readers and by calibre
         lines.append(f'<meta name="cover" content="{COVER_ID}"/>')
     lines.append("</metadata>\n<manifest>")
+    lines += _manifest(book, documents, fonts, cover)
+    lines.append("</manifest>\n<spine>")
+    lines += [f'<itemref idref="{doc.href.removesuffix(".xhtml")}"/>' for doc in documents]
+    lines.append("</spine>\n</package>\n")
+    return "\n".join(lines).encode()
+
+
+def _manifest(
+    book: Book, documents: Sequence[Manifested], fonts: Sequence[Face], cover: CoverImage | None
+) -> list[str]:
+    """The manifest's items: the documents, the stylesheet, the fonts, the pictures, the cover."""
+    lines = []
     for doc in documents:
         item_id = doc.href.removesuffix(".xhtml")
         props = ' properties="nav"' if doc.nav else ""
@@ -88,7 +100,7 @@ def package(
         for i, face in enumerate(fonts, 1)
     ]
     lines += [
-        f'<item id="image-{i}" href="{MEDIA}/{e(image.href)}" media-type="{image.media_type}"/>'
+        f'<item id="image-{i}" href="{MEDIA}/{escape(image.href)}" media-type="{image.media_type}"/>'
         for i, image in enumerate(book.images, 1)
     ]
     if cover:
@@ -96,10 +108,7 @@ def package(
             f'<item id="{COVER_ID}" href="{MEDIA}/{cover.href}" media-type="{cover.media_type}" '
             'properties="cover-image"/>'
         )
-    lines.append("</manifest>\n<spine>")
-    lines += [f'<itemref idref="{doc.href.removesuffix(".xhtml")}"/>' for doc in documents]
-    lines.append("</spine>\n</package>\n")
-    return "\n".join(lines).encode()
+    return lines
 
 
 def _accessibility(book: Book, layout: PrintLayout | None) -> list[str]:
