@@ -17,6 +17,7 @@ import pikepdf
 import pypdfium2 as pdfium
 
 from build_tools.checks.notdef import notdef_glyphs
+from build_tools.checks.paint import RGB, TRANSPARENCY, Painted, painted
 from build_tools.checks.table import FAIL, PASS, Row, print_table
 from build_tools.design.profiles import PROFILES, Profile
 from build_tools.errors import BookError, Location
@@ -71,11 +72,13 @@ def preflight(path: Path, profile: Profile, trim_width: float, trim_height: floa
     with pdf:
         text = _TextPages(path)
         blank = [text.chars(i) == 0 and not _draws(page) for i, page in enumerate(pdf.pages)]
+        found = painted(pdf)  # what each page draws in colour or transparency, forms included
         return [
             _boxes(pdf, profile, trim_width, trim_height),
             _fonts(pdf),
             _glyphs(pdf),
-            _colour(pdf, profile),
+            _colour(found, profile),
+            _transparency(found, profile),
             _page_count(pdf, profile, blank),
             _blank_runs(blank, profile),
             _type_size(pdf, profile),
@@ -168,19 +171,42 @@ def _glyphs(pdf: pikepdf.Pdf) -> Result:
     return Result("no missing glyphs", False, f"{found[0]} is drawn as .notdef (an empty box){more}")
 
 
-def _colour(pdf: pikepdf.Pdf, profile: Profile) -> Result:
-    """Black-and-white interior: no RGB colour in content, resources or images."""
-    for number, page in enumerate(pdf.pages, 1):
-        for instruction in pikepdf.parse_content_stream(page):
-            operator, operands = str(instruction.operator), instruction.operands
-            if operator in ("rg", "RG"):
-                return Result("no RGB colour", False, f"page {number}: RGB colour operator {operator}")
-            if operator in ("cs", "CS") and str(operands[0]) == "/DeviceRGB":
-                return Result("no RGB colour", False, f"page {number}: DeviceRGB colour space")
-        for image in _resources(page, "/XObject"):
-            if image.get("/Subtype") == "/Image" and str(image.get("/ColorSpace")) == "/DeviceRGB":
-                return Result("no RGB colour", False, f"page {number}: an RGB image")
-    return Result("no RGB colour", True, "text and rules in DeviceCMYK/Gray only")
+def _colour(found: list[Painted], profile: Profile) -> Result:
+    """Black-and-white interior: nothing painted in RGB, on whatever page it is drawn."""
+    if profile.color_interior:
+        return Result("no RGB colour", True, "not checked: a colour interior")
+    rgb = [f for f in _printed(found, profile) if f.kind == RGB]
+    passed = (
+        "pictures in gray (a proof: its marks not judged)"
+        if profile.marks
+        else "text, rules and images in DeviceCMYK/Gray only"
+    )
+    return _painted("no RGB colour", rgb, passed)
+
+
+def _transparency(found: list[Painted], profile: Profile) -> Result:
+    """Nothing transparent: PDF/X-1a forbids it, and every printer asks it flattened."""
+    transparent = [f for f in _printed(found, profile) if f.kind == TRANSPARENCY]
+    return _painted(
+        "no transparency", transparent, "no picture transparent" if profile.marks else "nothing transparent"
+    )
+
+
+def _printed(found: list[Painted], profile: Profile) -> list[Painted]:
+    """What the checks judge: on a proof, only the pictures, since WeasyPrint draws crop
+    marks in RGB, in a transparency group (a proof never goes to the printer)."""
+    return [f for f in found if f.picture] if profile.marks else found
+
+
+def _painted(check: str, found: list[Painted], passed: str) -> Result:
+    """The first object found, on its page, and the pages of the others (the first 12)."""
+    if not found:
+        return Result(check, True, passed)
+    first = found[0]
+    others = sorted({f.page for f in found[1:]})
+    listed = ", ".join(map(str, others[:12])) + (", …" if len(others) > 12 else "")
+    more = f"; {len(found) - 1} more on page{'s' * (len(others) > 1)} {listed}" if others else ""
+    return Result(check, False, f"page {first.page}: {first.what}{more}")
 
 
 def _page_count(pdf: pikepdf.Pdf, profile: Profile, blank: list[bool]) -> Result:

@@ -39,7 +39,7 @@ from typing import Any
 from urllib.parse import quote, unquote
 
 from PIL import Image as Pillow
-from PIL import ImageOps
+from PIL import ImageCms, ImageOps
 
 from build_tools.design.profiles import Profile
 from build_tools.errors import BookError, Diagnostic, Location
@@ -52,6 +52,7 @@ JPEG_QUALITY = 95
 _ALPHA_MODES = frozenset({"RGBA", "LA", "PA", "RGBa", "La"})
 _GRAY_FORMATS = frozenset({"PNG", "JPEG"})  # formats WeasyPrint embeds as they are
 _ORIENTATION = 0x0112  # the EXIF tag
+_SRGB = ImageCms.createProfile("sRGB")
 
 
 def print_url(href: str) -> str:
@@ -136,13 +137,17 @@ def _flattened(picture: Pillow.Image) -> Pillow.Image:
 
 
 def _luminance(picture: Pillow.Image) -> Pillow.Image:
-    """Gray by ITU-R 601 luma (Pillow's ``L``); 16-bit and float pictures scaled to 8 bits."""
+    """Gray by ITU-R 601 luma (Pillow's ``L``) of the picture in sRGB (through its embedded
+    colour profile, if it has one: an Adobe RGB or CMYK photograph); 16-bit gray scaled to 8."""
     if picture.mode.startswith("I;16") or picture.mode in ("I", "F"):
-        wide = picture.convert("F") if picture.mode == "F" else picture.convert("I")
-        _, high = wide.getextrema()
-        top = float(high) if isinstance(high, int | float) else 255.0
-        scale = 255 / (65535 if top > 255 else 255)
-        return wide.point(lambda value: value * scale).convert("L")
+        return picture.convert("F").point(lambda value: value / 257).convert("L")
+    icc = picture.info.get("icc_profile")
+    if icc and picture.mode in ("RGB", "CMYK"):
+        try:
+            embedded = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+            picture = ImageCms.profileToProfile(picture, embedded, _SRGB, outputMode="RGB") or picture
+        except (ImageCms.PyCMSError, OSError, ValueError):
+            pass  # a profile littleCMS cannot read: the values as they are
     return picture.convert("L")
 
 
