@@ -150,7 +150,8 @@ def _advised_sizes(epub: EpubFile) -> tuple[str, list[str]]:
     for item in images:
         size = _pixels(epub, item)
         if size and size[0] * size[1] > MAX_PIXELS:
-            problems.append(f"{item.href}: {size[0]} × {size[1]} px, over Apple's {MAX_PIXELS:,}")
+            pixels = f"{size[0]} × {size[1]} px"
+            problems.append(f"{item.href}: {pixels}, over Apple's {MAX_PIXELS:,} pixels")
         if (stored := epub.info_size(item.path)) > MAX_IMAGE_BYTES:
             advised = _megabytes(MAX_IMAGE_BYTES)
             problems.append(f"{item.href}: {_megabytes(stored)}, over Kobo's advised {advised}")
