@@ -191,9 +191,12 @@ def check_command(
     built PDF (FILE, default dist/<slug>.pdf) against its print-on-demand profile and prints a
     table ('book check pdf --cover COVER' checks a print cover's sheet against that
     interior's page count, the trim, the paper and the printer's cover rules); 'book check
-    epub' runs EPUBCheck and DAISY Ace on a built EPUB (FILE, default dist/<slug>.epub) and
-    prints a table. Exit 1 on errors (and on warnings with --strict) or a
-    failed check; 3 when a validator is not installed (the message says how to install it).
+    epub' runs EPUBCheck and DAISY Ace on a built EPUB (FILE, default dist/<slug>.epub), then
+    checks the e-book stores' rules EPUBCheck does not (a cover and its size, the file's and
+    the images' sizes, font licences, remote resources, scripts, file names), and prints a
+    table. Exit 1 on errors (and on warnings with --strict) or a failed check (a store's advice
+    not followed is a WARN row, not a failure); 3 when a validator is not installed (the
+    message says how to install it).
     """
     if file is not None and target == "manuscript":
         raise click.UsageError("FILE is for 'book check pdf FILE' and 'book check epub FILE'")
