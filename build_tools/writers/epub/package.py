@@ -19,7 +19,8 @@ MEDIA = "media"  # pictures are packed under media/, by their path in the manusc
 COVER_ID = "cover-image"
 # The claim, verbatim as EPUB Accessibility 1.1 §2.1 spells it (Ace checks the string).
 CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
-# Apple's vocabulary, declared as EPUB 3.3 §D.3 asks of a prefix that is not reserved.
+# Apple's vocabulary: EPUB 3.3 asks that a prefix other than the reserved ones be declared in the
+# package's prefix attribute ("Vocabulary association mechanisms").
 IBOOKS_PREFIX = "ibooks: http://vocabulary.itunes.apple.com/rdf/ibooks/vocabulary-extensions-1.0/"
 
 
