@@ -165,6 +165,11 @@ def test_a_picture_under_300_ppi_is_a_build_warning_with_its_file_and_page(print
     assert "images/small.png prints at 96 ppi on page " in low[0].message
     assert f"at least {PRINT_PPI} ppi" in low[0].message
     assert "1 low-resolution" in build_report(printed[0], book)[-1]
+    # book check pdf says the same: a warning (printers print it, blurred), on the same page.
+    number = int(low[0].message.split("(page ")[1].split()[0])
+    row = {r.check: r for r in preflight(printed[2]["kdp"], PROFILES["kdp"], 6, 9)}["image resolution"]
+    assert row.passed and row.warned
+    assert row.detail == f"page {number}: an image of 240×160 px at 96 ppi (at least {PRINT_PPI})"
 
 
 def test_two_builds_print_the_same_bytes(printed, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
@@ -296,3 +301,5 @@ def test_the_preflight_names_the_page_that_draws_the_object(tmp_path: Path) -> N
         assert not colour.passed and colour.detail == "page 3: an image of 2×2 px in DeviceRGB"
         assert not transparency.passed
         assert transparency.detail == "page 4: an image of 2×2 px with a soft mask (transparency)"
+        resolution = results["image resolution"]  # 2 px on 10 pt: 14 ppi, the form's on page 3
+        assert resolution.warned and resolution.detail.startswith("page 3: an image of 2×2 px at 14 ppi")

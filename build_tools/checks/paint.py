@@ -198,3 +198,76 @@ def _name(space: object, resources: pikepdf.Object | None) -> str:
 def _transparency_group(obj: pikepdf.Object) -> bool:
     group = obj.get("/Group")
     return group is not None and group.get("/S") == "/Transparency"
+
+
+@dataclass(frozen=True)
+class Placed:
+    """An image as a page prints it: its pixels, and its resolution on the page (the lower of
+    the two directions, in pixels per inch)."""
+
+    page: int  # from 1
+    width: int
+    height: int
+    ppi: float
+
+
+Matrix = tuple[float, float, float, float, float, float]
+_IDENTITY: Matrix = (1, 0, 0, 1, 0, 0)
+
+
+def placed(pdf: pikepdf.Pdf) -> list[Placed]:
+    """Every image every page draws, through its forms, with the size it is drawn at (the
+    current transformation matrix maps the image's unit square on the page)."""
+    found: list[Placed] = []
+    for number, page in enumerate(pdf.pages, 1):
+        found.extend(_placed(pikepdf.parse_content_stream(page), page.get_resources(), _IDENTITY, number, 0))
+    return found
+
+
+def _placed(
+    instructions: Sequence[object], resources: pikepdf.Object | None, ctm: Matrix, page: int, depth: int
+) -> Iterator[Placed]:
+    saved: list[Matrix] = []
+    for instruction in instructions:
+        if isinstance(instruction, pikepdf.ContentStreamInlineImage):
+            yield _at(instruction.iimage.width, instruction.iimage.height, ctm, page)
+            continue
+        assert isinstance(instruction, pikepdf.ContentStreamInstruction)
+        operator, operands = str(instruction.operator), instruction.operands
+        if operator == "q":
+            saved.append(ctm)
+        elif operator == "Q" and saved:
+            ctm = saved.pop()
+        elif operator == "cm":
+            ctm = _times(_matrix(operands), ctm)
+        elif operator == "Do":
+            xobject = _resource(resources, "/XObject", operands[0])
+            if xobject is not None and xobject.get("/Subtype") == "/Image":
+                yield _at(int(xobject.get("/Width", 0)), int(xobject.get("/Height", 0)), ctm, page)
+            elif xobject is not None and xobject.get("/Subtype") == "/Form" and depth < MAX_DEPTH:
+                inner = _times(_matrix(xobject.get("/Matrix", _IDENTITY)), ctm)
+                own = xobject.get("/Resources") or resources
+                yield from _placed(pikepdf.parse_content_stream(xobject), own, inner, page, depth + 1)
+
+
+def _at(width: int, height: int, ctm: Matrix, page: int) -> Placed:
+    a, b, c, d = ctm[:4]
+    inches = (max(abs(complex(a, b)), 1e-9) / 72, max(abs(complex(c, d)), 1e-9) / 72)
+    return Placed(page, width, height, min(width / inches[0], height / inches[1]))
+
+
+def _matrix(values: object) -> Matrix:
+    numbers = [float(v) for v in values]  # type: ignore[attr-defined]
+    return (numbers[0], numbers[1], numbers[2], numbers[3], numbers[4], numbers[5])
+
+
+def _times(m: Matrix, n: Matrix) -> Matrix:
+    """``m`` then ``n``: the matrix product m × n of PDF's row-vector convention."""
+    return (
+        m[0] * n[0] + m[1] * n[2],
+        m[0] * n[1] + m[1] * n[3],
+        m[2] * n[0] + m[3] * n[2],
+        m[2] * n[1] + m[3] * n[3],
+        m[4] * n[0] + m[5] * n[2] + n[4],
+        m[4] * n[1] + m[5] * n[3] + n[5],
+    )

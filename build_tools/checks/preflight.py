@@ -17,10 +17,11 @@ import pikepdf
 import pypdfium2 as pdfium
 
 from build_tools.checks.notdef import notdef_glyphs
-from build_tools.checks.paint import RGB, TRANSPARENCY, Painted, painted
-from build_tools.checks.table import FAIL, PASS, Row, print_table
+from build_tools.checks.paint import RGB, TRANSPARENCY, Painted, painted, placed
+from build_tools.checks.table import FAIL, PASS, WARN, Row, print_table
 from build_tools.design.profiles import PROFILES, Profile
 from build_tools.errors import BookError, Location
+from build_tools.layout.images import PRINT_PPI
 
 POINTS = 72.0
 TOLERANCE = 0.5  # points: box sizes are written with decimals
@@ -31,6 +32,7 @@ class Result:
     check: str
     passed: bool
     detail: str
+    warned: bool = False  # passed, with advice the printer gives not followed (WARN)
 
 
 def run_preflight(
@@ -56,7 +58,7 @@ def run_preflight(
     if output_format == "json":
         echo(json.dumps([r.__dict__ for r in results], indent=2))
     else:
-        rows = [Row(r.check, PASS if r.passed else FAIL, r.detail) for r in results]
+        rows = [Row(r.check, (WARN if r.warned else PASS) if r.passed else FAIL, r.detail) for r in results]
         print_table(f"Preflight of {pdf_path} for {profile.title}", rows, echo)
     return any(not r.passed for r in results)
 
@@ -79,6 +81,7 @@ def preflight(path: Path, profile: Profile, trim_width: float, trim_height: floa
             _glyphs(pdf),
             _colour(found, profile),
             _transparency(found, profile),
+            _resolution(pdf),
             _page_count(pdf, profile, blank),
             _blank_runs(blank, profile),
             _type_size(pdf, profile),
@@ -196,6 +199,23 @@ def _printed(found: list[Painted], profile: Profile) -> list[Painted]:
     """What the checks judge: on a proof, only the pictures, since WeasyPrint draws crop
     marks in RGB, in a transparency group (a proof never goes to the printer)."""
     return [f for f in found if f.picture] if profile.marks else found
+
+
+def _resolution(pdf: pikepdf.Pdf) -> Result:
+    """Every image at least 300 ppi as the page prints it; under it, a warning (the printers
+    print it, blurred) naming the page."""
+    images = placed(pdf)
+    low = [i for i in images if i.ppi < PRINT_PPI - 0.5]
+    if not low:
+        return Result(
+            "image resolution", True, f"{len(images)} images, all at least {PRINT_PPI} ppi as printed"
+        )
+    first = low[0]
+    more = (
+        f"; {len(low) - 1} more, on pages {', '.join(str(i.page) for i in low[1:6])}" if len(low) > 1 else ""
+    )
+    detail = f"page {first.page}: an image of {first.width}×{first.height} px at {first.ppi:.0f} ppi"
+    return Result("image resolution", True, f"{detail} (at least {PRINT_PPI}){more}", warned=True)
 
 
 def _painted(check: str, found: list[Painted], passed: str) -> Result:
