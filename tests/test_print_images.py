@@ -241,47 +241,43 @@ def test_grayscale_turns_a_photograph_upright_and_keeps_gray_ones_as_they_are() 
     assert grayscale(_png(Image.new("L", (5, 5), 40), transparency=40)) is not None
 
 
+def _image(pdf: pikepdf.Pdf, pixel: bytes, space: str, **extra: object) -> pikepdf.Stream:
+    """A 2 × 2 image of one colour."""
+    return pdf.make_stream(
+        pixel * 4,
+        Type=pikepdf.Name.XObject,
+        Subtype=pikepdf.Name.Image,
+        Width=2,
+        Height=2,
+        ColorSpace=pikepdf.Name(space),
+        BitsPerComponent=8,
+        **extra,
+    )
+
+
 def _crafted(path: Path) -> None:
-    """Four pages sharing one resource dictionary, as WeasyPrint writes them: page 3 draws a
-    form that draws an RGB image, page 4 an image with a soft mask; pages 1 and 2 nothing."""
+    """Four pages sharing one resource dictionary, as WeasyPrint writes them: page 2 paints
+    gray through a graphics state without a soft mask (/SMask /None: opaque), page 3 draws a
+    form that draws an RGB image, page 4 an image with a soft mask then at half opacity."""
     pdf = pikepdf.new()
-    rgb = pdf.make_stream(
-        b"\xff\x00\x00" * 4,
-        Type=pikepdf.Name.XObject,
-        Subtype=pikepdf.Name.Image,
-        Width=2,
-        Height=2,
-        ColorSpace=pikepdf.Name.DeviceRGB,
-        BitsPerComponent=8,
-    )
-    mask = pdf.make_stream(
-        b"\x80" * 4,
-        Type=pikepdf.Name.XObject,
-        Subtype=pikepdf.Name.Image,
-        Width=2,
-        Height=2,
-        ColorSpace=pikepdf.Name.DeviceGray,
-        BitsPerComponent=8,
-    )
-    masked = pdf.make_stream(
-        b"\x40" * 4,
-        Type=pikepdf.Name.XObject,
-        Subtype=pikepdf.Name.Image,
-        Width=2,
-        Height=2,
-        ColorSpace=pikepdf.Name.DeviceGray,
-        BitsPerComponent=8,
-        SMask=mask,
-    )
+    masked = _image(pdf, b"\x40", "/DeviceGray", SMask=_image(pdf, b"\x80", "/DeviceGray"))
     form = pdf.make_stream(
         b"q 10 0 0 10 0 0 cm /Im1 Do Q",
         Type=pikepdf.Name.XObject,
         Subtype=pikepdf.Name.Form,
         BBox=[0, 0, 10, 10],
-        Resources=pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im1=rgb)),
+        Resources=pikepdf.Dictionary(
+            XObject=pikepdf.Dictionary(Im1=_image(pdf, b"\xff\x00\x00", "/DeviceRGB"))
+        ),
     )
-    shared = pdf.make_indirect(pikepdf.Dictionary(XObject=pikepdf.Dictionary(Fm1=form, Im2=masked)))
-    for content in (b"", b"0 g 0 0 10 10 re f", b"/Fm1 Do", b"q 10 0 0 10 0 0 cm /Im2 Do Q"):
+    states = pikepdf.Dictionary(
+        Opaque=pikepdf.Dictionary(SMask=pikepdf.Name("/None"), ca=1), Half=pikepdf.Dictionary(ca=0.5)
+    )
+    shared = pdf.make_indirect(
+        pikepdf.Dictionary(XObject=pikepdf.Dictionary(Fm1=form, Im2=masked), ExtGState=states)
+    )
+    pages = (b"", b"/Opaque gs 0 g 0 0 10 10 re f", b"/Fm1 Do", b"q 10 0 0 10 0 0 cm /Im2 Do Q /Half gs")
+    for content in pages:
         page = pikepdf.Dictionary(
             Type=pikepdf.Name.Page,
             MediaBox=[0, 0, 432, 648],
@@ -300,6 +296,8 @@ def test_the_preflight_names_the_page_that_draws_the_object(tmp_path: Path) -> N
         colour, transparency = results["no RGB colour"], results["no transparency"]
         assert not colour.passed and colour.detail == "page 3: an image of 2×2 px in DeviceRGB"
         assert not transparency.passed
-        assert transparency.detail == "page 4: an image of 2×2 px with a soft mask (transparency)"
+        assert transparency.detail == (
+            "page 4: an image of 2×2 px with a soft mask (transparency); 1 more on page 4"
+        )
         resolution = results["image resolution"]  # 2 px on 10 pt: 14 ppi, the form's on page 3
         assert resolution.warned and resolution.detail.startswith("page 3: an image of 2×2 px at 14 ppi")

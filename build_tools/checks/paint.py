@@ -125,7 +125,7 @@ def _graphics_state(state: pikepdf.Object | None) -> Iterator[tuple[str, str]]:
     if state is None:
         return
     mask = state.get("/SMask")
-    if mask is not None and mask != pikepdf.Name.None_:
+    if mask is not None and str(mask) != "/None":
         yield TRANSPARENCY, "a soft mask (graphics state)"
     for key in ("/CA", "/ca"):
         if key in state and float(state[key]) < 1:
