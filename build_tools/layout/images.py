@@ -102,7 +102,10 @@ def _convert(image: Image, fetcher: Any, width: float) -> PrintImage:
     if image.media_type == "image/svg+xml":
         data, resolution = rasterise_svg(image.path, fetcher, width)
         return PrintImage(image, data, "image/png", resolution)
-    converted = grayscale(image.path.read_bytes())
+    try:
+        converted = grayscale(image.path.read_bytes())
+    except (OSError, ValueError, Pillow.DecompressionBombError) as exc:
+        raise BookError(f"image '{image.href}' cannot be read for print: {exc}", image.location) from None
     if converted is None:
         return PrintImage(image, None, image.media_type)
     data, media_type = converted
