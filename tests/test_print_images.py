@@ -22,6 +22,7 @@ from build_tools.build import Project, build
 from build_tools.checks.preflight import preflight
 from build_tools.checks.summary import build_report
 from build_tools.design.profiles import PROFILES
+from build_tools.errors import BookError
 from build_tools.layout.images import PRINT_PPI, grayscale
 
 PRINTERS = ("kdp", "ingramspark", "lulu")
@@ -301,3 +302,16 @@ def test_the_preflight_names_the_page_that_draws_the_object(tmp_path: Path) -> N
         )
         resolution = results["image resolution"]  # 2 px on 10 pt: 14 ppi, the form's on page 3
         assert resolution.warned and resolution.detail.startswith("page 3: an image of 2×2 px at 14 ppi")
+
+
+def test_a_picture_that_cannot_be_read_for_print_is_an_error_at_its_line(tmp_path: Path) -> None:
+    root = tmp_path / "m"
+    (root / "text").mkdir(parents=True)
+    (root / "images").mkdir()
+    (root / "images" / "bad.webp").write_bytes(b"RIFF\x10\x00\x00\x00WEBPVP8 garbage")
+    (root / "book.toml").write_text(book_toml(["text/one.md"]), "utf-8")
+    (root / "text" / "one.md").write_text("# One\n\nText.\n\n![A bad one](../images/bad.webp)\n", "utf-8")
+    with pytest.raises(BookError) as raised:
+        build(Project(root, STYLES, tmp_path / "out"), ("pdf",))
+    assert "one.md:5:1: image 'images/bad.webp' cannot be read for print" in raised.value.format_message()
+    assert not (tmp_path / "out").exists()
