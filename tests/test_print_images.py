@@ -42,7 +42,8 @@ def _paragraphs(count: int, seed: int) -> str:
 
 
 def _pictures() -> dict[str, bytes]:
-    """A colour photograph (JPEG), a transparent PNG, an SVG with opacity, a small picture."""
+    """A colour photograph (JPEG), a transparent PNG, two SVGs with opacity (one with no size
+    of its own), a small picture."""
     photo = Image.new("RGB", (1500, 1000))
     photo.putdata([(x * 255 // 1500, y * 255 // 1000, 160) for y in range(1000) for x in range(1500)])
     mask = Image.new("RGBA", (1400, 900), (0, 0, 0, 0))
@@ -62,6 +63,10 @@ def _pictures() -> dict[str, bytes]:
         b'<rect x="10" y="10" width="280" height="130" fill="#3060c0"/>'
         b'<circle cx="150" cy="75" r="50" fill="#e02020" opacity="0.5"/></svg>'
     )
+    files["wide.svg"] = (  # no size of its own: as wide as the text
+        b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 400 100">'
+        b'<rect width="400" height="100" fill="#c03030" fill-opacity="0.8"/></svg>'
+    )
     return files
 
 
@@ -79,6 +84,7 @@ def write_manuscript(root: Path) -> Path:
             ("photo.jpg", "A colour photograph"),
             ("mask.png", "A red disc on nothing"),
             ("diagram.svg", "A diagram"),
+            ("wide.svg", "A band as wide as the text"),
             ("small.png", "A small picture"),
         )
     )
@@ -125,7 +131,7 @@ def _drawn_images(pdf: pikepdf.Pdf) -> Iterator[tuple[int, pikepdf.Object]]:
 def test_pictures_print_in_gray_without_transparency(printed, name: str) -> None:  # type: ignore[no-untyped-def]
     with pikepdf.open(printed[2][name]) as pdf:
         drawn = list(_drawn_images(pdf))
-        assert len(drawn) == 4 and min(page for page, _ in drawn) >= 3
+        assert len(drawn) == 5 and min(page for page, _ in drawn) >= 3
         for _, image in drawn:
             space = image.ColorSpace
             gray = space == "/DeviceGray" or (
@@ -134,7 +140,7 @@ def test_pictures_print_in_gray_without_transparency(printed, name: str) -> None
             assert gray and "/SMask" not in image and "/Mask" not in image, (image.Width, space)
         # No image anywhere in the file, drawn or not, is in colour or has a mask.
         images = [o for o in pdf.objects if isinstance(o, pikepdf.Stream) and o.get("/Subtype") == "/Image"]
-        assert len(images) == 4 and all(o.ColorSpace == "/DeviceGray" and "/SMask" not in o for o in images)
+        assert len(images) == 5 and all(o.ColorSpace == "/DeviceGray" and "/SMask" not in o for o in images)
 
 
 @pytest.mark.parametrize("name", PRINTERS)
@@ -147,7 +153,7 @@ def test_every_printer_preflight_passes(printed, name: str) -> None:  # type: ig
 def test_the_epub_keeps_the_colour_originals(printed) -> None:  # type: ignore[no-untyped-def]
     root = printed[0]
     with zipfile.ZipFile(printed[2]["epub"]) as archive:
-        for name in ("photo.jpg", "mask.png", "diagram.svg", "small.png"):
+        for name in ("photo.jpg", "mask.png", "diagram.svg", "wide.svg", "small.png"):
             assert archive.read(f"OEBPS/media/images/{name}") == (root / "images" / name).read_bytes()
     with Image.open(io.BytesIO((root / "images" / "mask.png").read_bytes())) as mask:
         assert mask.mode == "RGBA"  # the colour original, transparency and all

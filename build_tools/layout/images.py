@@ -7,15 +7,17 @@ The EPUB packs the colour originals (``Book.images``); the print HTML names each
 
 - a raster (PNG, JPEG, GIF, WebP) in grayscale: turned upright by its EXIF orientation (as
   WeasyPrint's ``image-orientation: from-image`` would), its transparency flattened on white
-  (PDF/X-1a forbids transparency, and every printer asks it flattened), its colour profile
-  dropped; a JPEG stays a JPEG (quality 95), anything else becomes a PNG. Its pixels are the
-  original's, so it lays out at the same size. An opaque 8-bit grayscale PNG or JPEG is printed
-  as it is;
+  (PDF/X-1a forbids transparency, and every printer asks it flattened), its luma taken in sRGB
+  (through its embedded colour profile, if any), no profile or metadata kept; a JPEG stays a
+  JPEG (quality 95), anything else becomes a PNG. Its pixels are the original's, so it lays
+  out at the same size. An opaque 8-bit grayscale PNG or JPEG is printed as it is;
 - an SVG rasterised, in grayscale on white, at ``PRINT_PPI`` of the size it lays out at, by
   WeasyPrint and pdfium (the same renderers as the book): kept as vectors it would print in
   DeviceRGB (WeasyPrint draws SVG colours as RGB) with any opacity as soft masks, which a
-  black-and-white PDF/X-1a interior may not hold. The raster's ``image-resolution`` (``css``)
-  gives it the SVG's size, so that the pages do not move.
+  black-and-white PDF/X-1a interior may not hold. The size is the SVG's own, or the trim's
+  width for an SVG without one (the text block then narrows both alike); the raster's
+  ``image-resolution`` (``css``) gives it that size, so that the pages do not move (its
+  height within half a pixel at 300 ppi: its pixels' ratio is the nearest to the SVG's).
 
 Why in memory and not in a folder of files: WeasyPrint names an image in the PDF by its URL
 (an MD5 of it) and reads a ``file:`` image again when it writes the PDF. Files in a temporary
@@ -166,7 +168,16 @@ def rasterise_svg(path: Path, fetcher: Any, width: float) -> tuple[bytes, float]
     box = f"display: block; width: {css_width}px; height: {css_height}px"
     img = f'<img src="{path.resolve().as_uri()}" style="{box}">'
     pdf = HTML(string=img, url_fetcher=fetcher).write_pdf(stylesheets=[page])
+    # pdfium rounds the bitmap up (1800.0000001 px is 1801): cut it to the size asked for, so
+    # that its ratio is the SVG's within half a pixel at PRINT_PPI (0.12 pt at most).
+    wanted = (round(css_width * PRINT_PPI / CSS_PPI), round(css_height * PRINT_PPI / CSS_PPI))
     pixels = _render_gray(pdf)
+    if pixels.size != wanted:
+        pixels = (
+            pixels.crop((0, 0, *wanted))
+            if pixels.width >= wanted[0] and pixels.height >= wanted[1]
+            else pixels.resize(wanted)
+        )
     out = io.BytesIO()
     pixels.save(out, format="PNG", optimize=False)
     return out.getvalue(), pixels.width / css_width
