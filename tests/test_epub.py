@@ -115,7 +115,7 @@ def test_a_third_party_reader_opens_the_epub(essay) -> None:  # type: ignore[no-
     metadata of what we wrote (we write the package ourselves: see epub.py's docstring)."""
     import warnings
 
-    from ebooklib import ITEM_DOCUMENT, epub
+    from ebooklib import ITEM_COVER, ITEM_DOCUMENT, epub
 
     model, files = essay
     with warnings.catch_warnings():  # ebooklib's own FutureWarnings are not ours to fix
@@ -124,7 +124,9 @@ def test_a_third_party_reader_opens_the_epub(essay) -> None:  # type: ignore[no-
     assert book.get_metadata("DC", "title")[0][0] == model.meta.title
     assert book.get_metadata("DC", "creator")[0][0] == model.meta.author
     spine = [book.get_item_with_id(idref).get_name() for idref, _ in book.spine]
-    assert spine[:3] == ["titlepage.xhtml", "copyright.xhtml", "nav.xhtml"]
-    assert spine[3 : 3 + len(model.sections)] == [f"{s.file_stem}.xhtml" for s in model.sections]
+    # The cover first (issue 14), and ebooklib finds its picture as the cover image.
+    assert spine[:4] == ["cover.xhtml", "titlepage.xhtml", "copyright.xhtml", "nav.xhtml"]
+    assert spine[4 : 4 + len(model.sections)] == [f"{s.file_stem}.xhtml" for s in model.sections]
+    assert [item.get_name() for item in book.get_items_of_type(ITEM_COVER)] == ["media/cover-image.png"]
     assert spine[-3:] == ["chronology.xhtml", "notes.xhtml", "index.xhtml"]
     assert len(list(book.get_items_of_type(ITEM_DOCUMENT))) == len(spine)
