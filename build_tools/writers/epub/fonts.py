@@ -24,8 +24,6 @@ from collections.abc import Iterable
 from io import BytesIO
 from pathlib import Path
 
-from fontTools import subset
-from fontTools.ttLib import TTFont
 from lxml import etree
 
 # Set by reading systems without being in the text: list numbers (1. 2. …), the hyphen of
@@ -74,6 +72,9 @@ def _unescape(match: re.Match[str]) -> str:
 
 def subset_font(path: Path, text: str) -> bytes:
     """The font at ``path`` with the glyphs of ``text`` only (and those its features reach)."""
+    from fontTools import subset  # imported here: the glyph checks of a build never need it
+    from fontTools.ttLib import TTFont
+
     font = TTFont(path, recalcTimestamp=False)
     if "OS/2" in font and font["OS/2"].fsType & NO_SUBSETTING:
         return path.read_bytes()
