@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from conftest import book_toml
+from PIL import Image
 
 from build_tools.errors import ManuscriptError
 from build_tools.sources.manuscript import load
@@ -113,7 +114,8 @@ def _with(extra: str) -> str:
 
 def test_cover_paper_price_credits_and_ebook_isbn_are_read(tmp_path: Path) -> None:
     (tmp_path / "images").mkdir()
-    (tmp_path / "images" / "cover.jpg").write_bytes(b"\xff\xd8\xff")
+    # A real JPEG: the cover is read whole at load (a corrupt one is an error at its line).
+    Image.new("RGB", (16, 24), (90, 30, 20)).save(tmp_path / "images" / "cover.jpg")
     config = _with(
         'cover = "images/cover.jpg"\npaper = "cream"\nprice = "USD 18.00"\n'
         'isbn_ebook = "978-2-07-036822-8"\ncredits = ["Cover design: C. D."]\n'
