@@ -28,8 +28,9 @@ from build_tools.build import Project, build, read_book
 from build_tools.cli import main
 from build_tools.design.fonts import read_fonts
 from build_tools.design.profiles import COVERS, price_addon
+from build_tools.design.trims import TRIMS
 from build_tools.writers.cover import barcode
-from build_tools.writers.cover.ebook import typographic_cover
+from build_tools.writers.cover.ebook import generated_size, typographic_cover
 from build_tools.writers.cover.sheet import write_cover
 
 COVERS_BOOK = Path(__file__).resolve().parent / "manuscripts" / "covers"
@@ -77,7 +78,7 @@ def test_without_a_cover_one_is_generated(small) -> None:  # type: ignore[no-unt
     href, media_type, data, src = _cover_of(small[1][".epub"])
     assert src == href and media_type == "image/png"
     with Image.open(io.BytesIO(data)) as image:
-        assert image.size == (1600, 2560)
+        assert image.size == (1600, 2400)  # 6 × 9 in: the front's proportions, under 4 MP
         # Not a blank page: the title's light type on the dark ground.
         assert len(image.convert("L").getcolors(256) or ()) > 2
 
@@ -343,3 +344,10 @@ def test_without_an_isbn_the_barcode_area_is_left_for_the_printer(tmp_path: Path
     finally:
         document.close()
     assert "ISBN" not in text and "Richard Greeman’s essay" in text.replace("\r\n", " ")
+
+
+@pytest.mark.parametrize("trim", sorted(TRIMS))
+def test_the_generated_cover_has_the_fronts_proportions_within_the_stores_limits(trim: str) -> None:
+    width, height = generated_size(TRIMS[trim])
+    assert min(width, height) >= 1400 and width * height <= 4_000_000  # Apple's two figures
+    assert abs(height / width - TRIMS[trim].height / TRIMS[trim].width) < 0.005

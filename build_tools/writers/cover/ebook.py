@@ -3,8 +3,10 @@ the author in the book's face.
 
 The stores ask for 1600 × 2560 px (1:1.6) or larger (REFERENCE.md §6): a cover under 1400 px
 on its short side is a build warning (issue 14), as a store may refuse it or show it blurred.
-The generated one is exactly 1600 × 2560 px. Its file in the package is
-``media/cover-image.<png|jpg>``, the manifest item ``cover-image``.
+The generated one is 1600 px wide and in the proportions of the printed book's front (6 × 9 in:
+1600 × 2400), narrowed if need be to stay within Apple's four million pixels (5 × 8 in:
+1580 × 2528). Its file in the package is ``media/cover-image.<png|jpg>``, the manifest item
+``cover-image``.
 """
 
 from __future__ import annotations
@@ -14,12 +16,13 @@ from pathlib import Path
 
 from build_tools.design.fonts import FontSet
 from build_tools.errors import Diagnostic
-from build_tools.model import Book, Metadata
+from build_tools.model import Book, Metadata, Trim
 from build_tools.writers.cover import design, raster
 
-WIDTH_PX, HEIGHT_PX = 1600, 2560
+WIDTH_PX, HEIGHT_PX = 1600, 2560  # what the stores ask for (KDP's ideal)
 SHORT_SIDE_MIN = 1400
-PAGE_WIDTH = 6.0  # inches: the page the generated cover is laid out on (1:1.6)
+MAX_PIXELS = 4_000_000  # Apple Books: an image "shouldn't be more than 4 million pixels"
+PAGE_WIDTH = 6.0  # inches: the page the generated cover is laid out on
 COVER_CODE = "small-cover"
 
 
@@ -48,15 +51,24 @@ def ebook_cover(book: Book, fonts: FontSet) -> CoverImage:
     return CoverImage(href, media_type, typographic_cover(meta, fonts, book.source_date_epoch))
 
 
+def generated_size(trim: Trim) -> tuple[int, int]:
+    """The pixels of the generated cover: the front's proportions, 1600 px wide or less."""
+    width = WIDTH_PX
+    while width * round(width * trim.height / trim.width) > MAX_PIXELS:
+        width -= 10
+    return width, round(width * trim.height / trim.width)
+
+
 def typographic_cover(meta: Metadata, fonts: FontSet, epoch: int) -> bytes:
-    """A 1600 × 2560 px PNG of the typographic front, the same design as the print cover's."""
+    """A PNG of the typographic front, the same design as the print cover's."""
+    pixels_wide, pixels_high = generated_size(meta.trim)
     width = PAGE_WIDTH
-    height = width * HEIGHT_PX / WIDTH_PX
+    height = width * pixels_high / pixels_wide
     margin = width * 0.09
     whole = design.Box(0, 0, width, height)
     inner = design.Box(margin, margin, width - 2 * margin, height - 2 * margin)
     body = '<div class="ground"></div>' + design.front(meta, whole, inner)
-    return raster.png(design.page(width, height, fonts, meta, epoch, body), WIDTH_PX)
+    return raster.png(design.page(width, height, fonts, meta, epoch, body), pixels_wide)
 
 
 def cover_diagnostics(book: Book, config: Path) -> tuple[Diagnostic, ...]:
