@@ -5,23 +5,21 @@ letters, the ISBN is printed hyphenated by its range, and both files pass their 
 from __future__ import annotations
 
 import re
-import zipfile
 from pathlib import Path
 
 import pikepdf
 import pytest
 from conftest import _built
 from epub_tools import EPUB_TYPE, NS, documents
-from lxml import etree
-from pdf_tools import head_and_foot, outline, page_texts
+from lang_tools import english_words, epub_text, pdf_text
+from lang_tools import package as package_of
+from pdf_tools import head_and_foot, page_texts
 from validators import ace, epubcheck, format_messages, format_violations, problems
 
 from build_tools.lang.catalogues import GERMAN
 from build_tools.lang.collation import collation
-from build_tools.lang.labels import ENGLISH, FIELDS
 
 SOURCE = Path(__file__).resolve().parent / "manuscripts" / "german"
-OPF = "{http://www.idpf.org/2007/opf}"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 SLUG = "uber-bucher-und-ihre-drucker"  # "Über Bücher und ihre Drucker": ü gives u, no letter lost
 # German order, as ICU's ``de`` collation gives it (DIN 5007-1, the dictionary order): ü is u
@@ -44,42 +42,6 @@ INDEX = [
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     return _built(tmp_path_factory, SOURCE, "german")
-
-
-def _english_words() -> set[str]:
-    """The words of the English catalogue that no German label uses ("EPUB", "Index" in
-    "Indexmarken" would not count: a German word of ours that is also English is German)."""
-    german = re.sub(r"\{\w+\}", " ", " ".join(GERMAN.values())).lower()  # placeholders aside
-    words = set()
-    for name in FIELDS:
-        for word in re.findall(r"[A-Za-z]{3,}", re.sub(r"\{\w+\}", " ", getattr(ENGLISH, name))):
-            if not re.search(rf"\b{word.lower()}\b", german):
-                words.add(word.lower())
-    return words
-
-
-def _epub_text(epub: Path) -> str:
-    """Every text and label a reader can meet in the EPUB: the documents' text, their titles,
-    aria-labels and alternatives, and the package's metadata."""
-    found = []
-    for tree in documents(epub).values():
-        found += tree.itertext()
-        for element in tree.iter():
-            found += [element.get(name) or "" for name in ("aria-label", "title", "alt")]
-    found += [item.text or "" for item in _package(epub).iter(f"{OPF}meta")]
-    return "\n".join(found)
-
-
-def _package(epub: Path) -> etree._Element:
-    with zipfile.ZipFile(epub) as archive:
-        return etree.fromstring(archive.read("OEBPS/content.opf"))
-
-
-def _pdf_text(pdf: Path) -> str:
-    """The PDF's text and outline, a word hyphenated at a line's end joined again ("Set‐ zer"
-    is no English "set": the hyphen the layout adds is U+2010, a hyphen typed is U+002D)."""
-    titles = [title for title, children in outline(pdf) for title in (title, *children)]
-    return re.sub(r"\u2010\s+", "", "\n".join(page_texts(pdf) + titles))
 
 
 def _folio(pdf: Path, words: str) -> int:
@@ -112,13 +74,13 @@ def test_the_isbn_is_printed_hyphenated_by_its_range(built) -> None:  # type: ig
     assert "Gesetzt aus der EB Garamond." in copyright_page
     copyright_doc = " ".join("".join(documents(files[".epub"])["copyright.xhtml"].itertext()).split())
     assert "ISBN 978-3-8012-3456-0 (Broschur)" in copyright_doc
-    source = _package(files[".epub"]).find(".//{http://purl.org/dc/elements/1.1/}source")
+    source = package_of(files[".epub"]).find(".//{http://purl.org/dc/elements/1.1/}source")
     assert source is not None and source.text == "urn:isbn:9783801234560"
 
 
 def test_every_document_is_german_and_a_latin_phrase_latin(built) -> None:  # type: ignore[no-untyped-def]
     _, files = built
-    package = _package(files[".epub"])
+    package = package_of(files[".epub"])
     assert package.get(XML_LANG) == "de"
     assert package.findtext(".//{http://purl.org/dc/elements/1.1/}language") == "de"
     docs = documents(files[".epub"])
@@ -155,9 +117,9 @@ def test_the_index_is_in_german_order(built) -> None:  # type: ignore[no-untyped
 
 def test_no_english_word_of_ours_in_the_epub_or_the_pdf(built) -> None:  # type: ignore[no-untyped-def]
     _, files = built
-    words = _english_words()
+    words = english_words(GERMAN)
     assert {"contents", "see", "also", "published", "chronology", "notes", "index", "page"} <= words
-    for text in (_epub_text(files[".epub"]), _pdf_text(files[".pdf"])):
+    for text in (epub_text(files[".epub"]), pdf_text(files[".pdf"])):
         found = {w for w in words if re.search(rf"\b{w}\b", text, re.IGNORECASE)}
         assert not found, found
 
@@ -169,7 +131,7 @@ def test_the_epub_has_the_german_titles_landmarks_and_labels(built) -> None:  # 
     assert [titles[n] for n in ("nav.xhtml", "notes.xhtml", "index.xhtml", "chronology.xhtml")] == [
         "Inhalt", "Anmerkungen", "Personenregister", "Zeittafel"
     ]  # fmt: skip
-    text = " ".join(_epub_text(files[".epub"]).split())
+    text = " ".join(epub_text(files[".epub"]).split())
     for words in ("Orientierungspunkte", "Titelseite", "Seitenliste", "Impressum",
                   "Zurück zur Anmerkungsziffer 1", "In der Zeittafel: März 1848", "Im Text:",
                   "Diese Publikation hat ein Inhaltsverzeichnis"):  # fmt: skip
@@ -178,7 +140,7 @@ def test_the_epub_has_the_german_titles_landmarks_and_labels(built) -> None:  # 
 
 def test_the_pdf_has_the_german_heads_and_page_references(built) -> None:  # type: ignore[no-untyped-def]
     _, files = built
-    text = " ".join(_pdf_text(files[".pdf"]).split())
+    text = " ".join(pdf_text(files[".pdf"]).split())
     for words in ("Inhalt", "Zeittafel", "Anmerkungen", "Personenregister"):
         assert words in text, words
     assert re.search(r"März 1848 Johann Müller übernimmt die Werkstatt seines Vaters\. \(S\.\s1\)", text)

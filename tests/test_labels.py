@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import re
 import shutil
-import zipfile
 from pathlib import Path
 
 import pytest
 from conftest import _built
 from epub_tools import documents
-from lxml import etree
-from pdf_tools import head_and_foot, outline, page_texts
+from lang_tools import english_words, epub_text, pdf_text
+from pdf_tools import head_and_foot
 from validators import ace, epubcheck, format_messages, format_violations, problems
 
 from build_tools.errors import ManuscriptError
@@ -22,50 +21,11 @@ from build_tools.preview.pages import Frame
 from build_tools.sources.manuscript import load
 
 SOURCE = Path(__file__).resolve().parent / "manuscripts" / "french"
-OPF = "{http://www.idpf.org/2007/opf}"
-# The one string of the package that is not ours to translate: the standard's own title
-# ("EPUB Accessibility 1.1 - WCAG 2.2 Level AA"), which EPUB Accessibility asks for verbatim
-# (written only when book.toml's [accessibility] names a certifier).
-CONFORMS_TO = "dcterms:conformsTo"
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     return _built(tmp_path_factory, SOURCE, "french")
-
-
-def _english_words() -> set[str]:
-    """The words of the English catalogue that no French label uses (so "Notes", "Index",
-    "EPUB" or "page", the same in both, are not English words here)."""
-    french = " ".join(FRENCH.values()).lower()
-    words = set()
-    for name in FIELDS:
-        for word in re.findall(r"[A-Za-z]{3,}", re.sub(r"\{\w+\}", " ", getattr(ENGLISH, name))):
-            if not re.search(rf"\b{word.lower()}\b", french):
-                words.add(word.lower())
-    return words
-
-
-def _epub_text(epub: Path) -> str:
-    """Every text and label a reader can meet in the EPUB: the documents' text, their titles,
-    aria-labels and alternatives, and the package's metadata."""
-    found = []
-    for tree in documents(epub).values():
-        found += tree.itertext()
-        for element in tree.iter():
-            found += [element.get(name) or "" for name in ("aria-label", "title", "alt")]
-    with zipfile.ZipFile(epub) as archive:
-        package = etree.fromstring(archive.read("OEBPS/content.opf"))
-    for element in package.iter(f"{OPF}metadata"):
-        for item in element:
-            if item.get("property") != CONFORMS_TO:
-                found.append(item.text or "")
-    return "\n".join(found)
-
-
-def _pdf_text(pdf: Path) -> str:
-    titles = [title for title, children in outline(pdf) for title in (title, *children)]
-    return "\n".join(page_texts(pdf) + titles)
 
 
 # ---------------------------------------------------------------- the catalogues
@@ -163,9 +123,9 @@ def test_the_french_book_passes_epubcheck_and_ace(built, tmp_path: Path) -> None
 
 def test_no_english_word_of_ours_in_the_epub_or_the_pdf(built) -> None:  # type: ignore[no-untyped-def]
     _, files = built
-    words = _english_words()
+    words = english_words(FRENCH)
     assert {"contents", "see", "also", "published", "chronology", "landmarks", "text"} <= words
-    for text in (_epub_text(files[".epub"]), _pdf_text(files[".pdf"])):
+    for text in (epub_text(files[".epub"]), pdf_text(files[".pdf"])):
         found = {w for w in words if re.search(rf"\b{w}\b", text, re.IGNORECASE)}
         assert not found, found
 
@@ -177,7 +137,7 @@ def test_the_epub_has_the_french_titles_landmarks_and_locators(built) -> None:  
     assert {titles[n] for n in ("nav.xhtml", "notes.xhtml", "index.xhtml", "chronology.xhtml")} == {
         "Table des matières", "Notes", "Index des noms", "Chronologie"
     }  # fmt: skip
-    text = _epub_text(files[".epub"])
+    text = epub_text(files[".epub"])
     assert "Repères" in text and "Page de titre" in text and "Liste des pages" in text
     assert "Retour à l’appel de note 1" in text
     assert "Voir aussi" in text and "Voir Plantin" in " ".join(text.split())
@@ -189,7 +149,7 @@ def test_the_epub_has_the_french_titles_landmarks_and_locators(built) -> None:  
 
 def test_the_pdf_has_the_french_titles_heads_and_page_references(built) -> None:  # type: ignore[no-untyped-def]
     _, files = built
-    text = " ".join(_pdf_text(files[".pdf"]).split())
+    text = " ".join(pdf_text(files[".pdf"]).split())
     for words in ("table des matières", "Chronologie", "Index des noms", "Publié aux éditions Le Pas"):
         assert words.lower() in text.lower(), words
     assert "Publié par" not in text
