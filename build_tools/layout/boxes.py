@@ -8,8 +8,9 @@ hold it; an image has no letters, but a page may begin with it. Generated conten
 nothing, nor does a table's header row that a page repeats (a row group box ``is_header``, on
 a page after the table's first). Whether a page's text ends with a word WeasyPrint hyphenated
 is read from its last text box: its text ends with the hyphenate character of its style (a
-hyphen WeasyPrint adds, as ``text.line_break.split_first_line`` does). ``tests/test_layout.py``
-pins what this relies on.
+hyphen WeasyPrint adds, as ``text.line_break.split_first_line`` does). The pictures of a page
+are its replaced boxes (``replaced_boxes``: their element, size and intrinsic pixels).
+``tests/test_layout.py`` pins what this relies on.
 """
 
 from __future__ import annotations
@@ -103,3 +104,16 @@ def _texts(
         return
     for child in getattr(box, "children", None) or ():
         yield from _texts(child, ids, skip, headers)
+
+
+def replaced_boxes(page: Page) -> Iterator[ReplacedBox]:
+    """The replaced boxes (pictures) of a laid-out page, in the order they are laid out."""
+    return _replaced(page._page_box)
+
+
+def _replaced(box: Box) -> Iterator[ReplacedBox]:
+    if isinstance(box, ReplacedBox):
+        yield box
+        return
+    for child in getattr(box, "children", None) or ():
+        yield from _replaced(child)

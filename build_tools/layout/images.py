@@ -34,7 +34,6 @@ and its page.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -191,7 +190,9 @@ def _svg_size(path: Path, fetcher: Any, width: float) -> tuple[float, float]:
     page = CSS(string=f"@page {{ size: {width}in 100in; margin: 0 }} body {{ margin: 0 }}")
     img = f'<img src="{path.resolve().as_uri()}" style="display: block; max-width: 100%">'
     document = HTML(string=img, url_fetcher=fetcher).render(stylesheets=[page])
-    for box in _replaced(document.pages[0]._page_box):
+    from build_tools.layout.boxes import replaced_boxes
+
+    for box in replaced_boxes(document.pages[0]):
         if box.width > 0 and box.height > 0:
             return float(box.width), float(box.height)
     raise BookError(f"image '{path.name}': an SVG WeasyPrint cannot lay out", Location(path))
@@ -209,17 +210,6 @@ def _render_gray(pdf: bytes) -> Pillow.Image:
         document.close()
 
 
-def _replaced(box: Any) -> Iterator[Any]:
-    """The replaced boxes (images) under ``box``, in the order they are laid out."""
-    from weasyprint.formatting_structure.boxes import ReplacedBox
-
-    if isinstance(box, ReplacedBox):
-        yield box
-        return
-    for child in getattr(box, "children", None) or ():
-        yield from _replaced(child)
-
-
 def _css_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"')
 
@@ -231,8 +221,10 @@ def low_resolution(book: Book, layout: PrintLayout) -> tuple[Diagnostic, ...]:
     images = {image.href: image for image in book.images}
     found: dict[tuple[str, int], Diagnostic] = {}
     pages = getattr(layout.rendered, "pages", ())
+    from build_tools.layout.boxes import replaced_boxes
+
     for index, page in enumerate(pages):
-        for box in _replaced(page._page_box):
+        for box in replaced_boxes(page):
             src = (box.element.get("src") or "") if box.element is not None else ""
             href = unquote(src.removeprefix(SCHEME))
             pixels = getattr(box.replacement, "width", None), getattr(box.replacement, "height", None)
