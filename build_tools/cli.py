@@ -222,6 +222,54 @@ def check_command(
         sys.exit(1)
 
 
+@main.command("new")
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--title", default=None, help="The book's title (default: from the folder's name).")
+@click.option("--author", default="Author Name", show_default=True, help="The author, as printed.")
+@click.option(
+    "--language", default="en", show_default=True, help="The book's language, a BCP 47 tag (fr, de, en-GB…)."
+)
+def new_command(folder: Path, title: str | None, author: str, language: str) -> None:
+    """Create FOLDER, a manuscript that builds at once: book.toml with every key explained, a
+    chapter showing each form of the format, names.yaml, chronology.yaml and images/.
+
+    FOLDER must not exist or be empty; nothing is overwritten.
+    """
+    from build_tools.importing.new import new_manuscript
+
+    new_manuscript(folder, title=title, author=author, language=language)
+    click.echo(f"created {folder}: build it with 'book build --source {folder}'")
+
+
+@main.command("import")
+@click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="The manuscript folder to create (it must not exist or be empty).",
+)
+@click.option(
+    "--accept-changes",
+    is_flag=True,
+    help="Word: import a document with tracked changes as if they were accepted (refused otherwise).",
+)
+def import_command(file: Path, out: Path, accept_changes: bool) -> None:
+    """Make a manuscript folder from FILE, a Word document (.docx) or an EPUB.
+
+    Sections become files of text/ in reading order, notes become notes with their calls in
+    place, pictures go to images/, the document's metadata to book.toml. What cannot be carried
+    over (comments, text boxes, an existing index…) is listed with where it was, here and in
+    the folder's IMPORT.md. Nothing is written when the file cannot be read.
+    """
+    from build_tools.importing.run import import_file
+
+    losses = import_file(file, out, accept_changes=accept_changes)
+    for loss in losses:
+        click.echo(f"{file}: not imported: {loss}", err=True)
+    click.echo(f"created {out}: build it with 'book build --source {out}'")
+
+
 @main.command("preview")
 @source_option
 @styles_option

@@ -1,0 +1,1 @@
+"""Getting books in: ``book new`` and ``book import`` (Word, EPUB) make a manuscript folder."""
