@@ -59,6 +59,7 @@ class ImportedSection:
     notes: dict[str, etree._Element] = field(default_factory=dict)
     place: Place = "body"
     role: str | None = None  # a front or back role of book.toml (preface, appendix…); None: default
+    part: str | None = None  # the title of the part a body section belongs to (book.toml's parts)
     source: str = ""  # where it came from ("chapter-3.xhtml"), for the losses the writer finds
 
 
