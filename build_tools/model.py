@@ -88,6 +88,7 @@ class Note:
     body: Fragment
     location: Location
     ref_count: int = 1
+    indexed: bool = True  # False: a citation-only note, or one marked {!} (the index skips it)
 
     @property
     def id(self) -> str:
@@ -173,8 +174,22 @@ class Event:
 
 
 @dataclass(frozen=True)
+class SubEntry:
+    """A subentry of a main entry: printed indented under it, with its own locators.
+    ``markup`` is the heading as inline XHTML (italic, small caps), ``heading`` its text."""
+
+    id: str
+    heading: str
+    sort: str
+    forms: tuple[str, ...] = ()
+    markup: str = ""
+
+
+@dataclass(frozen=True)
 class NameEntry:
-    """A main entry of the index of names."""
+    """A main entry of the index: a person, an organization, a place or a work (a periodical
+    is a work). ``markup`` is the heading as inline XHTML (a work's in italics), ``heading``
+    its text."""
 
     id: str
     heading: str
@@ -184,6 +199,8 @@ class NameEntry:
     forms: tuple[str, ...]
     see_also: tuple[str, ...]
     location: Location
+    subentries: tuple[SubEntry, ...] = ()
+    markup: str = ""
 
 
 @dataclass(frozen=True)
@@ -193,6 +210,7 @@ class CrossRef:
     heading: str
     see: str
     location: Location
+    markup: str = ""  # the heading as inline XHTML
 
 
 @dataclass(frozen=True)
@@ -201,7 +219,8 @@ class Mention:
 
     ``where`` is "text", "note" or "chronology"; ``section`` the section number (0 for the
     chronology); ``note`` the note's id for a mention in a note; ``end`` the id of the end
-    mark when the mention opens a range (one continuous discussion).
+    mark when the mention opens a range (one continuous discussion); ``sub`` the subentry
+    it is under ("": the main entry's own locators).
     """
 
     entry: str
@@ -210,6 +229,7 @@ class Mention:
     section: int
     note: str = ""
     end: str = ""
+    sub: str = ""
 
 
 @dataclass(frozen=True)
