@@ -106,6 +106,7 @@ class Query:
     location: Location
     comment: str
     text: str = ""
+    event: str = ""  # the chronology event it is about (a query of chronology.yaml), by id
 
     def __str__(self) -> str:
         about = f" [{self.text}]" if self.text else ""

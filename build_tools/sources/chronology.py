@@ -65,7 +65,7 @@ def load(
         links = _links(fields, path, anchors)
         if "query" in fields:
             query = field_text(path, fields, "query", node, "event")
-            queries.append(Query(where(path, fields["query"]), query, f"chronology: {event_id}"))
+            queries.append(Query(where(path, fields["query"]), query, f"chronology: {event_id}", event_id))
         events.append(
             Event(
                 id=event_id,
