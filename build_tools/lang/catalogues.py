@@ -67,6 +67,10 @@ FRENCH = {
     "updating": "mise à jour…",
     "laying_out": "composition des pages imprimées…",
     "printed_page": "Page imprimée {number}",
+    "open_queries": "Questions en suspens",
+    "query_number": "Q{number}",
+    "proof_slug": "Épreuve, ne pas imprimer",
+    "query_label": f"Question de l’éditeur{NBSP}: {{query}}",
 }
 
 GERMAN = {
@@ -126,6 +130,10 @@ GERMAN = {
     "updating": "wird aktualisiert …",
     "laying_out": "die Druckseiten werden umbrochen …",
     "printed_page": "Druckseite {number}",
+    "open_queries": "Offene Fragen",
+    "query_number": "F{number}",
+    "proof_slug": "Korrekturabzug, nicht für den Druck",
+    "query_label": "Frage des Lektorats: {query}",
 }
 
 SPANISH = {
@@ -185,6 +193,10 @@ SPANISH = {
     "updating": "actualizando…",
     "laying_out": "componiendo las páginas impresas…",
     "printed_page": "Página impresa {number}",
+    "open_queries": "Consultas pendientes",
+    "query_number": "C{number}",
+    "proof_slug": "Prueba, no apta para imprenta",
+    "query_label": "Consulta editorial: {query}",
 }
 
 ITALIAN = {
@@ -244,6 +256,10 @@ ITALIAN = {
     "updating": "aggiornamento…",
     "laying_out": "impaginazione delle pagine stampate…",
     "printed_page": "Pagina stampata {number}",
+    "open_queries": "Domande aperte",
+    "query_number": "D{number}",
+    "proof_slug": "Bozza, non per la stampa",
+    "query_label": "Domanda redazionale: {query}",
 }
 
 TRANSLATIONS = {"fr": FRENCH, "de": GERMAN, "es": SPANISH, "it": ITALIAN}

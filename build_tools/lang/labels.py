@@ -81,6 +81,12 @@ class Labels:
     laying_out: str  # the print view, while the book is laid out the first time
     printed_page: str  # a printed page's alt text: {number}
 
+    # Proofs (book build --proof, the preview): the editorial queries shown (issue 16).
+    open_queries: str  # the heading of the list of open queries at the end of a proof
+    query_number: str  # a query's marker in a proof: {number}
+    proof_slug: str  # the line in the foot margin of every page of a proof
+    query_label: str  # a query's tooltip and label in the preview: {query}, the query's words
+
 
 ENGLISH = Labels(
     contents="Contents",
@@ -138,6 +144,10 @@ ENGLISH = Labels(
     updating="updating…",
     laying_out="laying out the printed pages…",
     printed_page="Printed page {number}",
+    open_queries="Open queries",
+    query_number="Q{number}",
+    proof_slug="Proof, not for press",
+    query_label="Editorial query: {query}",
 )
 
 CATALOGUES = {"en": ENGLISH} | {tag: Labels(**words) for tag, words in TRANSLATIONS.items()}
