@@ -146,7 +146,7 @@ ENGLISH = Labels(
     printed_page="Printed page {number}",
     open_queries="Open queries",
     query_number="Q{number}",
-    proof_slug="Proof, not for press",
+    proof_slug="Uncorrected proofs: not for press",
     query_label="Editorial query: {query}",
 )
 
