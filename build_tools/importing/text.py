@@ -49,6 +49,8 @@ def escape_line_starts(line: str) -> str:
     if found[0][0].isdigit():
         end = found.end()
         return f"{line[:end]}\\{line[end:]}"
+    if found[0][0] == "=":  # not escapable in Markdown: a character reference, read as "="
+        return "&#61;" + line[1:]
     return "\\" + line
 
 

@@ -23,7 +23,7 @@ from build_tools.parse.mdext.inline import ElementPattern
 
 # No brackets (braces) inside: an unclosed run then fails at the next one, not at the line's end.
 EXPLICIT = re.compile(r"\[([^\[\]\n]+)\]\{@([a-z][a-z0-9-]*)\}")
-SUPPRESS = re.compile(r"\{!([^{}\n]+)\}")
+SUPPRESS = re.compile(r"(?<!\\)\{!([^{}\n]+)\}")  # "\\{!x\\}" is text, its braces escaped
 RANGE = re.compile(r"\{@([a-z][a-z0-9-]*):(start|end)\}")
 
 

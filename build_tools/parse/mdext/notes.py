@@ -28,8 +28,9 @@ from build_tools.parse.mdext.code import code_lines, without_code_spans
 from build_tools.parse.mdext.inline import ElementPattern
 
 # A label holds no bracket: a run of "[^[^[^…" then fails at once, not after scanning the line.
-DEFINITION = re.compile(r"^\[\^([^\[\]\s]+)\]:[ \t]*(.*)$")
-REFERENCE = re.compile(r"\[\^([^\[\]\s]+)\]")
+# Nor a backslash: "\[^1\]" is text with escaped brackets (README), never a note.
+DEFINITION = re.compile(r"^\[\^([^\[\]\s\\]+)\]:[ \t]*(.*)$")
+REFERENCE = re.compile(r"(?<!\\)\[\^([^\[\]\s\\]+)\]")
 _SETEXT = re.compile(r"^(=+|-+)\s*$")
 
 

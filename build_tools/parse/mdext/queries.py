@@ -21,8 +21,11 @@ from build_tools.parse.mdext.inline import ElementPattern
 
 # The text ends at the first "==}" and the comment holds no "{>>": a line of many unclosed marks
 # is then read in linear time (a plain ".+?" would rescan the rest of the line from each).
-QUERY = re.compile(r"(?:\{==(?P<text>(?:(?!==\}).)+)==\})?\{>>(?P<comment>(?:(?!\{>>|<<\}).)+)<<\}")
-_OPEN = re.compile(r"\{>>|\{==")
+# A brace escaped as \{ is a brace printed (README), never the start of a query.
+QUERY = re.compile(
+    r"(?:(?<!\\)\{==(?P<text>(?:(?!==\}).)+)==\})?(?<!\\)\{>>(?P<comment>(?:(?!\{>>|<<\}).)+)<<\}"
+)
+_OPEN = re.compile(r"(?<!\\)\{>>|(?<!\\)\{==")
 
 
 class QueryExtension(Extension):
