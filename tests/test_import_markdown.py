@@ -51,7 +51,7 @@ def parsed(section: ImportedSection) -> tuple[etree._Element, list[str], str]:
     """The parsed section's body (as a tree), its notes' texts, and the Markdown written."""
     text, _ = section_markdown(copy.deepcopy(section))
     result = Parser(language=PLAIN_LANGUAGE).section(1, SourceFile(Path("ch.md"), text)).section
-    notes = ["".join(etree.fromstring(f"<div>{note.body}</div>").itertext()) for note in result.notes]
+    notes = [words(etree.fromstring(f"<div>{note.body}</div>")) for note in result.notes]
     return etree.fromstring(f"<div>{result.body}</div>"), notes, text
 
 
@@ -71,7 +71,7 @@ def html_escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-@settings(max_examples=120, derandomize=True, deadline=None)
+@settings(max_examples=300, derandomize=True, deadline=None)
 @given(
     TEXT, st.sampled_from(["<p>TEXT</p>", "<ul><li>TEXT</li></ul>", "<blockquote><p>TEXT</p></blockquote>"])
 )
@@ -81,8 +81,8 @@ def test_any_text_reads_back_as_written(text: str, markup: str) -> None:
     assert words(body) == expected, written
 
 
-@settings(max_examples=60, derandomize=True, deadline=None)
-@given(TEXT)
+@settings(max_examples=150, derandomize=True, deadline=None)
+@given(TEXT.filter(str.strip))
 def test_any_text_in_a_heading_a_cell_and_a_note_reads_back(text: str) -> None:
     markup = (
         "<h1>Title</h1><h2>TEXT</h2><table><tr><th>TEXT</th></tr><tr><td>x</td></tr></table>"
@@ -94,7 +94,7 @@ def test_any_text_in_a_heading_a_cell_and_a_note_reads_back(text: str) -> None:
     body, notes, written = parsed(section)
     expected = re.sub(r"\s+", " ", text).strip()
     assert words(body.find("h2")) == expected, written  # type: ignore[arg-type]
-    assert words(body.find(".//th")) == expected, written  # type: ignore[arg-type]
+    assert words(body.find(".//thead/tr/*")) == expected, written  # type: ignore[arg-type]
     assert [n.strip() for n in notes] == [expected], written
 
 
@@ -118,7 +118,7 @@ def test_notes_are_numbered_by_first_call_and_stay_where_they_were_called() -> N
     paragraphs = body.findall("p")
     calls = [[a.text for a in p.iter("a") if a.get("class") == "noteref"] for p in paragraphs]
     assert calls == [["1", "1", "2"], ["3"]]  # the title's call waits for the first paragraph
-    assert notes == ["Note b, italic.\nIts second paragraph.", "On the title.", "Note a."]
+    assert notes == ["Note b, italic. Its second paragraph.", "On the title.", "Note a."]
     _, losses = section_markdown(copy.deepcopy(section))
     assert [loss.what for loss in losses] == [
         "the note call in the heading “Chapter” moved to the end of the paragraph after it",

@@ -82,7 +82,7 @@ def _title(state: _Section, body: etree._Element) -> str:
     if heading is None:
         return escape_line_starts(escape(collapse(state.section.title))) or "Untitled"
     _take_calls(state, heading)
-    title = _inline_text(state, heading, _Context(one_line=True)).strip()
+    title = _closing_hash(_inline_text(state, heading, _Context(one_line=True)).strip())
     _remove_keeping_tail(heading)
     return escape_line_starts(title) or escape(collapse(state.section.title)) or "Untitled"
 
@@ -157,7 +157,8 @@ def _block(state: _Section, node: etree._Element, name: str) -> list[str]:
             state.pending.clear()
         return [_lines(text)] if text else []
     if name in ("h1", "h2", "h3", "h4", "h5", "h6"):
-        return [_heading(state, node, int(name[1]))]
+        heading = _heading(state, node, int(name[1]))
+        return [heading] if heading.strip("# ") else []
     if name == "blockquote":
         inner = _blocks(state, node)
         return ["\n".join(f"> {line}".rstrip() for line in "\n\n".join(inner).split("\n"))] if inner else []
@@ -180,11 +181,13 @@ def _lines(text: str) -> str:
 
 def _heading(state: _Section, node: etree._Element, level: int) -> str:
     _take_calls(state, node)
-    return (
-        "#" * max(2, level)
-        + " "
-        + escape_line_starts(_inline_text(state, node, _Context(one_line=True)).strip())
-    )
+    text = _closing_hash(_inline_text(state, node, _Context(one_line=True)).strip())
+    return "#" * max(2, level) + " " + escape_line_starts(text)
+
+
+def _closing_hash(text: str) -> str:
+    """A heading's text ending in ``#`` escaped: Markdown reads trailing hashes as a closing mark."""
+    return text[:-1] + "\\#" if text.endswith("#") else text
 
 
 def _list(state: _Section, node: etree._Element, ordered: bool) -> str:
@@ -315,6 +318,14 @@ def _call(state: _Section, key: str) -> str:
     if key not in state.section.notes:
         state.lose(f"a note call to a note that is not in the document ({key}) was dropped")
         return ""
+    note = state.section.notes[key]
+    if (
+        key not in state.numbers
+        and not text_of(note).strip()
+        and not any(local(n) == "img" for n in note.iter())
+    ):
+        state.lose("an empty note was dropped with its call")
+        return ""
     number = state.numbers.setdefault(key, len(state.numbers) + 1)
     return f"[^{number}]"
 
@@ -324,7 +335,7 @@ def _definitions(state: _Section) -> list[str]:
     state.in_note = True
     out = []
     for key, number in state.numbers.items():
-        blocks = _blocks(state, merge_adjacent(state.section.notes[key])) or ["(empty note)"]
+        blocks = _blocks(state, merge_adjacent(state.section.notes[key]))
         lines = f"[^{number}]: " + "\n\n".join(blocks)
         out.append(
             "\n".join(
