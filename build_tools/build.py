@@ -51,11 +51,11 @@ def check_styles(styles: Path) -> FontSet:
     return read_fonts(styles)
 
 
-def lay_out(project: Project, book: Book, profile: str | None) -> PrintLayout:
+def lay_out(project: Project, book: Book, profile: str | None, proof: bool = False) -> PrintLayout:
     # Imported on demand: ``book build epub`` never imports WeasyPrint.
     from build_tools.layout.paginate import lay_out as paginate
 
-    return paginate(book, project.styles, profile)
+    return paginate(book, project.styles, profile, proof)
 
 
 def print_warnings(book: Book, layout: PrintLayout) -> tuple[Diagnostic, ...]:
@@ -65,10 +65,12 @@ def print_warnings(book: Book, layout: PrintLayout) -> tuple[Diagnostic, ...]:
     return low_resolution(book, layout)
 
 
-def write_pdf(project: Project, book: Book, layout: PrintLayout, profile: str | None) -> Path:
+def write_pdf(
+    project: Project, book: Book, layout: PrintLayout, profile: str | None, proof: bool = False
+) -> Path:
     from build_tools.writers.pdf.writer import PdfWriter
 
-    return PdfWriter(profile).write(book, layout, project.out)
+    return PdfWriter(profile, proof).write(book, layout, project.out)
 
 
 def write_cover(project: Project, book: Book, layout: PrintLayout, profile: str | None) -> Path:
@@ -90,13 +92,20 @@ def build(
     release: bool = False,
     step: Callable[[str], None] = lambda message: None,
     profile: str | None = None,
+    proof: bool = False,
 ) -> tuple[Book, list[Path]]:
     """Build the requested formats into ``project.out``; return the book and the files written.
 
     The print layout comes first when the PDF is asked for: it gives the EPUB the print page
-    numbers of its index and its page-list. An EPUB alone has neither."""
+    numbers of its index and its page-list. An EPUB alone has neither. A ``proof`` (and the
+    proof profile) prints the editorial queries in the PDF (``layout/proofs.py``): the EPUB and
+    the cover then take the press layout, laid out apart, as the proof's pages are its own."""
+    if proof and release:
+        raise BookError("a proof prints the open queries and a release build refuses them: choose one")
     step("Reading the manuscript")
     book = read_book(project)
+    # The proof profile (crop marks) is for proofs: it prints the queries, unless for a release.
+    proof = proof or (not release and (profile or book.meta.print_profile) == "proof")
     # No tofu: every character has a face to set it, or nothing is laid out (issue 13 item 8).
     check_glyphs(book, check_styles(project.styles))
     if release and book.queries:
@@ -105,19 +114,24 @@ def build(
             f"{'y is' if len(book.queries) == 1 else 'ies are'} open, first at {book.queries[0]}",
             book.queries[0].location,
         )
-    layout = None
+    layout = press = None
     written = []
     if "pdf" in formats or "cover" in formats:
-        step("Laying out the pages")
-        layout = lay_out(project, book, profile)
+        proofing = proof and "pdf" in formats
+        step("Laying out the proof pages" if proofing else "Laying out the pages")
+        layout = lay_out(project, book, profile, proofing)
         book = replace(book, diagnostics=book.diagnostics + print_warnings(book, layout))
+        press = layout if not proofing or set(formats) == {"pdf"} else None
     if "pdf" in formats and layout:
-        step("Writing PDF")
-        written.append(write_pdf(project, book, layout, profile))
-    if "cover" in formats and layout:
+        step("Writing the proof PDF" if proof else "Writing PDF")
+        written.append(write_pdf(project, book, layout, profile, proof))
+    if layout and press is None:
+        step("Laying out the pages for the EPUB and the cover")
+        press = lay_out(project, book, profile)
+    if "cover" in formats and press:
         step("Writing the print cover")
-        written.append(write_cover(project, book, layout, profile))
+        written.append(write_cover(project, book, press, profile))
     if "epub" in formats:
         step("Writing EPUB")
-        written.append(write_epub(project, book, layout))
+        written.append(write_epub(project, book, press))
     return book, written

@@ -75,8 +75,22 @@ def main() -> None:
     help="The printer the PDF is made for (default: print_profile in book.toml, else kdp). "
     "Another profile than the book's writes <slug>-<profile>.pdf.",
 )
+@click.option(
+    "--proof",
+    is_flag=True,
+    help="A proof for the editor: the PDF prints every open query where it stands (the text "
+    "tinted, a marker Q1, Q2…, the query at the foot of the page) and lists them at the end, "
+    "with their pages; written as <slug>-proof.pdf, never in the press PDF's place. The proof "
+    "profile implies it.",
+)
 def build_command(
-    target: str, source: Path, out: Path, styles: Path | None, release: bool, profile: str | None
+    target: str,
+    source: Path,
+    out: Path,
+    styles: Path | None,
+    release: bool,
+    profile: str | None,
+    proof: bool,
 ) -> None:
     """Build TARGET (epub, pdf, all or cover; default all: the EPUB and the PDF) from the manuscript.
 
@@ -86,6 +100,10 @@ def build_command(
     previous one only when it is complete. Open editorial queries are listed on stderr, and
     the warnings counted in one line ('book check' lists them; .bookcheckignore applies).
     """
+    if proof and release:
+        raise click.UsageError("--proof prints the open queries and --release refuses them: use one")
+    if proof and target in ("epub", "cover"):
+        raise click.UsageError(f"--proof is for the PDF: an {target} is never a proof")
     project = Project(source, _styles(source, styles), out)
     started = time.monotonic()
 
@@ -94,11 +112,17 @@ def build_command(
 
     formats = FORMATS if target == "all" else (target,)
     with interruptions_raised():  # Ctrl+C and SIGTERM, at any step, are reported by run()
-        book, written = build(project, formats, release=release, step=step, profile=profile)
+        book, written = build(project, formats, release=release, step=step, profile=profile, proof=proof)
     for line in build_report(source, book):
         click.echo(line, err=True)
     for path in written:
         click.echo(f"wrote {path}")
+        if path.name.endswith("-proof.pdf") and book.queries:
+            click.echo(
+                f"  a proof: {len(book.queries)} open quer{'ies' if len(book.queries) != 1 else 'y'} "
+                "printed and listed at its end; the press PDF is not replaced",
+                err=True,
+            )
 
 
 def run() -> None:

@@ -21,6 +21,7 @@ NOTES_TITLE = "notes-title"
 INDEX = "index"
 INDEX_TITLE = "index-title"
 BACK_MATTER = (CHRONOLOGY, NOTES, INDEX)
+QUERIES = "open-queries"  # a proof's list of open queries, after the back matter (layout/proofs.py)
 
 # Classes of the author's cross-references, ``[text](#name)``, and of the empty ones,
 # ``[](#name)``, which show their target's page: the parse gives them, the writers find them.
@@ -110,6 +111,11 @@ def index_group(letter: str) -> str:
 
 def index_group_heading(letter: str) -> str:
     return f"index-h-{letter}"
+
+
+def query(number: int) -> str:
+    """A query's note in a proof, numbered in the order of the printed book."""
+    return f"query-{number}"
 
 
 def page(label: str) -> str:

@@ -21,6 +21,7 @@ from build_tools.index import entries as index
 from build_tools.lang.labels import Labels
 from build_tools.layout.images import print_url
 from build_tools.layout.keeps import Keep, keep_words
+from build_tools.layout.proofs import NOTE, ProofQuery, mark_queries, query_list
 from build_tools.layout.structure import contents, display_pages, divisions
 from build_tools.layout.xrefs import page_refs
 from build_tools.markup import render, unwrap
@@ -28,60 +29,73 @@ from build_tools.model import Book, Note
 from build_tools.sources.epoch import iso_utc
 from build_tools.textpos import Place, places
 
-# Printed only: a note's number in the notes (the EPUB's list numbers it).
-PRINT_ONLY = frozenset({"note-number"})
+# Printed only: a note's number in the notes (the EPUB's list numbers it), a query's words in
+# a proof (proofs.py).
+PRINT_ONLY = frozenset({"note-number", NOTE})
 
 
 @dataclass(frozen=True)
 class Facts:
     """What pass 1's layout tells pass 2: running heads of notes pages, folios of element ids
     (of the body and after it), and the printed folio of every element id (roman in the front
-    matter), for the page references of the notes."""
+    matter), for the page references of the notes; in a proof, its queries (pass 1's)."""
 
     heads: dict[str, str]
     folios: dict[str, int]
     labels: Mapping[str, str] = field(default_factory=dict)
+    queries: tuple[ProofQuery, ...] = ()
 
 
 @dataclass(frozen=True)
 class PrintDocument:
     """The print HTML, the place of every index mention in the text, and the tree the HTML is
-    made of (where a layout's split words are looked for)."""
+    made of (where a layout's split words are looked for); in a proof, its queries."""
 
     html: str
     mentions: dict[str, Place]
     tree: etree._Element = field(compare=False, repr=False)
+    queries: tuple[ProofQuery, ...] = ()
 
 
-def book_html(book: Book, family: str, facts: Facts | None, keeps: Collection[Keep] = ()) -> PrintDocument:
-    """The whole book for print, ``keeps`` kept whole; pass 1 has no facts of the layout."""
+def book_html(
+    book: Book, family: str, facts: Facts | None, keeps: Collection[Keep] = (), proof: bool = False
+) -> PrintDocument:
+    """The whole book for print, ``keeps`` kept whole; pass 1 has no facts of the layout. A
+    ``proof`` shows the queries (proofs.py)."""
     words = book.meta.words
     before, after = divisions(book)
     body = etree.Element("body")
     body.text = "\n"
     front = [*display_pages(book, family, words), *before, contents(book, words)]
-    for part in (*front, *after, *_back_matter(book, facts)):
+    for part in (*front, *after, *_back_matter(book, facts, proof=proof)):
         part.tail = "\n"
         body.append(part)
-    return _document(book, body, keeps)
+    return _document(book, body, keeps, proof=1 if proof else None)
 
 
-def back_html(book: Book, facts: Facts, keeps: Collection[Keep] = ()) -> PrintDocument:
-    """The back matter laid out again in pass 2: the notes and the index."""
+def back_html(book: Book, facts: Facts, keeps: Collection[Keep] = (), proof: bool = False) -> PrintDocument:
+    """The back matter laid out again in pass 2: the notes and the index (and a proof's list)."""
     body = etree.Element("body")
-    for part in _back_matter(book, facts, chronology=False):
+    for part in _back_matter(book, facts, chronology=False, proof=proof):
         body.append(part)
-    return _document(book, body, keeps, facts.labels)
+    # The notes come last in the book's order of queries: theirs end with pass 1's last number.
+    return _document(book, body, keeps, facts.labels, -len(facts.queries) if proof else None)
 
 
 def _document(
-    book: Book, body: etree._Element, keeps: Collection[Keep], known: Mapping[str, str] | None = None
+    book: Book,
+    body: etree._Element,
+    keeps: Collection[Keep],
+    known: Mapping[str, str] | None = None,
+    proof: int | None = None,
 ) -> PrintDocument:
     """The document around ``body``, ``keeps`` kept whole; ``known`` gives the pages of
-    targets outside it."""
+    targets outside it. ``proof``: the queries shown, numbered from it (from the end, ending
+    with its opposite, when it is negative)."""
     root = _head(book)
     root.append(body)
     page_refs(root, book, known)
+    queries = mark_queries(root, book, proof) if proof is not None else ()
     # What prints for each picture: its print-safe version (images.py), served by the layout.
     files = {image.href: print_url(image.href) for image in book.images}
     for img in root.iter("img"):
@@ -92,7 +106,7 @@ def _document(
             unwrap(span)
     keep_words(root, keeps, PRINT_ONLY)
     html = etree.tostring(root, method="html", encoding="unicode", doctype="<!DOCTYPE html>")
-    return PrintDocument(html, mentions, root)
+    return PrintDocument(html, mentions, root, queries)
 
 
 def _head(book: Book) -> etree._Element:
@@ -110,7 +124,9 @@ def _head(book: Book) -> etree._Element:
     )
 
 
-def _back_matter(book: Book, facts: Facts | None, chronology: bool = True) -> list[etree._Element]:
+def _back_matter(
+    book: Book, facts: Facts | None, chronology: bool = True, proof: bool = False
+) -> list[etree._Element]:
     parts = []
     words = book.meta.words
     if book.chronology and chronology:
@@ -119,6 +135,8 @@ def _back_matter(book: Book, facts: Facts | None, chronology: bool = True) -> li
         parts.append(_notes(book, facts.heads if facts else {}, words))
     if book.names:
         parts.append(_index(book, facts.folios, words) if facts else _index_stub(words))
+    if proof and book.queries:  # pass 1: the heading alone; it comes last, it moves nothing
+        parts.append(query_list(facts.queries if facts else (), facts.labels if facts else {}, words))
     return parts
 
 

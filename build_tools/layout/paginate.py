@@ -32,6 +32,7 @@ from build_tools.lang.numbers import page_range
 from build_tools.layout.boxes import PageText, first_pages, page_texts
 from build_tools.layout.html import PRINT_ONLY, Facts, PrintDocument, back_html, book_html
 from build_tools.layout.keeps import Keep, splits
+from build_tools.layout.proofs import ProofQuery, proof_css
 from build_tools.layout.weasy import Renderer
 from build_tools.model import Book, PageStart, PrintLayout
 from build_tools.textpos import Place
@@ -54,15 +55,16 @@ class _Settled:
     keeps: Keeps
     layouts: int
     split: dict[int, Keep]
+    queries: tuple[ProofQuery, ...] = ()  # a proof's (proofs.py)
 
 
-def lay_out(book: Book, styles: Path, profile: str | None = None) -> PrintLayout:
+def lay_out(book: Book, styles: Path, profile: str | None = None, proof: bool = False) -> PrintLayout:
     """The book laid out for ``profile`` (the book's own printer by default), with the blank
-    pages the printer asks for at the end."""
+    pages the printer asks for at the end; a ``proof`` shows the editorial queries (proofs.py)."""
     chosen = PROFILES[profile or book.meta.print_profile]
     fonts = used_fonts(book, read_fonts(styles))
-    renderer = Renderer(book, styles, chosen, fonts)
-    layout = _passes(book, renderer, typefaces(fonts, book.meta.words), FIRST_GUTTER)
+    renderer = Renderer(book, styles, chosen, fonts, proof_css(book.meta.words) if proof else "")
+    layout = _passes(book, renderer, typefaces(fonts, book.meta.words), FIRST_GUTTER, proof=proof)
     document = layout.rendered
     assert isinstance(document, Document)
     padding = _padding(renderer, document, chosen, layout)
@@ -75,9 +77,9 @@ def lay_out(book: Book, styles: Path, profile: str | None = None) -> PrintLayout
 
 
 def _passes(
-    book: Book, renderer: Renderer, family: str, inside: float, kept: Keeps = frozenset()
+    book: Book, renderer: Renderer, family: str, inside: float, kept: Keeps = frozenset(), proof: bool = False
 ) -> PrintLayout:
-    first = _settled(renderer, inside, lambda keeps: book_html(book, family, None, keeps), kept)
+    first = _settled(renderer, inside, lambda keeps: book_html(book, family, None, keeps, proof), kept)
     document, texts, kept = first.document, first.texts, first.keeps
     needed = renderer.profile.gutter_for(len(document.pages))
     if needed is None:
@@ -86,10 +88,10 @@ def _passes(
             f"({renderer.profile.max_pages})"
         )
     if needed > inside:  # the printer's gutter grows with the page count
-        return _passes(book, renderer, family, needed, kept)
+        return _passes(book, renderer, family, needed, kept, proof)
     pages = first_pages(document.pages)
     mentions = _mention_pages(first.mentions, texts)
-    again = [name for name in (ids.NOTES, ids.INDEX) if name in pages]
+    again = [name for name in (ids.NOTES, ids.INDEX, ids.QUERIES) if name in pages]
     if again:
         start = pages[again[0]]
         folio = _folio(pages[book.first_body_id])
@@ -101,9 +103,12 @@ def _passes(
                 if index >= pages[book.first_body_id]
             },
             labels=_labels(pages, pages[book.first_body_id]),
+            queries=first.queries,
         )
         restart = f"@page :first {{ counter-reset: page {folio(start)}; }}\n"
-        second = _settled(renderer, inside, lambda keeps: back_html(book, facts, keeps), kept, restart, start)
+        second = _settled(
+            renderer, inside, lambda keeps: back_html(book, facts, keeps, proof), kept, restart, start
+        )
         if _before_index(second.document.pages) == _before_index(document.pages) - start:
             # Pages before `start` are pass 1's, and the notes keep their pages: the mentions
             # keep theirs, and only the new pages need reading.
@@ -111,7 +116,7 @@ def _passes(
             texts = texts[:start] + second.texts
         else:  # the notes changed length: lay out the whole book again
             whole = _settled(
-                renderer, inside, lambda keeps: book_html(book, family, facts, keeps), second.keeps
+                renderer, inside, lambda keeps: book_html(book, family, facts, keeps, proof), second.keeps
             )
             document, texts = whole.document, whole.texts
             mentions = _mention_pages(whole.mentions, texts)
@@ -152,7 +157,8 @@ def _layout(
 ) -> _Settled:
     document = renderer.render(printed.html, inside, extra)
     texts = page_texts(document.pages, PRINT_ONLY)
-    return _Settled(printed.mentions, document, texts, keeps, count, splits(printed.tree, texts, PRINT_ONLY))
+    split = splits(printed.tree, texts, PRINT_ONLY)
+    return _Settled(printed.mentions, document, texts, keeps, count, split, printed.queries)
 
 
 def _result(
@@ -202,7 +208,9 @@ def _padding(renderer: Renderer, document: Document, profile: Profile, layout: P
 
 
 def _before_index(pages: Sequence[Page]) -> int:
-    return first_pages(pages).get(ids.INDEX, len(pages))
+    """The pages before the index (or a proof's list of queries, when there is no index)."""
+    first = first_pages(pages)
+    return first.get(ids.INDEX, first.get(ids.QUERIES, len(pages)))
 
 
 def _labels(pages: dict[str, int], first: int) -> dict[str, str]:

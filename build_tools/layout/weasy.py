@@ -40,13 +40,16 @@ from build_tools.model import Book
 class Renderer:
     """Lays out HTML documents of one book with its styles, fonts and printer's page: ``fonts``
     the faces that set its characters (``coverage.used_fonts``), the fallbacks in print.css's
-    font lists after the text family."""
+    font lists after the text family; ``extra_css`` after the book's styles (a proof's)."""
 
-    def __init__(self, book: Book, styles: Path, profile: Profile, fonts: FontSet) -> None:
+    def __init__(
+        self, book: Book, styles: Path, profile: Profile, fonts: FontSet, extra_css: str = ""
+    ) -> None:
         self.book, self.styles, self.profile = book, styles.resolve(), profile
         self.font_css = fonts.css(lambda face: face.path.resolve().as_uri())
         # The keeps after the book's styles: a word kept whole across a page turn (keeps.py).
-        self.print_css = fonts.listed((self.styles / "print.css").read_text(encoding="utf-8")) + KEEP_CSS
+        book_css = fonts.listed((self.styles / "print.css").read_text(encoding="utf-8"))
+        self.print_css = book_css + KEEP_CSS + extra_css
         self.fonts = FontConfiguration()
         roots = (self.styles, book.root.resolve())
         # The pictures as the printer's interior takes them (images.py), made once per layout.

@@ -14,18 +14,20 @@ import pikepdf
 from weasyprint import Document
 
 from build_tools.design.profiles import PROFILES, Profile
+from build_tools.layout.proofs import PROOF_KEY
 from build_tools.model import Book, PrintLayout
 from build_tools.writers.output import atomic_output
 
 
 class PdfWriter:
     """Writes ``<out>/<slug>.pdf`` (``<slug>-<profile>.pdf`` for another printer) from a Book
-    and its print layout."""
+    and its print layout; a proof's layout (its queries printed) as ``<slug>-proof.pdf``
+    (``<slug>-<profile>-proof.pdf``), never in the press file's place."""
 
     suffix = ".pdf"
 
-    def __init__(self, profile: str | None = None) -> None:
-        self.profile_name = profile
+    def __init__(self, profile: str | None = None, proof: bool = False) -> None:
+        self.profile_name, self.proof = profile, proof
 
     def profile(self, book: Book) -> Profile:
         return PROFILES[self.profile_name or book.meta.print_profile]
@@ -33,6 +35,8 @@ class PdfWriter:
     def target(self, book: Book, out_dir: Path) -> Path:
         name = self.profile(book).name
         suffix = "" if name == book.meta.print_profile else f"-{name}"
+        if self.proof and suffix != "-proof":
+            suffix += "-proof"
         return out_dir / f"{book.meta.slug}{suffix}{self.suffix}"
 
     def write(self, book: Book, layout: PrintLayout, out_dir: Path) -> Path:
@@ -42,15 +46,20 @@ class PdfWriter:
         data = document.write_pdf(pdf_variant=profile.pdf_variant, uncompressed_pdf=False)
         target = self.target(book, out_dir)
         with atomic_output(target) as temporary:
-            finish_pdf(data, temporary, layout.first_text_page, profile)
+            finish_pdf(data, temporary, layout.first_text_page, profile, self.proof)
         return target
 
 
-def finish_pdf(data: bytes, target: Path, first_text_page: int, profile: Profile) -> None:
+def finish_pdf(
+    data: bytes, target: Path, first_text_page: int, profile: Profile, proof: bool = False
+) -> None:
     """Page labels matching the folios (front matter in lower-case roman, the text from arabic
     1), and for PDF/X an output intent naming a registered printing condition (CGATS TR 001,
-    SWOP; PDF/X-1a allows it without an embedded profile) and no annotations."""
+    SWOP; PDF/X-1a allows it without an embedded profile) and no annotations. A proof says so
+    in its document information, where the preflight reads it."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
+        if proof:
+            pdf.docinfo[PROOF_KEY] = pikepdf.String("editorial proof, queries printed: not for press")
         labels: list[object] = [0, pikepdf.Dictionary(S=pikepdf.Name.r)] if first_text_page else []
         labels += [first_text_page, pikepdf.Dictionary(S=pikepdf.Name.D, St=1)]
         pdf.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array(labels))
