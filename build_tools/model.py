@@ -20,7 +20,7 @@ package ``Image.path`` under that name and never read anything else.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -316,6 +316,17 @@ class Book:
     def anchor_section(self, anchor: str) -> Section:
         """The section that holds the anchor ``{#anchor}``."""
         return next(s for s in self.sections if any(a == anchor for a, _ in s.anchors))
+
+    def event_pages(self, event: Event, page: Callable[[str], str]) -> tuple[tuple[str, str], ...]:
+        """The pages ``event``'s passages are on, in the order of the book, each once with the
+        anchor of its first passage; ``page`` gives an element id's printed page. (Separate
+        passages on consecutive pages stay separate, "2, 3", as Chicago's indexes keep them:
+        a range is for one continuous discussion.)"""
+        order = {a: n for n, a in enumerate(a for s in self.sections for a, _ in s.anchors)}
+        found: dict[str, str] = {}
+        for anchor in sorted(event.links, key=order.__getitem__):
+            found.setdefault(page(ids.anchor(anchor)), anchor)
+        return tuple(found.items())
 
     @property
     def notes(self) -> tuple[Note, ...]:

@@ -45,6 +45,7 @@ PRINTED_LABELS = (
     "see_also",
     "in_the_text",
     "page_reference",
+    "page_references",
     "title_and_subtitle",
     "typefaces",
     "note_locator",

@@ -37,8 +37,8 @@ FRENCH = {
     "see": "Voir",
     "see_also": "Voir aussi",
     "in_the_text": f"Dans le texte{NBSP}: {{links}}.",
-    "in_the_chronology": f"Dans la chronologie{NBSP}: {{label}}",
     "page_reference": f"(p.{NBSP}{{page}})",
+    "page_references": f"(p.{NBSP}{{pages}})",
     "note_locator": f"{{page}}{NBSP}n.{NBSP}{{number}}",
     "print_edition": "{title}, édition imprimée, {trim}, {publisher}",
     "accessibility_summary": (
@@ -99,8 +99,8 @@ GERMAN = {
     "see": "Siehe",
     "see_also": "Siehe auch",
     "in_the_text": "Im Text: {links}.",
-    "in_the_chronology": "In der Zeittafel: {label}",
     "page_reference": f"(S.{NBSP}{{page}})",
+    "page_references": f"(S.{NBSP}{{pages}})",
     "note_locator": f"{{page}}{NBSP}Anm.{NBSP}{{number}}",
     "print_edition": "{title}, Druckausgabe, {trim}, {publisher}",
     "accessibility_summary": (
@@ -162,8 +162,8 @@ SPANISH = {
     "see": "Véase",
     "see_also": "Véase también",
     "in_the_text": "En el texto: {links}.",
-    "in_the_chronology": "En la cronología: {label}",
     "page_reference": f"(p.{NBSP}{{page}})",
+    "page_references": f"(pp.{NBSP}{{pages}})",
     "note_locator": f"{{page}}{NBSP}n.{NBSP}{{number}}",
     "print_edition": "{title}, edición impresa, {trim}, {publisher}",
     "accessibility_summary": (
@@ -225,8 +225,8 @@ ITALIAN = {
     "see": "Vedi",
     "see_also": "Vedi anche",
     "in_the_text": "Nel testo: {links}.",
-    "in_the_chronology": "Nella cronologia: {label}",
     "page_reference": f"(p.{NBSP}{{page}})",
+    "page_references": f"(pp.{NBSP}{{pages}})",
     "note_locator": f"{{page}}{NBSP}n.{NBSP}{{number}}",
     "print_edition": "{title}, edizione a stampa, {trim}, {publisher}",
     "accessibility_summary": (

@@ -51,9 +51,9 @@ class Labels:
     back_to_reference: str  # a backlink's aria-label: {number}, {letter} (" a" or "")
     see: str
     see_also: str
-    in_the_text: str  # after a chronology entry: {links}, the sections it links to
-    in_the_chronology: str  # the aria-label of the mark in the text: {label}, the event's date
-    page_reference: str  # a chronology entry's page in print: {page}
+    in_the_text: str  # after a chronology entry in an EPUB without print pages: {links}, its passages
+    page_reference: str  # a chronology entry's page: {page}
+    page_references: str  # a chronology entry's pages, separate passages: {pages} ("2, 17")
     note_locator: str  # an index locator in a note: {page}, {number} (the note's)
 
     # EPUB package metadata.
@@ -114,8 +114,8 @@ ENGLISH = Labels(
     see="See",
     see_also="See also",
     in_the_text="In the text: {links}.",
-    in_the_chronology="In the chronology: {label}",
     page_reference="(p. {page})",
+    page_references="(pp. {pages})",
     note_locator="{page}n{number}",
     print_edition="{title}, print edition, {trim}, {publisher}",
     accessibility_summary=(

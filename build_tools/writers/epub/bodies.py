@@ -66,9 +66,10 @@ def copyright_page(book: Book, family: str) -> etree._Element:
 
 
 def section_body(book: Book, section: Section) -> etree._Element:
-    """A section: its heading, its text with typed note references, and a link back to the
-    chronology at each anchor an event links to. Its ``epub:type`` and role say what it is (a
-    chapter, a preface, an appendix…); a dedication or an epigraph has no heading, only a label."""
+    """A section: its heading, its text with typed note references; an anchor stays an empty
+    ``span``, which the chronology links to (``chronology.py`` says why the text has no mark).
+    Its ``epub:type`` and role say what it is (a chapter, a preface, an appendix…); a
+    dedication or an epigraph has no heading, only a label."""
     kind = "chapter" if section.matter == "body" else f"{section.matter}-matter {section.role}"
     semantics = f'class="{kind}" epub:type="{section.role}" role="doc-{section.role}"'
     if section.titled:
@@ -83,15 +84,10 @@ def section_body(book: Book, section: Section) -> etree._Element:
             '<slot name="body"/>\n</section>',
             {"body": section.body},
         )
-    marks = chronology_marks(book)
-    for element in list(holder.iter(f"{XHTML}a", f"{XHTML}span")):
-        classes = element.get("class")
-        if classes == "noteref":
+    for element in holder.iter(f"{XHTML}a"):
+        if element.get("class") == "noteref":
             element.set(f"{{{OPS_NS}}}type", "noteref")
             element.set("role", "doc-noteref")
-        elif classes == "anchor" and (mark := marks.get(element.get("id", ""))) is not None:
-            mark.tail = element.tail
-            element.getparent().replace(element, mark)  # type: ignore[union-attr]
     return holder
 
 
@@ -100,53 +96,6 @@ def part_body(part: Part) -> etree._Element:
     return content(
         f'<section id="{part.id}" class="part" epub:type="part" role="doc-part" '
         f'aria-labelledby="{part.id}-title">\n<h1 id="{part.id}-title">{escape(part.title)}</h1>\n</section>'
-    )
-
-
-def chronology_marks(book: Book) -> dict[str, etree._Element]:
-    """For each anchor an event links to, a small link from the text back to the chronology."""
-    marks: dict[str, etree._Element] = {}
-    words = book.meta.words
-    for event in book.chronology:
-        for anchor in event.links:
-            if ids.anchor(anchor) not in marks:
-                mark = etree.Element(
-                    f"{XHTML}a",
-                    {
-                        "id": ids.anchor(anchor),
-                        "class": "chronology-mark",
-                        "href": f"#{ids.event(event.id)}",
-                        "aria-label": words.in_the_chronology.format(label=event.label),
-                    },
-                )
-                mark.text = "\u25c7"
-                marks[ids.anchor(anchor)] = mark
-    return marks
-
-
-def chronology_body(book: Book) -> etree._Element:
-    words = book.meta.words
-    items: list[str] = []
-    slots: dict[str, Fragment | etree._Element | None] = {}
-    for event in book.chronology:
-        links = []
-        for number, anchor in enumerate(event.links):
-            section = book.anchor_section(anchor)
-            links.append(f'<a href="#{ids.anchor(anchor)}"><slot name="{event.id}-{number}"/></a>')
-            slots[f"{event.id}-{number}"] = plain(section.heading)
-        text = escape(words.in_the_text).format(links=", ".join(links))
-        see = f' <span class="see">{text}</span>' if links else ""
-        slots[event.id] = event.body
-        items.append(
-            f'<li id="{ids.event(event.id)}"><time datetime="{event.datetime}">{escape(event.label)}</time> '
-            f'<slot name="{event.id}"/>{see}</li>'
-        )
-    return content(
-        f'<section id="{ids.CHRONOLOGY}" class="chronology" epub:type="appendix" role="doc-appendix" '
-        f'aria-labelledby="{ids.CHRONOLOGY_TITLE}">\n'
-        f'<h1 id="{ids.CHRONOLOGY_TITLE}">{escape(words.chronology)}</h1>\n'
-        '<ol class="chronology">\n' + "\n".join(items) + "\n</ol>\n</section>",
-        slots,
     )
 
 

@@ -23,6 +23,7 @@ from build_tools.model import Book, PrintLayout, Section
 from build_tools.writers.cover.ebook import cover_href
 from build_tools.writers.epub import bodies, pagelist, xrefs
 from build_tools.writers.epub.bodies import OPS_NS, XHTML, XHTML_NS
+from build_tools.writers.epub.chronology import chronology_body
 from build_tools.writers.epub.nav import nav, part_file
 from build_tools.writers.epub.package import MEDIA
 
@@ -86,7 +87,7 @@ def plan(book: Book, family: str, layout: PrintLayout | None) -> list[Planned]:
         found.append(section(s))
     found += [section(s) for s in book.matter("back")]
     if book.chronology:
-        chronology = partial(bodies.chronology_body, book)
+        chronology = partial(chronology_body, book, layout)
         found.append(Planned("chronology.xhtml", words.chronology, chronology, "backmatter"))
     if book.notes:
         found.append(Planned("notes.xhtml", words.notes, partial(bodies.notes_body, book), "backmatter"))
