@@ -29,6 +29,7 @@ LAYERS: dict[str, tuple[int, tuple[str, ...]]] = {
     "writers": (5, ("writers",)),
     "checks": (5, ("checks",)),
     "preview": (6, ("preview",)),
+    "importing": (6, ("importing",)),  # book new and book import: they read sources, parse back
     "command": (7, ("build.py", "cli.py", "__main__.py", "__init__.py")),
 }
 WRITERS = ("writers/epub", "writers/pdf")  # siblings: neither imports the other
