@@ -19,6 +19,8 @@ from lxml import etree
 from build_tools import ids
 from build_tools.index import entries as index
 from build_tools.lang.labels import Labels
+from build_tools.layout.chronology import chronology as chronology_section
+from build_tools.layout.chronology import shares_pages
 from build_tools.layout.images import print_url
 from build_tools.layout.keeps import Keep, keep_words
 from build_tools.layout.proofs import NOTE, ProofQuery, mark_queries, query_list
@@ -74,9 +76,10 @@ def book_html(
 
 
 def back_html(book: Book, facts: Facts, keeps: Collection[Keep] = (), proof: bool = False) -> PrintDocument:
-    """The back matter laid out again in pass 2: the notes and the index (and a proof's list)."""
+    """The back matter laid out again in pass 2: the chronology when two passages of an event
+    share a page (``chronology.py``), the notes and the index (and a proof's list)."""
     body = etree.Element("body")
-    for part in _back_matter(book, facts, chronology=False, proof=proof):
+    for part in _back_matter(book, facts, chronology=shares_pages(book, facts.labels), proof=proof):
         body.append(part)
     # The notes come last in the book's order of queries: theirs end with pass 1's last number.
     return _document(book, body, keeps, facts.labels, -len(facts.queries) if proof else None)
@@ -130,7 +133,7 @@ def _back_matter(
     parts = []
     words = book.meta.words
     if book.chronology and chronology:
-        parts.append(_chronology(book, facts.folios if facts else None, words))
+        parts.append(chronology_section(book, facts.labels if facts else None))
     if book.notes:
         parts.append(_notes(book, facts.heads if facts else {}, words))
     if book.names:
@@ -138,34 +141,6 @@ def _back_matter(
     if proof and book.queries:  # pass 1: the heading alone; it comes last, it moves nothing
         parts.append(query_list(facts.queries if facts else (), facts.labels if facts else {}, words))
     return parts
-
-
-def _chronology(book: Book, folios: dict[str, int] | None, words: Labels) -> etree._Element:
-    """Events as blocks, the date run in; a linked entry ends with the page reference of the
-    first passage it links to (the EPUB links them all): a target-counter that WeasyPrint
-    resolves in the same layout, so that the chronology is laid out once. (Printing each
-    passage's page would print one page twice when two passages share it, which only a
-    second layout of the chronology could mend.)"""
-    entries = []
-    for event in book.chronology:
-        refs = ""
-        if event.links:
-            target = ids.anchor(event.links[0])
-            number = (
-                f'<a class="page-ref" href="#{target}"></a>'
-                if folios is None
-                else f'<a class="page-ref-known" href="#{target}">{folios[target]}</a>'
-            )
-            refs = f' <span class="page-refs">{escape(words.page_reference).format(page=number)}</span>'
-        entries.append(
-            f'<p class="event" id="{ids.event(event.id)}"><span class="event-date">{escape(event.label)}'
-            f'</span> <slot name="{event.id}"/>{refs}</p>'
-        )
-    return render(
-        f'<section class="chronology" id="{ids.CHRONOLOGY}"><h1 class="chapter-title">'
-        f"{escape(words.chronology)}</h1>\n" + "\n".join(entries) + "\n</section>",
-        {event.id: event.body for event in book.chronology},
-    )
 
 
 def _notes(book: Book, heads: dict[str, str], words: Labels) -> etree._Element:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from weasyprint import Document
@@ -30,6 +30,7 @@ from build_tools.errors import BookError
 from build_tools.lang.frontmatter import typefaces
 from build_tools.lang.numbers import page_range
 from build_tools.layout.boxes import PageText, first_pages, page_texts
+from build_tools.layout.chronology import shares_pages
 from build_tools.layout.html import PRINT_ONLY, Facts, PrintDocument, back_html, book_html
 from build_tools.layout.keeps import Keep, splits
 from build_tools.layout.proofs import ProofQuery, proof_css
@@ -92,6 +93,8 @@ def _passes(
     pages = first_pages(document.pages)
     mentions = _mention_pages(first.mentions, texts)
     again = [name for name in (ids.NOTES, ids.INDEX, ids.QUERIES) if name in pages]
+    if book.chronology and shares_pages(book, _labels(pages, pages[book.first_body_id])):
+        again.insert(0, ids.CHRONOLOGY)  # its pages written in, each once (chronology.py)
     if again:
         start = pages[again[0]]
         folio = _folio(pages[book.first_body_id])
@@ -109,9 +112,15 @@ def _passes(
         second = _settled(
             renderer, inside, lambda keeps: back_html(book, facts, keeps, proof), kept, restart, start
         )
+        moved = _mention_pages(first.mentions, texts[:start] + second.texts)
+        if moved != mentions:  # the chronology laid out anew moved a name: lay out its locator again
+            mentions, facts = moved, replace(facts, folios={**facts.folios, **_body_folios(moved, folio)})
+            second = _settled(
+                renderer, inside, lambda keeps: back_html(book, facts, keeps, proof), kept, restart, start
+            )
         if _before_index(second.document.pages) == _before_index(document.pages) - start:
-            # Pages before `start` are pass 1's, and the notes keep their pages: the mentions
-            # keep theirs, and only the new pages need reading.
+            # Pages before `start` are pass 1's, and the back matter keeps its length: only its
+            # pages need reading, and the mentions in it have theirs (`moved`).
             document = document.copy(document.pages[:start] + second.document.pages)
             texts = texts[:start] + second.texts
         else:  # the notes changed length: lay out the whole book again
@@ -217,6 +226,11 @@ def _labels(pages: dict[str, int], first: int) -> dict[str, str]:
     """Element id -> the folio printed on its page, roman before the body (``first``)."""
     label = PrintLayout((), {}, first).label
     return {key: label(index) for key, index in pages.items()}
+
+
+def _body_folios(mentions: dict[str, int], folio: Callable[[int], int]) -> dict[str, int]:
+    """The folios of the mentions on pages of the body and after it (folio 1 and on)."""
+    return {key: folio(index) for key, index in mentions.items() if folio(index) >= 1}
 
 
 def _folio(first: int) -> Callable[[int], int]:
