@@ -190,6 +190,14 @@ def test_an_empty_folder_is_filled(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["empty"]  # no temporary folder left beside it
 
 
+def test_the_current_folder_empty_is_filled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "here").mkdir()
+    monkeypatch.chdir(tmp_path / "here")
+    _run("new", ".")
+    meta = tomllib.loads((tmp_path / "here" / "book.toml").read_text(encoding="utf-8"))["book"]
+    assert meta["title"] == "Here" and [p.name for p in tmp_path.iterdir()] == ["here"]
+
+
 def _snapshot(root: Path) -> dict[str, tuple[bytes, int]]:
     return {
         p.relative_to(root).as_posix(): (p.read_bytes() if p.is_file() else b"", p.stat().st_mtime_ns)
@@ -235,6 +243,8 @@ def test_each_language_of_the_catalogues_builds(tmp_path: Path, language: str) -
     source = tmp_path / "book"
     _run("new", str(source), "--language", language)
     _run("build", "epub", "--source", str(source), "--out", str(tmp_path / "dist"))
+    found = json.loads(_run("check", "--source", str(source), "--format", "json"))
+    assert [d["code"] for d in found] == ["open-query", "open-query"]  # no error, no other warning
     (epub,) = (tmp_path / "dist").iterdir()
     assert package(epub).findtext("{*}metadata/{*}language") == language
     index = documents(epub)["index.xhtml"]

@@ -50,13 +50,14 @@ def new_manuscript(folder: Path, *, title: str | None, author: str, language: st
     title = _readable(folder) if title is None else title
     values = _values(title, author, language)
     contents = _contents(values)
-    created = _make_parents(folder.parent)
+    target = Path(os.path.abspath(folder))  # "." and "a/.." have a name and a parent
+    created = _make_parents(target.parent)
     work: Path | None = None
     try:
-        work = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".new", dir=folder.parent))
+        work = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".new", dir=target.parent))
         _write(work, contents)
         _check_target(folder)  # still free: nothing made it while the files were written
-        os.replace(work, folder)  # a folder onto an empty folder (POSIX rename(2))
+        os.replace(work, target)  # a folder onto an empty folder (POSIX rename(2))
         work = None
     except OSError as exc:
         raise BookError(f"cannot create the manuscript folder: {exc.strerror}", Location(folder)) from None
@@ -85,7 +86,7 @@ def _check_target(folder: Path) -> None:
 
 def _readable(folder: Path) -> str:
     """The folder's name as a title: "my-first_book" gives "My First Book"."""
-    words = re.sub(r"[-_.\s]+", " ", folder.resolve().name).split()
+    words = re.sub(r"[-_.\s]+", " ", Path(os.path.abspath(folder)).name).split()
     return " ".join(word[:1].upper() + word[1:] for word in words) or "Untitled"
 
 
