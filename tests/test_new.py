@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
+import sys
 import tomllib
 import uuid
 from pathlib import Path
@@ -23,6 +26,7 @@ from build_tools.importing import new
 from build_tools.lang.labels import FIELDS, labels_for
 from build_tools.sources.manuscript import SCHEMA
 
+ROOT = Path(__file__).resolve().parent.parent
 FOLDER = "books/a-sample"  # books/ does not exist: book new makes it
 
 
@@ -249,3 +253,21 @@ def test_each_language_of_the_catalogues_builds(tmp_path: Path, language: str) -
     assert package(epub).findtext("{*}metadata/{*}language") == language
     index = documents(epub)["index.xhtml"]
     assert index.xpath("//x:h1/text()", namespaces=NS) == [labels_for(language).index]
+
+
+def test_a_wheel_carries_the_templates(tmp_path: Path) -> None:
+    """importing/starter/ is package data: what setuptools builds (build_py) has every file."""
+    tree = tmp_path / "checkout"
+    tree.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, tree / name)
+    ignore = shutil.ignore_patterns("__pycache__", "*.egg-info")
+    shutil.copytree(ROOT / "build_tools", tree / "build_tools", symlinks=True, ignore=ignore)
+    shutil.copytree(ROOT / "styles", tree / "styles", ignore=ignore)  # data/styles links to it
+    command = [sys.executable, "-c", "from setuptools import setup; setup()", "-q", "build_py",
+               "--build-lib", str(tmp_path / "lib")]  # fmt: skip
+    result = subprocess.run(command, cwd=tree, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    starter = ROOT / "build_tools" / "importing" / "starter"
+    shipped = tmp_path / "lib" / "build_tools" / "importing" / "starter"
+    assert sorted(p.name for p in shipped.iterdir()) == sorted(p.name for p in starter.iterdir())
