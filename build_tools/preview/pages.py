@@ -5,6 +5,8 @@ preview shows what the e-book shows, styled by ``styles/epub.css`` and the faces
 Only their links change: ``section-001.xhtml`` becomes ``/section-001.html`` (and so the
 index of names, ``index.xhtml``, is ``/index.html``; the contents is ``/``). A section's notes
 are also put in the page as popovers, which ``preview.js`` opens beside their reference.
+Editorial queries, invisible in the e-book, are shown (issue 16): the text queried tinted, the
+query's words beside it as a side note (and a tooltip), a chronology entry's after it.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from build_tools import ids
 from build_tools.design.fonts import read_fonts
 from build_tools.lang.labels import ENGLISH, Labels
 from build_tools.markup import inner_xml
@@ -156,7 +159,28 @@ def _body(book: Book, href: str) -> str:
     doc = document(book, part, homes(book), media="", name=lambda file: "/" + file.replace(".xhtml", ".html"))
     body = doc.tree.find(f"{XHTML}body")
     assert body is not None
+    _show_queries(book, body)
     return _content(body)
+
+
+def _show_queries(book: Book, body: etree._Element) -> None:
+    """Each query of ``body`` tinted, its words in a side note: the queried span's last child
+    (so that the text around it keeps its place), or a chronology entry's."""
+    labels = book.meta.words
+    events = {ids.event(query.event): query.comment for query in book.queries if query.event}
+    shown: list[tuple[etree._Element, str]] = []
+    for element in body.iter(f"{XHTML}span", f"{XHTML}p", f"{XHTML}li", f"{XHTML}div"):
+        classes = (element.get("class") or "").split()
+        if element.tag == f"{XHTML}span" and {"query", "query-mark"} & set(classes):
+            shown.append((element, element.get("data-query") or ""))
+        elif (element.get("id") or "") in events:
+            shown.append((element, events[element.get("id") or ""]))
+    for element, comment in shown:
+        label = labels.query_label.format(query=comment)
+        element.set("class", " ".join([*(element.get("class") or "").split(), "preview-query"]))
+        element.set("title", label)
+        note = etree.SubElement(element, f"{XHTML}span", {"class": "preview-query-note", "role": "note"})
+        note.text = label
 
 
 def _local(element: etree._Element) -> str:

@@ -61,7 +61,8 @@ def lay_out(book: Book, styles: Path, version: int) -> Layout | str:
     from build_tools.layout.paginate import lay_out as paginate
 
     try:
-        layout = paginate(book, styles)
+        # The proof's pages when queries are open: the queries as the editor will print them.
+        layout = paginate(book, styles, None, bool(book.queries))
     except BookError as error:
         return error.format_message()
     document = layout.rendered
