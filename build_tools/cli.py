@@ -153,7 +153,7 @@ def _interrupted(interruption: Interrupted) -> NoReturn:
 
 
 @main.command("check")
-@click.argument("target", type=click.Choice(["manuscript", "pdf", "epub"]), default="manuscript")
+@click.argument("target", type=click.Choice(["manuscript", "pdf", "epub", "pages"]), default="manuscript")
 @click.argument("file", type=click.Path(path_type=Path), required=False)
 @source_option
 @styles_option
@@ -215,6 +215,9 @@ def check_command(
     built PDF (FILE, default dist/<slug>.pdf) against its print-on-demand profile and prints a
     table ('book check pdf --cover COVER' checks a print cover's sheet against that
     interior's page count, the trim, the paper and the printer's cover rules); 'book check
+    pages' reads a built PDF's pages as a compositor would (runts, a word hyphenated across a
+    page turn, facing pages that end on different lines, loose lines: warnings, exit 1 only
+    with --strict); 'book check
     epub' runs EPUBCheck and DAISY Ace on a built EPUB (FILE, default dist/<slug>.epub), then
     checks the e-book stores' rules EPUBCheck does not (a cover and its size, the file's and
     the images' sizes, font licences, remote resources, scripts, file names), and prints a
@@ -223,7 +226,9 @@ def check_command(
     message says how to install it).
     """
     if file is not None and target == "manuscript":
-        raise click.UsageError("FILE is for 'book check pdf FILE' and 'book check epub FILE'")
+        raise click.UsageError(
+            "FILE is for 'book check pdf FILE', 'book check pages FILE' and 'book check epub FILE'"
+        )
     if cover_path is not None and target != "pdf":
         raise click.UsageError("--cover is for 'book check pdf --cover FILE'")
     if target == "pdf" and cover_path is not None:
@@ -234,6 +239,10 @@ def check_command(
         from build_tools.checks.preflight import run_preflight
 
         failed = run_preflight(source, pdf_path or file, profile, output_format, click.echo)
+    elif target == "pages":
+        from build_tools.checks.pagecheck import run_page_check
+
+        failed = run_page_check(source, pdf_path or file, output_format, strict, click.echo)
     elif target == "epub":
         from build_tools.checks.validation import run_validation
 

@@ -1,0 +1,101 @@
+"""The page checker reads what a compositor sees: each fault made on purpose in a small PDF
+(laid out by WeasyPrint from plain HTML, not by our build) is found on its page, and a clean
+page of running text gives none."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from weasyprint import HTML
+
+from build_tools.checks.pagecheck import PageReport, check_pages
+from build_tools.checks.pagelines import read_pages
+
+STYLE = """
+@page { size: 300pt 400pt; margin: 40pt 30pt; @top-center { content: "Running head"; }
+        @bottom-center { content: counter(page); } }
+body { font: 11pt/14pt serif; text-align: justify; hyphens: manual; }
+p { margin: 0; text-indent: 1em; orphans: 1; widows: 1; }
+h1 { font-size: 11pt; margin: 0; }
+section { break-after: page; }
+.full { white-space: nowrap; text-align: justify; text-align-last: justify; }
+.last { text-align: left; }
+"""
+WORDS = "the river was wide and the boats went down to the coast in the spring of that year"
+
+
+def running(lines: int) -> str:
+    """Text that fills about ``lines`` full lines, each paragraph ending on a long line."""
+    return " ".join([WORDS] * lines)
+
+
+def _pdf(path: Path, body: str) -> Path:
+    HTML(string=f"<html><head><style>{STYLE}</style></head><body>{body}</body></html>").write_pdf(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def measure_lines(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    """Full lines of this page's measure: a paragraph laid out once, its justified lines read."""
+    path = _pdf(tmp_path_factory.mktemp("probe") / "probe.pdf", f"<p>{running(80)}</p>")
+    lines = [line for page in read_pages(path) for line in page.lines]
+    return [line.text for line in lines[1:-1]]  # not the indented first nor the short last
+
+
+def _page(lines: list[str], last: str = "") -> str:
+    divs = "".join(f'<div class="full">{text}</div>' for text in lines)
+    return f"<section>{divs}{last}</section>"
+
+
+@pytest.fixture(scope="module")
+def faults(tmp_path_factory: pytest.TempPathFactory, measure_lines: list[str]) -> tuple[PageReport, Path]:
+    """Four pages, each line set as a block of its own: p. 1 ends a paragraph on one word, p. 2
+    (a verso) ends on a hyphen, p. 3 (its recto) is a line short, p. 4 has a loose line."""
+    full = measure_lines
+    words = full[0].split()
+    hyphened = " ".join(words[:-1]) + " " + words[-1][:-1] + "-"
+    body = "".join(
+        [
+            "<h1>One</h1>" + _page(full[:18], '<div class="last">solitary</div>'),
+            _page(full[:19] + [hyphened]),
+            _page(full[:19]),
+            _page(full[:10] + ["one two three four"] + full[10:19]),
+        ]
+    )
+    path = _pdf(tmp_path_factory.mktemp("pagecheck") / "faults.pdf", body)
+    return check_pages(path), path
+
+
+def test_reads_lines_and_sets_the_margins_apart(faults: tuple[PageReport, Path]) -> None:
+    _, path = faults
+    pages = read_pages(path)
+    assert all("Running head" not in line.text for page in pages for line in page.lines)
+    assert all(any("Running head" in m.text for m in page.margins) for page in pages)
+    first = pages[0].lines
+    assert first[0].text == "One"
+    assert first[-1].text == "solitary"
+    assert all(b.baseline < a.baseline for a, b in zip(first, first[1:], strict=False))
+    assert pages[1].lines[-1].hyphenated and not pages[2].lines[-1].hyphenated
+
+
+def test_finds_each_fault_on_its_page_and_nothing_else(faults: tuple[PageReport, Path]) -> None:
+    report, _ = faults
+    assert [(p.kind, p.page) for p in report.problems] == [
+        ("runt", "1"),
+        ("page-turn hyphen", "2"),
+        ("unbalanced spread", "2–3"),
+        ("loose line", "4"),
+    ]
+    assert report.problems[0].text == "“solitary”"
+    assert report.problems[3].text == "“one two three four”"
+    assert report.problems[2].text == "20 and 19 lines"
+
+
+def test_a_clean_page_of_running_text_has_no_problem(tmp_path: Path, measure_lines: list[str]) -> None:
+    path = _pdf(
+        tmp_path / "clean.pdf", "<h1>One</h1>" + _page(measure_lines[:20]) + _page(measure_lines[:20])
+    )
+    report = check_pages(path)
+    assert report.problems == ()
+    assert report.pages == 2
