@@ -37,9 +37,10 @@ PICTURE = "images/open-book.png"
 _LANG = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{1,8})*$")
 # What TOML's basic strings may not hold unescaped (TOML 1.0, "String"), and what no book may.
 _CONTROL = re.compile("[\x00-\x1f\x7f]")
-# The picture's pixels: the text block of the widest trim (6 × 9 in) is 4.25 in wide, so a
-# picture 1500 px wide prints at about 350 ppi (printers ask 300) in every trim.
-PICTURE_SIZE = (1500, 960)
+# The picture's pixels: the widest text block is 4.5 in (a 6 in trim, less the 0.625 in outside
+# margin and the 0.875 in gutter the layout starts from), where 1800 px print at 400 ppi; any
+# block up to 6 in wide still gets the printers' 300 ppi.
+PICTURE_SIZE = (1800, 1152)
 
 
 def new_manuscript(folder: Path, *, title: str | None, author: str, language: str) -> Path:
@@ -214,13 +215,14 @@ def draw_open_book(path: Path) -> None:
     from PIL import Image, ImageDraw
 
     width, height = PICTURE_SIZE
+    unit = width // 150  # the drawing in units of 1/150 of its width
     image = Image.new("L", PICTURE_SIZE, 255)
     draw = ImageDraw.Draw(image)
-    spine, top, bottom = width // 2, 80, height - 80
-    for left, right in ((90, spine - 20), (spine + 20, width - 90)):
-        draw.rectangle((left, top, right, bottom), fill=245, outline=40, width=6)
-        draw.rectangle((left + 70, top + 80, right - 140, top + 120), fill=60)  # a heading
-        for y in range(top + 190, bottom - 70, 52):
-            draw.rectangle((left + 70, y, right - 70, y + 14), fill=150)
-    draw.line((spine, top - 20, spine, bottom + 20), fill=40, width=10)
+    spine, top, bottom = width // 2, 8 * unit, height - 8 * unit
+    for left, right in ((9 * unit, spine - 2 * unit), (spine + 2 * unit, width - 9 * unit)):
+        draw.rectangle((left, top, right, bottom), fill=245, outline=40, width=unit // 2 + 1)
+        draw.rectangle((left + 7 * unit, top + 8 * unit, right - 14 * unit, top + 12 * unit), fill=60)
+        for y in range(top + 19 * unit, bottom - 7 * unit, 5 * unit):  # the lines of text
+            draw.rectangle((left + 7 * unit, y, right - 7 * unit, y + unit + unit // 2), fill=150)
+    draw.line((spine, top - 2 * unit, spine, bottom + 2 * unit), fill=40, width=unit)
     image.save(path, "PNG", optimize=True)
