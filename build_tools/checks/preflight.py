@@ -22,7 +22,7 @@ from build_tools.checks.table import FAIL, PASS, WARN, Row, print_table
 from build_tools.design.profiles import PROFILES, Profile
 from build_tools.errors import BookError, Location
 from build_tools.layout.images import PRINT_PPI
-from build_tools.layout.proofs import PROOF_KEY
+from build_tools.layout.proofs import PROOF_KEY, proof_verdict
 
 POINTS = 72.0
 TOLERANCE = 0.5  # points: box sizes are written with decimals
@@ -97,7 +97,7 @@ def preflight(path: Path, profile: Profile, trim_width: float, trim_height: floa
                 "encryption", not pdf.is_encrypted, "not encrypted" if not pdf.is_encrypted else "encrypted"
             ),
             _pdfx(pdf, profile),
-            _proof(pdf, profile),
+            Result("not a proof", *proof_verdict(PROOF_KEY in pdf.docinfo, profile.name)),
         ]
 
 
@@ -349,18 +349,6 @@ def _pdfx(pdf: pikepdf.Pdf, profile: Profile) -> Result:
     version = str(pdf.docinfo.get("/GTS_PDFXVersion", ""))
     ok = any(str(i.get("/S")) == "/GTS_PDFX" for i in intents) and version.startswith("PDF/X-1")
     return Result("PDF/X", ok, f"{version or 'no PDF/X version'}; {'an' if intents else 'no'} output intent")
-
-
-def _proof(pdf: pikepdf.Pdf, profile: Profile) -> Result:
-    """A proof (``book build --proof``: its queries printed) is never a file for the press;
-    the proof profile is the one it passes."""
-    proof = PROOF_KEY in pdf.docinfo
-    if not proof:
-        return Result("not a proof", True, "no editorial proof marks")
-    detail = "an editorial proof, its queries printed (book build --proof)"
-    if profile.name == "proof":
-        return Result("not a proof", True, detail)
-    return Result("not a proof", False, detail + ": not for press")
 
 
 def _draws(page: pikepdf.Page) -> bool:

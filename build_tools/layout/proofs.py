@@ -7,10 +7,11 @@ chronology, the notes), and the query's words at the foot of that page, as a foo
 call, and the line with the call moves to the next page when the note does not fit). One case
 defers a note to the next page all the same: when a paragraph's line that its orphans or widows
 need overflows the page, WeasyPrint moves the page's last notes on rather than the line
-(``layout/block.py``, ``_linebox_layout``): 5 of the first book's 53 queries. At the end, "Open
-queries" lists them all, each with the page of its marker, from the layout (pass 1's anchors,
-as the index's locators: ``paginate.py``). The slug line "Uncorrected proofs: not for press" prints in the foot
-margin of every page, and the PDF says it is a proof (``PROOF_KEY``), which the preflight fails.
+(``layout/block.py``, ``_linebox_layout``): 5 of the first book's 53 queries. At the end,
+"Open queries" lists them all, each with the page of its marker, from the layout (pass 1's
+anchors, as the index's locators: ``paginate.py``). The slug line "Uncorrected proofs: not for
+press" prints in the foot margin of every page, and the PDF says it is a proof
+(``PROOF_KEY``), which the preflight fails.
 
 Why footnotes, not margin notes: WeasyPrint does place an absolutely positioned box beside its
 line in a margin (tried), but only in the margin on one side of every page, not the outer one
@@ -118,6 +119,15 @@ def query_list(queries: tuple[ProofQuery, ...], pages: Mapping[str, str], words:
         f'<section class="open-queries" id="{ids.QUERIES}"><h1 class="chapter-title">'
         f"{escape(words.open_queries)}</h1>\n" + "\n".join(entries) + "\n</section>"
     )
+
+
+def proof_verdict(proof: bool, profile: str) -> tuple[bool, str]:
+    """The preflight's row (``checks/preflight.py``): a proof (``book build --proof``, its queries
+    printed) is never a file for the press; the proof profile is the one it passes."""
+    if not proof:
+        return True, "no editorial proof marks"
+    final = profile != "proof"
+    return not final, "an editorial proof (book build --proof)" + ": not for press" * final
 
 
 def proof_css(words: Labels) -> str:
