@@ -178,3 +178,68 @@ def test_blocks_become_the_formats() -> None:
     assert body.find(".//pre") is not None and words(body.find(".//pre")) == "code {x} kept"  # type: ignore[arg-type]
     assert "* * *" in written
     assert [words(p) for p in body.findall("p")][-2:] == ["loose text", "inside"]
+
+
+def test_a_written_folder_builds_with_its_pictures_parts_and_roles(tmp_path: Path) -> None:
+    import io
+    import zipfile
+
+    from PIL import Image
+
+    from build_tools.build import Project, build
+    from build_tools.importing.document import ImportedBook
+    from build_tools.importing.folder import write_manuscript
+
+    picture = io.BytesIO()
+    Image.new("RGB", (600, 400), "gray").save(picture, "PNG")
+    sections = [
+        ImportedSection("Preface", fragment("<p>Before.</p>"), place="front", role="preface"),
+        ImportedSection(
+            "One",
+            fragment(
+                '<h1>One</h1><figure><img src="images/map.png" alt="A map"/>'
+                "<figcaption>The river.</figcaption></figure><p>Text.</p>"
+            ),
+            part="The Old World",
+        ),
+        ImportedSection("Two", fragment("<p>More.</p>"), part="The Old World"),
+        ImportedSection("Sources", fragment("<p>After.</p>"), place="back", role="bibliography"),
+    ]
+    book = ImportedBook({"title": "Maps", "author": "Ada Example", "language": "en"}, sections)
+    book.images["map.png"] = picture.getvalue()
+    out = tmp_path / "maps"
+    write_manuscript(book, out)
+    config = (out / "book.toml").read_text(encoding="utf-8")
+    assert 'front = [\n  { file = "text/01-preface.md", role = "preface" },\n]' in config
+    assert 'back = [\n  { file = "text/04-sources.md", role = "bibliography" },\n]' in config
+    assert '{ part = "The Old World", files = ["text/02-one.md", "text/03-two.md"] }' in config
+    assert '![A map](../images/map.png "The river.")' in (out / "text/02-one.md").read_text(encoding="utf-8")
+    report = (out / "IMPORT.md").read_text(encoding="utf-8")
+    assert "'identifier' is not in the document" in report and "'publisher'" in report
+    _, written = build(
+        Project(out, Path(__file__).resolve().parent.parent / "styles", tmp_path / "dist"), ("epub",)
+    )
+    with zipfile.ZipFile(written[0]) as epub:
+        names = epub.namelist()
+        text = " ".join(epub.read(n).decode() for n in names if n.endswith(".xhtml"))
+    assert any(name.endswith("map.png") for name in names)
+    assert 'alt="A map"' in text and "The river." in text and "The Old World" in text
+
+
+def test_a_folder_that_holds_anything_is_refused_and_left_as_it_was(tmp_path: Path) -> None:
+    from build_tools.errors import BookError
+    from build_tools.importing.document import ImportedBook
+    from build_tools.importing.folder import write_manuscript
+
+    out = tmp_path / "taken"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    book = ImportedBook({"title": "T"}, [ImportedSection("One", fragment("<p>x</p>"))])
+    try:
+        write_manuscript(book, out)
+    except BookError as error:
+        assert "not empty" in error.format_message()
+    else:
+        raise AssertionError("a folder with a file in it was written into")
+    assert [p.name for p in out.iterdir()] == ["notes.txt"]
+    assert [p.name for p in tmp_path.iterdir()] == ["taken"]  # no temporary folder left beside it

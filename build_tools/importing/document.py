@@ -19,7 +19,8 @@ The vocabulary of a body (anything else is unwrapped to its text, and reported):
   ``hr`` (a section break), ``pre``; ``div`` is a transparent container;
 - inline: ``em``/``i``, ``strong``/``b``, ``span class="smallcaps"``, ``span lang="…"``,
   ``code``, ``br``, ``a href`` (a web address; other links keep their text only), ``img``
-  (``src`` = ``images/<name>``, ``alt``), ``sup``/``sub`` (kept as text: the format has neither);
+  (``src`` = ``images/<name>``, a key of ``images``; the writer makes it ``../images/<name>``
+  from the file in ``text/``), ``alt``, ``sup``/``sub`` (kept as text: the format has neither);
 - a note reference: an empty ``<a data-note="KEY"/>`` where the call stands; ``KEY`` is a key
   of the section's ``notes``. A note referenced twice keeps one note.
 The first ``h1`` of a body is the section's title (``title`` is used when there is none).

@@ -229,8 +229,9 @@ def _figure(state: _Section, node: etree._Element) -> list[str]:
 
 
 def _image(node: etree._Element) -> str:
+    """An image; its path as the file in text/ reaches it (a path is relative to its file)."""
     alt = escape(collapse(str(node.get("alt", "")))).strip()
-    return f"![{alt}]({node.get('src', '')})"
+    return f"![{alt}](../{node.get('src', '')})"
 
 
 def _inline_text(state: _Section, node: etree._Element, context: _Context) -> str:
