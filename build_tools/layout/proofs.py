@@ -23,6 +23,7 @@ own; its list gives them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from html import escape
@@ -36,6 +37,7 @@ from build_tools.model import Book
 NOTE = "query-note"  # a query's words: print-only text, counted in no element (html.PRINT_ONLY)
 PROOF_KEY = "/BookProof"  # in the PDF's document information of a proof (writers/pdf)
 _QUERIED = ("query", "query-mark")  # the spans of parse/mdext/queries.py
+_STARRED = re.compile(r"\*([^*\s][^*]*?)\*")
 
 
 @dataclass(frozen=True)
@@ -98,10 +100,16 @@ def _is_group(element: etree._Element) -> bool:
 
 
 def _note(marker: str, comment: str) -> etree._Element:
-    note = etree.Element("span", {"class": NOTE, "data-marker": marker})
-    number = etree.SubElement(note, "span", {"class": "query-number"})
-    number.text, number.tail = marker, " " + comment
-    return note
+    return etree.fromstring(
+        f'<span class="{NOTE}" data-marker="{escape(marker)}"><span class="query-number">'
+        f"{escape(marker)}</span> {_words(comment)}</span>"
+    )
+
+
+def _words(comment: str) -> str:
+    """A query's words as markup: escaped, and a title between asterisks (the chronology's
+    queries are written as its events are, ``*Pravda*``) in italics."""
+    return _STARRED.sub(r"<i>\1</i>", escape(comment, quote=False))
 
 
 def query_list(queries: tuple[ProofQuery, ...], pages: Mapping[str, str], words: Labels) -> etree._Element:
@@ -113,7 +121,7 @@ def query_list(queries: tuple[ProofQuery, ...], pages: Mapping[str, str], words:
         about = f"“{escape(query.text)}”: " if query.text else ""
         entries.append(
             f'<p class="proof-query"><span class="query-number">{escape(query.marker)}</span> '
-            f"{page} {about}{escape(query.comment)}</p>"
+            f"{page} {about}{_words(query.comment)}</p>"
         )
     return etree.fromstring(
         f'<section class="open-queries" id="{ids.QUERIES}"><h1 class="chapter-title">'
