@@ -43,7 +43,9 @@ def test_section_is_the_ebook_section_with_its_styles_and_notes(client: TestClie
     assert '<section id="sec-1" class="chapter" epub:type="chapter"' in page
     assert '<link rel="stylesheet" href="/css/book.css?v=1">' in page
     assert ".xhtml" not in page  # the e-book's links point to the preview's pages
-    assert 'href="/notes.html#note-1-1"' in page and 'href="/chronology.html#event-letters"' in page
+    assert 'href="/notes.html#note-1-1"' in page
+    # The chronology links to the text, and the text has no mark back (issue 16 item 2).
+    assert 'id="anchor-letters"' in page and "/chronology.html#" not in page
     popover = re.search(
         r'<aside class="preview-note" id="preview-note-1-1" popover="auto">(.*?)</aside>', page
     )
