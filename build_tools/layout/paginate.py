@@ -7,7 +7,8 @@ same layout. The notes' running heads ("Notes to pages 12–15") and the index's
 alone with those numbers written in, and its pages replace pass 1's. The text is laid out once
 (REFERENCE.md §2), unless a page turn splits a word: each layout, of pass 1 as of pass 2, is
 done again with every word it split across a page turn kept whole (``keeps.py``), until none
-is, ``MAX_LAYOUTS`` times at most (a page still split is a warning). The notes keep their
+is, ``MAX_LAYOUTS`` times at most (a page still split is a warning); in a proof, also until no
+block moves a query's note off its marker's page (``proofs.py``). The notes keep their
 length (running heads are in the margin); if they did not, the whole book is laid out again.
 Importing this module imports WeasyPrint.
 """
@@ -33,7 +34,7 @@ from build_tools.layout.boxes import PageText, first_pages, page_texts
 from build_tools.layout.chronology import shares_pages
 from build_tools.layout.html import PRINT_ONLY, Facts, PrintDocument, back_html, book_html
 from build_tools.layout.keeps import Keep, splits
-from build_tools.layout.proofs import ProofQuery, proof_css
+from build_tools.layout.proofs import ProofQuery, loosened, moved_by, proof_css
 from build_tools.layout.weasy import Renderer
 from build_tools.model import Book, PageStart, PrintLayout
 from build_tools.textpos import Place
@@ -166,6 +167,16 @@ def _layout(
 ) -> _Settled:
     document = renderer.render(printed.html, inside, extra)
     texts = page_texts(document.pages, PRINT_ONLY)
+    loose: frozenset[str] = frozenset()
+    for _ in range(MAX_LAYOUTS if printed.queries else 0):  # a proof: every note on its marker's page
+        opening = [text.first[0] for text in texts]
+        more = moved_by(printed.queries, first_pages(document.pages), opening, printed.tree) - loose
+        if not more:
+            break
+        loose |= more
+        del document  # never two layouts of the book in memory
+        document = renderer.render(printed.html, inside, extra + loosened(loose))
+        texts = page_texts(document.pages, PRINT_ONLY)
     split = splits(printed.tree, texts, PRINT_ONLY)
     return _Settled(printed.mentions, document, texts, keeps, count, split, printed.queries)
 

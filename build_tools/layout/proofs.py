@@ -5,9 +5,10 @@ a numbered marker after it (Q1, Q2 … in the order of the printed book: the tex
 chronology, the notes), and the query's words at the foot of that page, as a footnote
 (WeasyPrint's ``float: footnote``, ``footnote-policy: line``: the note goes on the page of its
 call, and the line with the call moves to the next page when the note does not fit). One case
-defers a note to the next page all the same: when a paragraph's line that its orphans or widows
-need overflows the page, WeasyPrint moves the page's last notes on rather than the line
-(``layout/block.py``, ``_linebox_layout``): 5 of the first book's 53 queries. At the end,
+defers a note to the next page all the same: when the line a block's orphans need overflows the
+page, WeasyPrint moves the page's last notes on rather than the line (``layout/block.py``,
+``_linebox_layout``; 5 of the first book's 53 queries): that block is laid out again with one
+orphan allowed (``moved_by``, ``loosened``), which leaves the notes on their page. At the end,
 "Open queries" lists them all, each with the page of its marker, from the layout (pass 1's
 anchors, as the index's locators: ``paginate.py``). The slug line "Uncorrected proofs: not for
 press" prints in the foot margin of every page, and the PDF says it is a proof
@@ -24,7 +25,7 @@ own; its list gives them.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
 
@@ -37,6 +38,8 @@ from build_tools.model import Book
 NOTE = "query-note"  # a query's words: print-only text, counted in no element (html.PRINT_ONLY)
 PROOF_KEY = "/BookProof"  # in the PDF's document information of a proof (writers/pdf)
 _QUERIED = ("query", "query-mark")  # the spans of parse/mdext/queries.py
+_NOTE_ID = "-note"  # after the marker's id: the note's
+_BLOCKS = frozenset({"p", "li", "div", "blockquote", "dd", "dt", "figcaption", "td", "th"})
 _STARRED = re.compile(r"\*([^*\s][^*]*?)\*")
 
 
@@ -76,7 +79,7 @@ def mark_queries(root: etree._Element, book: Book, first: int = 1) -> tuple[Proo
         marker = words.query_number.format(number=number)
         # The marker's place, for its page: the note's may be the next (the module's docstring).
         etree.SubElement(element, "span", {"id": ids.query(number), "class": "query-at"})
-        element.append(_note(marker, comment))
+        element.append(_note(marker, comment, ids.query(number)))
         if element.tag == "p":  # a chronology entry: its date is the text queried
             for date in element.iter("span"):
                 if "event-date" in (date.get("class") or "").split():
@@ -99,9 +102,10 @@ def _is_group(element: etree._Element) -> bool:
     return "notes-group" in (element.get("class") or "").split()
 
 
-def _note(marker: str, comment: str) -> etree._Element:
+def _note(marker: str, comment: str, anchor: str) -> etree._Element:
     return etree.fromstring(
-        f'<span class="{NOTE}" data-marker="{escape(marker)}"><span class="query-number">'
+        f'<span class="{NOTE}" id="{anchor}{_NOTE_ID}" data-marker="{escape(marker)}">'
+        '<span class="query-number">'
         f"{escape(marker)}</span> {_words(comment)}</span>"
     )
 
@@ -110,6 +114,33 @@ def _words(comment: str) -> str:
     """A query's words as markup: escaped, and a title between asterisks (the chronology's
     queries are written as its events are, ``*Pravda*``) in italics."""
     return _STARRED.sub(r"<i>\1</i>", escape(comment, quote=False))
+
+
+def moved_by(
+    queries: Sequence[ProofQuery], pages: Mapping[str, int], opening: Sequence[str], tree: etree._Element
+) -> frozenset[str]:
+    """The ids of the blocks that moved a query's note to a page after its marker's, given
+    each id's first page and the element each page's text opens in: WeasyPrint moves the notes
+    of a page on to keep a block's orphans (the module's docstring), that block ends the page,
+    and the next page opens in it. Laid out with one orphan allowed (``loosened``), it leaves
+    the notes where they are."""
+    by_id = {element.get("id"): element for element in tree.iter() if element.get("id")}
+    found = set()
+    for query in queries:
+        marker, note = pages.get(query.anchor), pages.get(query.anchor + _NOTE_ID)
+        if marker is None or note is None or note <= marker or marker + 1 >= len(opening):
+            continue
+        element = by_id.get(opening[marker + 1])
+        while element is not None and not (element.tag in _BLOCKS and element.get("id")):
+            element = element.getparent()
+        if element is not None:
+            found.add(element.get("id") or "")
+    return frozenset(found)
+
+
+def loosened(blocks: frozenset[str]) -> str:
+    """The CSS that lets ``blocks`` leave one line at the foot of a page (``moved_by``)."""
+    return "".join(f'[id="{block}"] {{ orphans: 1 !important; }}\n' for block in sorted(blocks))
 
 
 def query_list(queries: tuple[ProofQuery, ...], pages: Mapping[str, str], words: Labels) -> etree._Element:
