@@ -2,7 +2,8 @@
 
 Tagging works on the XHTML trees the parser made (text, notes, chronology): every form of every
 names-file entry is wrapped, whole words, longest form first, case as written, skipping
-headings, note references and suppressed text, in ``<span class="ix" id="ix-N" data-ix="ID">``.
+headings, note references and suppressed text, in ``<span class="ix" id="ix-N" data-ix="ID">``
+(``ID>SUB`` for a subentry's form or mark).
 The writers turn the mentions into locators: print pages (REFERENCE.md §4) or numbered links.
 """
 
@@ -16,6 +17,7 @@ from typing import NamedTuple
 from lxml import etree
 
 from build_tools import ids
+from build_tools.markup import unwrap
 from build_tools.model import Mention
 from build_tools.sources.names import Names
 
@@ -74,7 +76,8 @@ class Tagger:
             element.set("class", "ix")
             element.set("data-ix", entry)
             element.set("id", mention_id)
-            mentions.append(Mention(entry, mention_id, where, section, note))
+            main, _, sub = entry.partition(">")
+            mentions.append(Mention(main, mention_id, where, section, note, sub=sub))
 
         for span in list(tree.iter("span")):
             kind = span.get("class", "")
@@ -125,6 +128,15 @@ class Tagger:
         return leading, spans
 
 
+def untag(tree: etree._Element) -> None:
+    """Take the index marks out of a tree the index skips (a citation-only note): its
+    explicit and range marks become plain text."""
+    for span in list(tree.iter("span")):
+        kind = span.get("class", "")
+        if kind == "ix-explicit" or kind.startswith("ix-range-"):
+            unwrap(span)
+
+
 def _ranges(tree: etree._Element, where: str, section: int, note: str) -> list[Mention]:
     """A mention for each range that opens and closes in ``tree`` (``{@id:start}`` … ``{@id:end}``)."""
     mentions = []
@@ -134,15 +146,16 @@ def _ranges(tree: etree._Element, where: str, section: int, note: str) -> list[M
         if kind == "ix-range-start":
             open_ranges[entry] = span.get("id", "")
         elif kind == "ix-range-end" and entry in open_ranges:
-            mentions.append(
-                Mention(entry, open_ranges.pop(entry), where, section, note, end=span.get("id", ""))
-            )
+            main, _, sub = entry.partition(">")
+            start = open_ranges.pop(entry)
+            mentions.append(Mention(main, start, where, section, note, end=span.get("id", ""), sub=sub))
     return mentions
 
 
 def unindexed_names(text: str, names: Names) -> list[str]:
     """Capitalized word sequences that look like names of persons but match no entry."""
     covered = {form for entry in names.entries for form in entry.forms}
+    covered |= {form for entry in names.entries for sub in entry.subentries for form in sub.forms}
     found = []
     for match in _CAPITALIZED.finditer(text):
         words = match[0].replace("-", " ").split()

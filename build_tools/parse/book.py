@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from build_tools.errors import Location, ManuscriptError
+from build_tools.index import headings
 from build_tools.model import Book, Image, Mention, Part, Section
 from build_tools.parse.chronology import ParsedChronology, parse_chronology
 from build_tools.parse.convert import IndexMark
@@ -41,6 +42,8 @@ def parse_book(manuscript: Manuscript, source_date_epoch: int) -> ParsedBook:
     if manuscript.names is not None:
         names = names_file.load(manuscript.names.path, manuscript.names.text)
     parser = Parser(names, manuscript.root, manuscript.meta.language)
+    if names is not None:
+        names = headings.rendered(names, parser.heading)
     sections, anchors = _sections(parser, manuscript.files)
     chronology = None
     if manuscript.chronology is not None:
@@ -49,7 +52,8 @@ def parse_book(manuscript: Manuscript, source_date_epoch: int) -> ParsedBook:
     parts: list[ParsedSection | ParsedChronology] = [*sections, *([chronology] if chronology else [])]
     _check_marks((mark for section in sections for mark in section.index_marks), names)
     mentions = tuple(mention for part in parts for mention in part.mentions) if names else ()
-    _check_found(mentions, names)
+    skipped = any(not note.indexed for section in sections for note in section.section.notes)
+    _check_found(mentions, names, skipped)
     placed = _placed(manuscript, sections)
     book_parts = tuple(
         Part(part.number, part.title, tuple(s.number for s in placed if s.part == part.number))
@@ -113,10 +117,14 @@ def _sections(
 def _check_marks(marks: Iterable[IndexMark], names: names_file.Names | None) -> None:
     """Index marks name real entries, and every range that opens closes."""
     known = {e.id for e in names.entries} if names else set()
+    known |= {f"{e.id}>{sub.id}" for e in names.entries for sub in e.subentries} if names else set()
     opened: dict[str, Location] = {}
     for kind, entry, where in marks:
         if entry not in known:
             hint = "" if names else " (the manuscript has no names file: add names = … to [contents])"
+            if ">" in entry and entry.partition(">")[0] in known:
+                what = f"{entry.partition('>')[2]!r}, which is not a subentry of {entry.partition('>')[0]!r}"
+                raise ManuscriptError(f"index mark names {what}", where)
             raise ManuscriptError(f"index mark names {entry!r}, which is not an entry{hint}", where)
         if kind == "start":
             opened[entry] = where
@@ -129,13 +137,17 @@ def _check_marks(marks: Iterable[IndexMark], names: names_file.Names | None) -> 
         raise ManuscriptError(f"{{@{entry}:start}} is never closed by {{@{entry}:end}}", where)
 
 
-def _check_found(mentions: tuple[Mention, ...], names: names_file.Names | None) -> None:
-    """Every entry of the names file is found at least once."""
+def _check_found(mentions: tuple[Mention, ...], names: names_file.Names | None, skipped: bool) -> None:
+    """Every entry of the names file is found at least once; ``skipped``: some notes are not
+    indexed, which the message says (a name cited only in them is not indexed)."""
     used = {m.entry for m in mentions}
+    hint = (
+        " (notes that only cite a source are not indexed: begin one with {@} to index it)" if skipped else ""
+    )
     for entry in names.entries if names else ():
         if entry.id not in used:
             raise ManuscriptError(
-                f"entry {entry.id!r} ({entry.heading}) is never found in the text, notes or chronology",
+                f"entry {entry.id!r} ({entry.heading}) is never found in the text, notes or chronology{hint}",
                 entry.location,
             )
 

@@ -9,8 +9,9 @@ from lxml import etree
 
 from build_tools import ids
 from build_tools.errors import Diagnostic, Location
-from build_tools.index.finder import Tagged, Tagger, unindexed_names
-from build_tools.markup import Fragment
+from build_tools.index.citations import citation_only, note_mark
+from build_tools.index.finder import Tagged, Tagger, unindexed_names, untag
+from build_tools.markup import Fragment, inner_xml
 from build_tools.model import Image, Mention, Note, Query, Section
 from build_tools.parse.blocks import HEADINGS, name_headings, number_blocks, take_title, text_of
 from build_tools.parse.convert import Converter, IndexMark
@@ -133,17 +134,23 @@ class Parser:
         count = first_mention
         for number, (label, refs) in enumerate(_number_references(tree, section).items(), 1):
             definition = by_label[label]
-            converted = self._converter.note(definition.text, definition.location, root)
-            check_links(converted.tree, definition.text, definition.location)
+            source, decided = note_mark(definition.text)
+            converted = self._converter.note(source, definition.location, root)
+            check_links(converted.tree, source, definition.location)
             start = Location(definition.location.file, 1)
             xrefs.extend(mark(converted.tree, text, start, definition.location.line))
-            tagged = self._tag(converted.tree, "note", section, count, ids.note(section, number))
+            indexed = decided if decided is not None else not citation_only(converted.tree, self.language)
+            if indexed:
+                tagged = self._tag(converted.tree, "note", section, count, ids.note(section, number))
+            else:  # its marks are still checked against the names file, but mark nothing
+                untag(converted.tree)
+                tagged = Tagged((), count)
             count = tagged.next_count
             images.extend(converted.images)
             marks.extend(converted.marks)
             mentions.extend(tagged.mentions)
             body = Fragment(converted.tree)
-            notes.append(Note(section, number, label, body, definition.location, refs))
+            notes.append(Note(section, number, label, body, definition.location, refs, indexed))
         return _Notes(tuple(notes), tuple(images), tuple(marks), tuple(mentions), count, tuple(xrefs))
 
     def inline(self, text: str, where: Location | None = None, first_mention: int = 1) -> ParsedInline:
@@ -164,6 +171,14 @@ class Parser:
         one_paragraph = len(tree) == 1 and tree[0].tag == "p" and not (tree.text or "").strip()
         body = Fragment(tree[0]) if one_paragraph else Fragment(tree)  # one paragraph: its content
         return ParsedInline(body, diagnostics, tagged.mentions, converted.images, tagged.next_count, xrefs)
+
+    def heading(self, text: str, where: Location) -> tuple[str, str]:
+        """An index heading's inline Markdown: its words and its XHTML, set in the book's
+        typography, nothing tagged (``index/headings.py``)."""
+        tree = self._converter.note(text, where, self.root or manuscript_root(where.file)).tree
+        holder = tree[0] if len(tree) == 1 and tree[0].tag == "p" else tree
+        words = str(etree.tostring(holder, method="text", encoding="unicode", with_tail=False))
+        return " ".join(words.split()), inner_xml(holder).strip()
 
     def _tag(self, tree: etree._Element, where: str, section: int, first: int, note: str = "") -> Tagged:
         if self._tagger is None:

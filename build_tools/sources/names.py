@@ -2,12 +2,16 @@
 
 entries:
   - id: mao
-    heading: "Mao Zedong"            # as printed
-    sort: "Mao Zedong"               # optional sort form (its order: lang/collation.py)
+    heading: "Mao Zedong"            # as printed; inline Markdown (*italic*, [x]{.smallcaps})
+    sort: "Mao Zedong"               # optional sort form (default: the heading's text)
     qualifier: "1893–1976"           # optional
-    kind: person                     # person | organization | periodical
+    kind: person                     # person | organization | place | work (periodical: a work)
     forms: ["Mao Zedong", "Mao"]     # case-sensitive whole words, longest found first
     see_also: [chiang]               # optional
+    subentries:                      # optional: printed indented, each with its locators
+      - id: hunan                    # a mark [text]{@mao>hunan} puts a mention under it
+        heading: "Hunan report"
+        forms: ["Hunan Report"]      # optional: a form found is a mention of the subentry
   - heading: "Mao Tse-tung"          # a cross-reference: "Mao Tse-tung. See Mao Zedong"
     see: mao
 """
@@ -21,13 +25,17 @@ from pathlib import Path
 import yaml
 
 from build_tools.errors import Location, ManuscriptError
-from build_tools.model import CrossRef, NameEntry
+from build_tools.model import CrossRef, NameEntry, SubEntry
 from build_tools.sources.yamlsource import compose, where
 from build_tools.sources.yamlsource import text as field_text
 
 _ID = re.compile(r"^[a-z][a-z0-9-]*$")
-KINDS = ("person", "organization", "periodical")
-MAIN_FIELDS = {"id", "heading", "sort", "qualifier", "kind", "forms", "see_also"}
+# "organisation" is the British spelling of "organization"; a periodical is a work, printed
+# in italics as every work is.
+KINDS = ("person", "organization", "place", "work", "periodical")
+ALIASES = {"organisation": "organization"}
+MAIN_FIELDS = {"id", "heading", "sort", "qualifier", "kind", "forms", "see_also", "subentries"}
+SUB_FIELDS = {"id", "heading", "sort", "forms"}
 
 
 @dataclass(frozen=True)
@@ -40,6 +48,7 @@ class Names:
     by_form: dict[str, str]
 
     def entry_of(self, matched: str) -> str:
+        """The entry id a form found belongs to: ``serge``, or ``serge>china`` for a subentry's."""
         return self.by_form[" ".join(apostrophes(matched).split())]
 
 
@@ -119,20 +128,12 @@ def _entry(
         raise ManuscriptError(f"duplicate entry id {entry_id!r}", place)
     heading = field_text(path, fields, "heading", node, "entry")
     kind = field_text(path, fields, "kind", node, "entry") if "kind" in fields else "person"
+    kind = ALIASES.get(kind, kind)
     if kind not in KINDS:
         raise ManuscriptError(f"kind must be one of {', '.join(KINDS)}", where(path, fields["kind"]))
-    forms = _list(path, fields, "forms")
+    forms = _forms(path, fields, entry_id, owners)
     if not forms:
         raise ManuscriptError(f"entry {entry_id!r} has no forms to find in the text", place)
-    for form, form_node in zip(forms, fields["forms"].value, strict=True):
-        normal = " ".join(apostrophes(form).split())
-        if normal in owners and owners[normal][0] != entry_id:
-            other, first = owners[normal]
-            raise ManuscriptError(
-                f"form {form!r} is claimed by {other!r} (at {first}) and by {entry_id!r}",
-                where(path, form_node),
-            )
-        owners[normal] = (entry_id, where(path, form_node))
 
     def optional(name: str, default: str) -> str:
         return field_text(path, fields, name, node, "entry") if name in fields else default
@@ -146,7 +147,55 @@ def _entry(
         forms=tuple(forms),
         see_also=tuple(_list(path, fields, "see_also")),
         location=place,
+        subentries=_subentries(path, fields, entry_id, owners),
     )
+
+
+def _forms(
+    path: Path, fields: dict[str, yaml.Node], owner: str, owners: dict[str, tuple[str, Location]]
+) -> list[str]:
+    """The forms of an entry or subentry (``owner``: ``serge`` or ``serge>china``), claimed."""
+    forms = _list(path, fields, "forms")
+    for form, form_node in zip(forms, fields["forms"].value if forms else (), strict=True):
+        normal = " ".join(apostrophes(form).split())
+        if normal in owners and owners[normal][0] != owner:
+            other, first = owners[normal]
+            raise ManuscriptError(
+                f"form {form!r} is claimed by {other!r} (at {first}) and by {owner!r}",
+                where(path, form_node),
+            )
+        owners[normal] = (owner, where(path, form_node))
+    return forms
+
+
+def _subentries(
+    path: Path, fields: dict[str, yaml.Node], entry_id: str, owners: dict[str, tuple[str, Location]]
+) -> tuple[SubEntry, ...]:
+    listing = fields.get("subentries")
+    if listing is None:
+        return ()
+    if not isinstance(listing, yaml.SequenceNode):
+        raise ManuscriptError("'subentries' must be a list of entries", where(path, listing))
+    made: list[SubEntry] = []
+    for node in listing.value:
+        if not isinstance(node, yaml.MappingNode):
+            raise ManuscriptError("a subentry must be a mapping of 'field: value'", where(path, node))
+        sub = {str(k.value): v for k, v in node.value}
+        unknown = set(sub) - SUB_FIELDS
+        if unknown:
+            raise ManuscriptError(f"unknown field '{sorted(unknown)[0]}' in a subentry", where(path, node))
+        sub_id = field_text(path, sub, "id", node, "subentry")
+        if not _ID.match(sub_id):
+            raise ManuscriptError(
+                f"subentry id {sub_id!r}: use lowercase letters, digits, hyphens", where(path, node)
+            )
+        if any(s.id == sub_id for s in made):
+            raise ManuscriptError(f"duplicate subentry id {sub_id!r} in {entry_id!r}", where(path, node))
+        heading = field_text(path, sub, "heading", node, "subentry")
+        sort = field_text(path, sub, "sort", node, "subentry") if "sort" in sub else heading
+        forms = _forms(path, sub, f"{entry_id}>{sub_id}", owners)
+        made.append(SubEntry(sub_id, heading, sort, tuple(forms)))
+    return tuple(made)
 
 
 def _list(path: Path, fields: dict[str, yaml.Node], name: str) -> list[str]:

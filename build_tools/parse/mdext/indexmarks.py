@@ -1,8 +1,10 @@
 """Index marks in the text: what the automatic name finder cannot know.
 
     [the General Secretary]{@stalin}   a passage that means a person without naming them
+    [in Hunan]{@mao>hunan}             a mention under a subentry (names.yaml's subentries)
     {!Wilson}                          text never indexed (a false match)
     {@mao:start} … {@mao:end}          one continuous discussion: printed as a page range
+    {@mao>hunan:start} … {@mao>hunan:end}   the same, under a subentry
 
 Each mark is recorded with its line in ``IndexMarkExtension.marks`` so that the build can name
 the place of an unknown id or an unclosed range.
@@ -22,9 +24,10 @@ from build_tools.errors import Location
 from build_tools.parse.mdext.inline import ElementPattern
 
 # No brackets (braces) inside: an unclosed run then fails at the next one, not at the line's end.
-EXPLICIT = re.compile(r"\[([^\[\]\n]+)\]\{@([a-z][a-z0-9-]*)\}")
+_ID = r"[a-z][a-z0-9-]*(?:>[a-z][a-z0-9-]*)?"  # an entry, or an entry's subentry: serge>china
+EXPLICIT = re.compile(rf"\[([^\[\]\n]+)\]\{{@({_ID})\}}")
 SUPPRESS = re.compile(r"(?<!\\)\{!([^{}\n]+)\}")  # "\\{!x\\}" is text, its braces escaped
-RANGE = re.compile(r"\{@([a-z][a-z0-9-]*):(start|end)\}")
+RANGE = re.compile(rf"\{{@({_ID}):(start|end)\}}")
 
 
 class IndexMarkExtension(Extension):
