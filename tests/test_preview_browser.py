@@ -241,3 +241,21 @@ def _get(url: str, path: str, host: str | None = None) -> tuple[int, bytes]:
         return response.status, response.read()
     finally:
         connection.close()
+
+
+def test_a_query_shows_beside_its_text(served: Served, page: sync_api.Page) -> None:
+    """Issue 16: the e-book hides a query, the preview shows it: the text tinted, its words in
+    a side note beside the paragraph on a wide screen, and as the text's tooltip."""
+    page.set_viewport_size({"width": 1400, "height": 900})
+    page.goto(served.url + "section-001.html")
+    queried = page.locator(".preview-query", has_text="194?")
+    sync_api.expect(queried).to_have_attribute("title", "Editorial query: Year to be confirmed")
+    note = queried.locator(".preview-query-note")
+    sync_api.expect(note).to_be_visible()
+    sync_api.expect(note).to_have_text("Editorial query: Year to be confirmed")
+    tint = queried.evaluate("element => getComputedStyle(element).backgroundColor")
+    assert tint not in ("rgba(0, 0, 0, 0)", "transparent"), tint
+    paragraph = page.locator("p", has=queried).bounding_box()
+    beside = note.bounding_box()
+    assert paragraph is not None and beside is not None
+    assert beside["x"] >= paragraph["x"] + paragraph["width"]  # in the margin, not over the text
