@@ -49,6 +49,9 @@ PRINTED_LABELS = (
     "title_and_subtitle",
     "typefaces",
     "note_locator",
+    "note_locator_chapter",
+    "note_locator_section",
+    "continued",
 )
 SPACE = 0x20
 _NO_GLYPH_CATEGORIES = {"Zs", "Zl", "Zp", "Cc", "Cf"}

@@ -40,6 +40,9 @@ FRENCH = {
     "page_reference": f"(p.{NBSP}{{page}})",
     "page_references": f"(p.{NBSP}{{pages}})",
     "note_locator": f"{{page}}{NBSP}n.{NBSP}{{number}}",
+    "note_locator_chapter": f"{{locator}} (chap.{NBSP}{{chapter}})",
+    "note_locator_section": "{locator} ({section})",
+    "continued": "{heading} (suite)",
     "print_edition": "{title}, édition imprimée, {trim}, {publisher}",
     "accessibility_summary": (
         "Cette publication comporte une table des matières, un titre pour chaque section et des "
@@ -102,6 +105,9 @@ GERMAN = {
     "page_reference": f"(S.{NBSP}{{page}})",
     "page_references": f"(S.{NBSP}{{pages}})",
     "note_locator": f"{{page}}{NBSP}Anm.{NBSP}{{number}}",
+    "note_locator_chapter": f"{{locator}} (Kap.{NBSP}{{chapter}})",
+    "note_locator_section": "{locator} ({section})",
+    "continued": "{heading} (Forts.)",
     "print_edition": "{title}, Druckausgabe, {trim}, {publisher}",
     "accessibility_summary": (
         "Diese Publikation hat ein Inhaltsverzeichnis, eine Überschrift für jeden Abschnitt und "
@@ -165,6 +171,9 @@ SPANISH = {
     "page_reference": f"(p.{NBSP}{{page}})",
     "page_references": f"(pp.{NBSP}{{pages}})",
     "note_locator": f"{{page}}{NBSP}n.{NBSP}{{number}}",
+    "note_locator_chapter": f"{{locator}} (cap.{NBSP}{{chapter}})",
+    "note_locator_section": "{locator} ({section})",
+    "continued": "{heading} (continuación)",
     "print_edition": "{title}, edición impresa, {trim}, {publisher}",
     "accessibility_summary": (
         "Esta publicación tiene un índice, un encabezado para cada sección y notas enlazadas con "
@@ -228,6 +237,9 @@ ITALIAN = {
     "page_reference": f"(p.{NBSP}{{page}})",
     "page_references": f"(pp.{NBSP}{{pages}})",
     "note_locator": f"{{page}}{NBSP}n.{NBSP}{{number}}",
+    "note_locator_chapter": f"{{locator}} (cap.{NBSP}{{chapter}})",
+    "note_locator_section": "{locator} ({section})",
+    "continued": "{heading} (segue)",
     "print_edition": "{title}, edizione a stampa, {trim}, {publisher}",
     "accessibility_summary": (
         "Questa pubblicazione ha un indice, un titolo per ogni sezione e note collegate ai loro "

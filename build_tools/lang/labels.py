@@ -55,6 +55,9 @@ class Labels:
     page_reference: str  # a chronology entry's page: {page}
     page_references: str  # a chronology entry's pages, separate passages: {pages} ("2, 17")
     note_locator: str  # an index locator in a note: {page}, {number} (the note's)
+    note_locator_chapter: str  # a note locator a page shares with a note of another chapter: {locator}, {chapter}
+    note_locator_section: str  # the same, the note of a section that is no chapter: {locator}, {section} (its title)
+    continued: str  # an index heading repeated at the top of a page: {heading}
 
     # EPUB package metadata.
     print_edition: str  # dc:source without an ISBN: {title}, {trim}, {publisher}
@@ -117,6 +120,9 @@ ENGLISH = Labels(
     page_reference="(p. {page})",
     page_references="(pp. {pages})",
     note_locator="{page}n{number}",
+    note_locator_chapter="{locator} (chap.\u00a0{chapter})",
+    note_locator_section="{locator} ({section})",
+    continued="{heading} (continued)",
     print_edition="{title}, print edition, {trim}, {publisher}",
     accessibility_summary=(
         "This publication has a table of contents, headings for every section, and notes that "
