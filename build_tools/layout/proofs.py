@@ -186,7 +186,7 @@ def proof_css(words: Labels) -> str:
   font-variant: normal; letter-spacing: normal; text-transform: none; text-indent: 0; text-align: left;
   hyphens: manual; color: device-cmyk(0 0 0 1); footnote-policy: line; }}
 .{NOTE}::footnote-marker {{ content: none; }}
-.{NOTE}::footnote-call {{ content: attr(data-marker); font-size: 6.5pt; line-height: 1; font-style: normal;
+.{NOTE}::footnote-call {{ content: attr(data-marker); font-size: 7pt; line-height: 1; font-style: normal;
   vertical-align: 0.5em; padding: 0 0.15em; margin-left: 0.1em; color: device-cmyk(0 0 0 0);
   background-color: device-cmyk(0 0 0 1); font-variant-numeric: lining-nums; }}
 .query-number {{ padding: 0 0.2em; color: device-cmyk(0 0 0 0); background-color: device-cmyk(0 0 0 1);
