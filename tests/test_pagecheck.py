@@ -99,3 +99,15 @@ def test_a_clean_page_of_running_text_has_no_problem(tmp_path: Path, measure_lin
     report = check_pages(path)
     assert report.problems == ()
     assert report.pages == 2
+
+
+def test_a_page_in_two_columns_is_read_column_by_column(tmp_path: Path) -> None:
+    entries = "".join(f"<div class='entry'>Entry {n:02d}, {n}, {n + 3}, {n + 9}</div>" for n in range(60))
+    style = "<style>.index { columns: 2; column-gap: 3em; } .entry { text-align: left; }</style>"
+    path = _pdf(tmp_path / "index.pdf", f"{style}<h1>Index</h1><div class='index'>{entries}</div>")
+    pages = read_pages(path)
+    assert pages[0].columns == 2
+    texts = [line.text for line in pages[0].lines]
+    assert texts.index("Entry 00, 0, 3, 9") < texts.index("Entry 01, 1, 4, 10")  # down the first column
+    assert all(text.count("Entry") <= 1 for text in texts)  # never two columns' entries as one line
+    assert check_pages(path).problems == ()

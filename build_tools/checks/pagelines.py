@@ -100,7 +100,7 @@ def _page(document: Any, index: int) -> Page:
     codes = [pdfium_c.FPDFText_GetUnicode(textpage.raw, i) for i in range(count)]
     spaces = [i for i, code in enumerate(codes) if code in _BREAKS]
     chars = [_char(textpage, i, code) for i, code in enumerate(codes) if code not in _BREAKS]
-    lines, columns = _columns(_lines(chars, spaces), page.get_width())
+    lines, columns = _columns(_lines(chars, spaces))
     label = document.get_page_label(index) if hasattr(document, "get_page_label") else str(index + 1)
     body, margins = _split_margins(lines, page.get_height())
     return Page(index, label or str(index + 1), tuple(body), tuple(margins), columns)
@@ -166,9 +166,12 @@ def _word(chars: list[_Char]) -> Word:
     return Word("".join(c.char for c in chars), chars[0].left, max(c.right for c in chars))
 
 
-def _columns(lines: list[Line], width: float) -> tuple[list[Line], int]:
+def _columns(lines: list[Line]) -> tuple[list[Line], int]:
     """The lines in reading order; a page of two columns (the index: five lines or more with a
-    gap of twice the type size across the page's middle) read column by column."""
+    gap of twice the type size across the text block's middle) read column by column."""
+    if not lines:
+        return lines, 1
+    middle = (min(line.left for line in lines) + max(line.right for line in lines)) / 2
     split: list[Line] = []
     across = 0
     for line in lines:
@@ -177,7 +180,7 @@ def _columns(lines: list[Line], width: float) -> tuple[list[Line], int]:
                 i
                 for i in range(1, len(line.words))
                 if line.words[i].left - line.words[i - 1].right > 2 * line.size
-                and line.words[i - 1].right < width / 2 < line.words[i].left
+                and line.words[i - 1].right < middle < line.words[i].left
             ),
             None,
         )
@@ -191,7 +194,7 @@ def _columns(lines: list[Line], width: float) -> tuple[list[Line], int]:
             ]
     if across < 5:
         return lines, 1
-    return sorted(split, key=lambda line: (line.left >= width / 2, -line.baseline)), 2
+    return sorted(split, key=lambda line: (line.left >= middle, -line.baseline)), 2
 
 
 def _split_margins(lines: list[Line], height: float) -> tuple[list[Line], list[Line]]:
