@@ -209,18 +209,28 @@ def _index(book: Book, folios: dict[str, int], words: Labels) -> etree._Element:
 
 
 def _index_line(item: index.IndexEntry, words: Labels) -> str:
-    term = f"<i>{escape(item.heading)}</i>" if item.kind == "periodical" else escape(item.heading)
+    """An entry, its subentries after it, indented. Each entry sets the string the index's
+    "(continued)" head reads (``styles/print.css``): its heading after its first word, nothing
+    after its last, so that a page that begins inside an entry repeats the heading."""
+    term = item.markup
     if item.see:
-        see = f"<i>{escape(words.see)}</i> {escape(item.see)}"
+        see = f"<i>{escape(words.see)}</i> {item.see.markup}"
         return f'<p class="ix-entry" id="{item.anchor}">{term}. {see}</p>'
     qualifier = f" ({escape(item.qualifier)})" if item.qualifier else ""
     locators = ", ".join(loc.label for loc in item.locators)
     also = (
-        f". <i>{escape(words.see_also)}</i> {'; '.join(escape(h) for h in item.see_also)}"
+        f". <i>{escape(words.see_also)}</i> {'; '.join(h.markup for h in item.see_also)}"
         if item.see_also
         else ""
     )
-    return f'<p class="ix-entry" id="{item.anchor}">{term}{qualifier}, {locators}{also}</p>'
+    continued = _css_string(words.continued.format(heading=item.heading))
+    opens = f'<span class="ix-continued" style="string-set: ix-continued {escape(continued)}"></span>'
+    closes = '<span class="ix-continued" style="string-set: ix-continued \'\'"></span>'
+    head = f"{term}{opens}{qualifier}{', ' if locators else ''}{locators}{also}"
+    lines = [f'<p class="ix-entry" id="{item.anchor}">{head}']
+    for sub in item.subentries:
+        lines.append(f'</p>\n<p class="ix-sub">{sub.markup}, {", ".join(loc.label for loc in sub.locators)}')
+    return "".join(lines) + f"{closes}</p>"
 
 
 def _index_stub(words: Labels) -> etree._Element:

@@ -166,12 +166,9 @@ def index_body(book: Book, layout: PrintLayout | None) -> etree._Element:
     """
     folios = layout.folios if layout else None
     words = book.meta.words
-    slug = {e.heading: e.id for e in book.names}
     groups = []
     for letter, items in index.entries(book, folios.__getitem__ if folios else None):
-        lines = "\n".join(
-            _index_entry(item, slug, escape(words.see), escape(words.see_also)) for item in items
-        )
+        lines = "\n".join(_index_entry(item, escape(words.see), escape(words.see_also)) for item in items)
         groups.append(
             f'<section epub:type="index-group" id="{ids.index_group(letter)}" '
             f'aria-labelledby="{ids.index_group_heading(letter)}">\n'
@@ -189,33 +186,47 @@ def index_body(book: Book, layout: PrintLayout | None) -> etree._Element:
     )
 
 
-def _index_entry(item: index.IndexEntry, slug: dict[str, str], see: str, see_also: str) -> str:
-    term = escape(item.heading)
-    if item.kind == "periodical":
-        term = f"<i>{term}</i>"
+def _index_entry(item: index.IndexEntry, see: str, see_also: str) -> str:
+    """An entry (EPUB Indexes 1.0 §3), its subentries in an index-entry-list of their own."""
+    term = item.markup
     anchor = f' id="{item.anchor}"'
     if item.see:
         return (
             f'<li epub:type="index-entry"{anchor}><span epub:type="index-term">{term}</span>. '
-            f'<i>{see}</i> <a epub:type="index-xref-preferred" href="#{ids.index_entry(slug[item.see])}">'
-            f'<span epub:type="index-term">{escape(item.see)}</span></a></li>'
+            f'<i>{see}</i> <a epub:type="index-xref-preferred" href="#{item.see.anchor}">'
+            f'<span epub:type="index-term">{item.see.markup}</span></a></li>'
         )
     qualifier = f" ({escape(item.qualifier)})" if item.qualifier else ""
-    locators = ", ".join(
-        f'<a epub:type="index-locator" href="#{_mention_target(loc.target)}">{loc.label}</a>'
-        for loc in item.locators
-    )
+    locators = _locators(item.locators)
     also = ""
     if item.see_also:
         targets = "; ".join(
-            f'<a epub:type="index-xref-related" href="#{ids.index_entry(slug[h])}">'
-            f'<span epub:type="index-term">{escape(h)}</span></a>'
-            for h in item.see_also
+            f'<a epub:type="index-xref-related" href="#{ref.anchor}">'
+            f'<span epub:type="index-term">{ref.markup}</span></a>'
+            for ref in item.see_also
         )
         also = f". <i>{see_also}</i> {targets}"
+    subs = ""
+    if item.subentries:
+        subs = (
+            '\n<ul epub:type="index-entry-list">\n'
+            + "\n".join(
+                f'<li epub:type="index-entry"><span epub:type="index-term">{sub.markup}</span>, '
+                f"{_locators(sub.locators)}</li>"
+                for sub in item.subentries
+            )
+            + "\n</ul>"
+        )
     return (
         f'<li epub:type="index-entry"{anchor}><span epub:type="index-term">{term}</span>'
-        f"{qualifier}, {locators}{also}</li>"
+        f"{qualifier}{', ' if locators else ''}{locators}{also}{subs}</li>"
+    )
+
+
+def _locators(locators: tuple[index.Locator, ...]) -> str:
+    return ", ".join(
+        f'<a epub:type="index-locator" href="#{_mention_target(loc.target)}">{loc.label}</a>'
+        for loc in locators
     )
 
 
