@@ -1,0 +1,167 @@
+"""book import FILE.epub refusing what it cannot read (one line, exit 1, nothing written), and
+the note shapes no fixture has: DPUB-ARIA roles alone, plain links the note links back to."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from click.testing import CliRunner
+from conftest import FIXTURES
+
+from build_tools.cli import main
+from build_tools.importing.epub import read_epub
+from build_tools.importing.run import import_file
+
+HERE = FIXTURES / "import-epub"
+
+
+# Refusals: one line, exit 1, nothing written.
+
+
+def _refused(epub: Path, tmp_path: Path) -> str:
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["import", str(epub), "--out", str(out)])
+    assert result.exit_code == 1, result.output
+    assert not out.exists()
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.output, result.output
+    return lines[0]
+
+
+def _copy(tmp_path: Path, changes: dict[str, bytes | None], name: str = "standard-ebooks") -> Path:
+    """A copy of a fixture with some entries replaced, added (bytes) or removed (None)."""
+    target = tmp_path / f"changed-{name}.epub"
+    with zipfile.ZipFile(HERE / f"{name}.epub") as old, zipfile.ZipFile(target, "w") as new:
+        for info in old.infolist():
+            if info.filename not in changes:
+                new.writestr(info, old.read(info))
+        for entry, data in changes.items():
+            if data is not None:
+                new.writestr(entry, data)
+    return target
+
+
+ENCRYPTION = """<?xml version="1.0"?>
+<encryption xmlns="urn:oasis:names:tc:opendocument:xmlns:container"
+  xmlns:enc="http://www.w3.org/2001/04/xmlenc#">
+ <enc:EncryptedData><enc:EncryptionMethod Algorithm="{algorithm}"/>
+  <enc:CipherData><enc:CipherReference URI="{uri}"/></enc:CipherData></enc:EncryptedData>
+</encryption>"""
+
+
+def test_adobe_drm_is_refused(tmp_path: Path) -> None:
+    line = _refused(_copy(tmp_path, {"META-INF/rights.xml": b"<rights/>"}), tmp_path)
+    assert "protected by DRM" in line and "rights.xml" in line
+
+
+def test_encryption_is_refused(tmp_path: Path) -> None:
+    xml = ENCRYPTION.format(
+        algorithm="http://www.w3.org/2001/04/xmlenc#aes128-cbc", uri="epub/text/chapter-1.xhtml"
+    )
+    line = _refused(_copy(tmp_path, {"META-INF/encryption.xml": xml.encode()}), tmp_path)
+    assert "encrypted" in line and "epub/text/chapter-1.xhtml" in line
+
+
+def test_font_obfuscation_only_drops_the_font(tmp_path: Path) -> None:
+    xml = ENCRYPTION.format(algorithm="http://www.idpf.org/2008/embedding", uri="epub/fonts/face.otf")
+    epub = _copy(tmp_path, {"META-INF/encryption.xml": xml.encode(), "epub/fonts/face.otf": b"\x00garbled"})
+    book = read_epub(epub)
+    assert [s.title for s in book.sections] == ["Dedication", "The Crossing", "The Ice", "Epilogue"]
+
+
+def test_malformed_opf_is_refused(tmp_path: Path) -> None:
+    with zipfile.ZipFile(HERE / "standard-ebooks.epub") as archive:
+        opf = archive.read("epub/content.opf").replace(b"</manifest>", b"</manifesto>")
+    line = _refused(_copy(tmp_path, {"epub/content.opf": opf}), tmp_path)
+    assert "content.opf:" in line and "malformed package document" in line
+
+
+def test_missing_spine_file_is_refused(tmp_path: Path) -> None:
+    line = _refused(_copy(tmp_path, {"epub/text/chapter-2.xhtml": None}), tmp_path)
+    assert "epub/text/chapter-2.xhtml is not in the EPUB" in line
+
+
+def test_malformed_xhtml_names_its_file_and_line(tmp_path: Path) -> None:
+    with zipfile.ZipFile(HERE / "standard-ebooks.epub") as archive:
+        chapter = archive.read("epub/text/chapter-2.xhtml").replace(b"</blockquote>", b"</blockquot>")
+    line = _refused(_copy(tmp_path, {"epub/text/chapter-2.xhtml": chapter}), tmp_path)
+    number = chapter.decode().splitlines().index("\t\t\t\t</blockquot>") + 1
+    assert f"epub/text/chapter-2.xhtml:{number}: malformed XHTML" in line
+
+
+def test_missing_container_is_refused(tmp_path: Path) -> None:
+    line = _refused(_copy(tmp_path, {"META-INF/container.xml": None}), tmp_path)
+    assert "META-INF/container.xml is missing" in line
+
+
+# Shapes no fixture has: DPUB-ARIA roles alone, and plain links that the note links back to.
+
+
+def _epub(tmp_path: Path, chapter: str, notes: str = "", linear: str = "") -> Path:
+    """A minimal EPUB 3 of one chapter (and a notes file)."""
+
+    def page(body: str) -> str:
+        return (
+            '<?xml version="1.0" encoding="utf-8"?><html xmlns="http://www.w3.org/1999/xhtml" '
+            f'xmlns:epub="http://www.idpf.org/2007/ops"><head><title>t</title></head><body>{body}</body></html>'
+        )
+
+    opf = (
+        '<?xml version="1.0"?><package xmlns="http://www.idpf.org/2007/opf" version="3.0" '
+        'unique-identifier="id">'
+        '<metadata xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:identifier id="id">x</dc:identifier>'
+        "<dc:title>T</dc:title><dc:language>en</dc:language></metadata><manifest>"
+        '<item id="c" href="c.xhtml" media-type="application/xhtml+xml"/>'
+        '<item id="n" href="n.xhtml" media-type="application/xhtml+xml"/></manifest>'
+        f'<spine><itemref idref="c"/><itemref idref="n"{linear}/></spine></package>'
+    )
+    target = tmp_path / "made.epub"
+    with zipfile.ZipFile(target, "w") as archive:
+        archive.writestr("mimetype", "application/epub+zip")
+        archive.writestr(
+            "META-INF/container.xml",
+            '<container xmlns="urn:oasis:names:tc:opendocument:xmlns:container" version="1.0"><rootfiles>'
+            '<rootfile full-path="o.opf" media-type="application/oebps-package+xml"/>'
+            "</rootfiles></container>",
+        )
+        archive.writestr("o.opf", opf)
+        archive.writestr("c.xhtml", page(chapter))
+        archive.writestr("n.xhtml", page(notes))
+    return target
+
+
+def _markdown(tmp_path: Path, epub: Path) -> str:
+    out = tmp_path / "imported"
+    import_file(epub, out)
+    return "".join(p.read_text(encoding="utf-8") for p in sorted((out / "text").iterdir()))
+
+
+def test_dpub_aria_roles_alone(tmp_path: Path) -> None:
+    chapter = (
+        '<h1>One</h1><p>A river<a role="doc-noteref" href="n.xhtml#a">1</a> and a town.</p>'
+        '<p>See <a href="n.xhtml#b">the second</a>.</p>'
+    )
+    notes = (
+        '<section role="doc-endnotes"><ol><li id="a" role="doc-endnote"><p>The Low River. '
+        '<a role="doc-backlink" href="c.xhtml#x">back</a></p></li>'
+        '<li id="b"><p>Not a note: nothing calls it as one.</p></li></ol></section>'
+    )
+    text = _markdown(tmp_path, _epub(tmp_path, chapter, notes))
+    assert "A river[^1] and a town." in text and "[^1]: The Low River.\n" in text
+    assert "See the second." in text and "Not a note" in text
+
+
+def test_plain_links_that_the_note_links_back_to(tmp_path: Path) -> None:
+    chapter = (
+        '<h1>One</h1><p>A river<sup><a id="r1" href="#f1">1</a></sup> and a town'
+        '<a id="r2" href="n.xhtml#f2">[2]</a>.</p>'
+        '<p><a href="#f1x">3</a> goes to a paragraph that does not link back.</p><p id="f1x">Plain.</p>'
+        '<div class="notes"><p id="f1"><a href="#r1">1.</a> In the hills.</p></div>'
+    )
+    notes = '<div><p><a id="f2" href="c.xhtml#r2">2</a> By the sea (so they say).</p></div>'
+    text = _markdown(tmp_path, _epub(tmp_path, chapter, notes, ' linear="no"'))
+    assert "A river[^1] and a town[^2]." in text
+    assert "[^1]: In the hills.\n" in text and "[^2]: By the sea (so they say).\n" in text
+    assert "3 goes to a paragraph" in text and "Plain." in text
