@@ -28,6 +28,7 @@ from build_tools.sources.yamlsource import compose, where
 from build_tools.sources.yamlsource import text as field_text
 
 _ID = re.compile(r"^[a-z][a-z0-9-]*$")
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
 FIELDS = {"id", "date", "label", "event", "links", "query"}
 
 
@@ -74,13 +75,24 @@ def load(
                 lower=when.lower,
                 upper=when.upper,
                 label=field_text(path, fields, "label", node, "event"),
-                body=inline(field_text(path, fields, "event", node, "event"), where(path, fields["event"])),
+                body=inline(_one_paragraph(path, fields, node), where(path, fields["event"])),
                 links=links,
                 location=place,
             )
         )
     events.sort(key=lambda e: (e.lower, -(e.upper - e.lower).days))
     return tuple(events), queries
+
+
+def _one_paragraph(path: Path, fields: dict[str, yaml.Node], node: yaml.Node) -> str:
+    """The event's text: one paragraph, as an entry of the chronology is printed."""
+    text = field_text(path, fields, "event", node, "event")
+    if _BLANK_LINE.search(text):
+        raise ManuscriptError(
+            "an event is one paragraph: remove the blank line (or put the rest in the text)",
+            where(path, fields["event"]),
+        )
+    return text
 
 
 def _mapping(node: yaml.Node, path: Path) -> dict[str, yaml.Node]:
@@ -97,6 +109,8 @@ def _links(fields: dict[str, yaml.Node], path: Path, anchors: dict[str, Location
         raise ManuscriptError("'links' must be a list of anchor ids", where(path, node))
     links = []
     for item in node.value:
+        if not isinstance(item, yaml.ScalarNode):
+            raise ManuscriptError("'links' must be a list of anchor ids", where(path, item))
         anchor = str(item.value)
         if anchor not in anchors:
             raise ManuscriptError(

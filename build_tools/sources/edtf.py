@@ -58,6 +58,8 @@ def _single(text: str) -> tuple[date, date]:
         raise EdtfError(f"{text!r} is not an EDTF date (YYYY, YYYY-MM or YYYY-MM-DD, optionally ~ ? X)")
     y, m, d = found["y"], found["m"], found["d"]
     year_low, year_high = int(y.replace("X", "0")), int(y.replace("X", "9"))
+    if year_low == 0:  # 0000, 0XXX: the proleptic calendar of Python's dates starts at year 1
+        raise EdtfError(f"{text!r}: the year 0 cannot be dated (the first year is 0001)")
     month_low, month_high = (1, 12) if m is None or m == "XX" else (_number(m, 12, text),) * 2
     if m is not None and "X" in m and m != "XX":
         raise EdtfError(f"{text!r}: a month is either two digits or XX")

@@ -14,7 +14,7 @@ from build_tools.design.trims import TRIMS
 from build_tools.errors import Location, ManuscriptError, did_you_mean, key_location, read_toml
 from build_tools.lang.isbn import IsbnError, isbn13
 from build_tools.lang.labels import FIELDS, template_problem
-from build_tools.lang.slug import slug
+from build_tools.lang.slug import file_slug, slug_problem
 from build_tools.model import Certification, Metadata
 from build_tools.sources.contents import PartTitle, Placement, reading_order
 
@@ -202,6 +202,7 @@ def _metadata(config: dict[str, object], path: Path, text: str) -> Metadata:
             f"'language' must be a BCP 47 tag such as 'en' or 'en-GB', not {values['language']!r}",
             key_location(path, text, "language"),
         )
+    values["slug"] = _slug(values["slug"], path, text)
     values["trim"] = values["trim"] or DEFAULT_TRIM
     if values["trim"] not in TRIMS:
         raise ManuscriptError(
@@ -236,6 +237,13 @@ def _metadata(config: dict[str, object], path: Path, text: str) -> Metadata:
         price=_price(values["price"], path, text),
         credits=tuple(c.strip() for c in credits),
     )
+
+
+def _slug(value: str, path: Path, text: str) -> str:
+    """``slug``: the books' file name in ``--out``, never a path out of it (issue 17)."""
+    if value and (problem := slug_problem(value)):
+        raise ManuscriptError(f"'slug' {value[:60]!r} {problem}", key_location(path, text, "slug"))
+    return value
 
 
 def _isbn(values: dict[str, str], key: str, path: Path, text: str) -> str:
@@ -309,7 +317,7 @@ def _core(values: dict[str, str], subjects: tuple[str, ...], isbn: str) -> Metad
         rights=values["rights"],
         edition=values["edition"],
         date=values["date"],
-        slug=values["slug"] or slug(values["title"], "book"),
+        slug=values["slug"] or file_slug(values["title"]),
         trim=TRIMS[values["trim"]],
         description=values["description"],
         isbn_print=isbn,

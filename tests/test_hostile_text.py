@@ -1,0 +1,169 @@
+"""Hostile text (issue 17): YAML that expands, scanners fed one opening mark 200 KB long, a
+``slug`` that is a path, and ordinary inputs that once ended in "internal error".
+
+Each is refused with its file and line, exit 1, dist/ untouched (``refused``), or built; the
+work is bounded by counting it (a scanner's regex steps, the YAML parser's events), never by a
+clock. The inputs that are files are in tests/hostile/text/; the big ones are made here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from preview_tools import STYLES, changed, save
+from project_tools import CONFIG, in_empty_folder, project, refused
+from starlette.testclient import TestClient
+
+from build_tools.cli import main
+from build_tools.lang.slug import FILE_SLUG_BYTES, file_slug
+from build_tools.preview import open_preview
+
+HOSTILE = Path(__file__).resolve().parent / "hostile" / "text"
+EVENT = 'events:\n  - id: e1\n    date: "{date}"\n    label: "L"\n    event: {event}\n    links: [here]\n'
+ONE = "# One\n\nThe first chapter {#here}.\n"
+
+
+@pytest.fixture(autouse=True)
+def quiet_cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    in_empty_folder(tmp_path, monkeypatch)
+
+
+def dated(tmp_path: Path, chronology: str) -> Path:
+    config = CONFIG + 'chronology = "chronology.yaml"\n'
+    return project(tmp_path, book_toml=config, text__one_md=ONE, chronology_yaml=chronology)
+
+
+def checked(source: Path) -> str:
+    """``book check``'s report: exit 1, no traceback."""
+    result = CliRunner().invoke(main, ["check", "--source", str(source)])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output and "internal error" not in result.output
+    return result.output
+
+
+# ---------------------------------------------------------------- YAML (finding 2)
+
+
+@pytest.mark.parametrize(
+    ("kind", "name", "line", "message"),
+    [
+        ("names", "names-alias-bomb.yaml", 3, "alias *a0 repeats a mapping or a list"),
+        ("chronology", "chronology-alias-bomb.yaml", 3, "alias *a0 repeats a mapping or a list"),
+        ("chronology", "chronology-key-list.yaml", 7, "a key must be a text, not a mapping or a list"),
+    ],
+)
+def test_yaml_that_expands_is_refused_at_its_line(
+    tmp_path: Path, kind: str, name: str, line: int, message: str
+) -> None:
+    config = CONFIG + f'{kind} = "{kind}.yaml"\n'
+    text = (HOSTILE / name).read_text(encoding="utf-8")
+    source = project(tmp_path, book_toml=config, text__one_md=ONE, **{f"{kind}_yaml": text})
+    assert refused(tmp_path, source).startswith(f"{source / (kind + '.yaml')}:{line}:")
+    assert message in refused(tmp_path, source)
+    assert f"{source / (kind + '.yaml')}:{line}:" in checked(source)  # book check reads it so too
+
+
+def test_aliases_of_texts_may_not_repeat_more_than_the_file(tmp_path: Path) -> None:
+    long = "y" * 1000
+    links = ", ".join(["*s"] * 200)
+    text = f'x: &s "{long}"\n' + EVENT.format(date="1927", event='"x"').replace("[here]", f"[{links}]")
+    assert "aliases repeat more text than the file holds" in refused(tmp_path, dated(tmp_path, text))
+
+
+def test_a_few_aliases_of_texts_still_build(tmp_path: Path) -> None:
+    text = 'x: &label "1927"\n' + EVENT.format(date="1927", event='"The year."').replace('"L"', "*label")
+    source = dated(tmp_path, text)
+    result = CliRunner().invoke(
+        main, ["build", "epub", "--source", str(source), "--out", str(tmp_path / "d")]
+    )
+    assert result.exit_code == 0, result.output
+
+
+def test_a_link_that_is_a_list_is_refused(tmp_path: Path) -> None:
+    text = EVENT.format(date="1927", event='"x"').replace("[here]", "[here, [a, b]]")
+    message = refused(tmp_path, dated(tmp_path, text))
+    assert message.endswith("'links' must be a list of anchor ids") and ":6:" in message
+
+
+# ---------------------------------------------------------------- ordinary inputs (finding 8)
+
+
+@pytest.mark.parametrize("event", ['"First.\\n\\nSecond."', "|\n      First.\n\n      Second."])
+def test_an_event_of_two_paragraphs_is_refused_and_checked(tmp_path: Path, event: str) -> None:
+    source = dated(tmp_path, EVENT.format(date="1927", event=event))
+    where = f"{source / 'chronology.yaml'}:5:12"
+    assert refused(tmp_path, source) == f"{where}: an event is one paragraph: remove the blank line " + (
+        "(or put the rest in the text)"
+    )
+    assert f"{where}: manuscript-error an event is one paragraph" in checked(source)
+
+
+@pytest.mark.parametrize("date", ["0000", "0XXX", "0000/1927", "0001-01-XX/0000"])
+def test_the_year_zero_is_refused(tmp_path: Path, date: str) -> None:
+    source = dated(tmp_path, EVENT.format(date=date, event='"x"'))
+    assert refused(tmp_path, source).startswith(f"{source / 'chronology.yaml'}:3:11: invalid date: ")
+    assert "the year 0 cannot be dated" in checked(source)
+
+
+def test_the_preview_starts_with_the_year_zero_and_shows_it(manuscript: Path) -> None:
+    chronology = manuscript / "chronology.yaml"
+    save(chronology, 'date: "1927"', 'date: "0000"')
+    opened = open_preview(manuscript, STYLES)
+    try:
+        client = TestClient(opened.server.app)
+        page = client.get("/").text
+        assert 'class="preview-error"' in page and "the year 0 cannot be dated" in page
+        save(chronology, 'date: "0000"', 'date: "1927"')
+        changed(opened, chronology)
+        assert 'class="preview-error"' not in client.get("/").text
+        save(chronology, 'date: "1927"', 'date: "0XXX"')  # and a running preview shows it
+        changed(opened, chronology)
+        assert "the year 0 cannot be dated" in client.get("/").text
+    finally:
+        opened.close()
+
+
+def test_a_long_title_gives_a_file_name_that_can_be_written(tmp_path: Path) -> None:
+    source = project(tmp_path, book_toml=CONFIG.replace('title = "T"', f'title = "{"Long words " * 40}"'))
+    out = tmp_path / "dist"
+    result = CliRunner().invoke(main, ["build", "epub", "--source", str(source), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    (written,) = out.iterdir()
+    assert written.name == file_slug("Long words " * 40) + ".epub"
+    assert written.name.startswith("long-words-long-words") and not written.stem.endswith("-")
+    assert len(written.stem.encode()) <= FILE_SLUG_BYTES
+
+
+def test_file_slug_is_cut_within_its_bytes_and_at_a_letter() -> None:
+    assert file_slug("孙中山传" * 100).encode().__len__() <= FILE_SLUG_BYTES
+    assert file_slug("孙中山传" * 100) == ("孙中山传" * 100)[: FILE_SLUG_BYTES // 3]
+    assert file_slug("L'Été de la révolution") == "l-ete-de-la-revolution"
+
+
+# ---------------------------------------------------------------- slug (finding 4)
+
+
+@pytest.mark.parametrize(
+    ("slug", "problem"),
+    [
+        ("/tmp/escaped", "has '/' in it"),
+        ("../escaped", "has '/' in it"),
+        ("..", "may not start with a dot"),
+        (".hidden", "may not start with a dot"),
+        ("a\\\\b", "has '\\\\' in it"),
+        ("C:book", "has ':' in it"),
+        ("a\\u0007b", "has '\\x07' in it"),
+        ("CON", "is a name Windows reserves"),
+        ("lpt1.x", "is a name Windows reserves"),
+        ("x" * 121, "is longer than 120 bytes"),
+        ("book.", "may not start with a dot, end with a dot"),
+    ],
+)
+def test_a_slug_that_is_not_a_file_name_is_refused_at_its_line(
+    tmp_path: Path, slug: str, problem: str
+) -> None:
+    source = project(tmp_path, book_toml=CONFIG.replace('title = "T"\n', f'title = "T"\nslug = "{slug}"\n'))
+    message = refused(tmp_path, source)
+    assert message.startswith(f"{source / 'book.toml'}:3: 'slug' ") and problem in message, message
