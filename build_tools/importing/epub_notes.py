@@ -57,11 +57,13 @@ def take_notes(documents: list[tuple[str, etree._Element]]) -> Notes:
     """Find every call and its note across ``documents`` (spine order, namespace-free trees),
     put the calls' markers in place and take the notes out; the trees are changed in place."""
     ids: dict[tuple[str, str], etree._Element] = {}
+    order: dict[etree._Element, int] = {}  # reading order of every element across the spine
     for path, root in documents:
         for node in root.iter():
+            order[node] = len(order)
             if isinstance(node.tag, str) and node.get("id"):
                 ids.setdefault((path, str(node.get("id"))), node)
-    calls = [call for path, root in documents for call in _calls(path, root, ids)]
+    calls = [call for path, root in documents for call in _calls(path, root, ids, order)]
     notes = Notes()
     keys: dict[int, str] = {}
     backlinks: set[tuple[str, str]] = set()
@@ -85,7 +87,14 @@ def _note_path(calls: list[_Call], note: etree._Element) -> str:
     return next(call.note_path for call in calls if call.note is note)
 
 
-def _calls(path: str, root: etree._Element, ids: dict[tuple[str, str], etree._Element]) -> list[_Call]:
+def _calls(
+    path: str,
+    root: etree._Element,
+    ids: dict[tuple[str, str], etree._Element],
+    order: dict[etree._Element, int],
+) -> list[_Call]:
+    """The calls of one document. A plain link is a call when its target links back and comes
+    after it (a call and its note link to each other: the note is the later one)."""
     out = []
     for link in root.iter("a"):
         href = link.get("href")
@@ -96,7 +105,8 @@ def _calls(path: str, root: etree._Element, ids: dict[tuple[str, str], etree._El
         if target is None or _inside(link, target):
             continue
         note = _note_element(target)
-        if _is_call(link) or (_short(link) and _links_back(note, target_path, path, link)):
+        later = order.get(target, 0) > order.get(link, 0)
+        if _is_call(link) or (_short(link) and later and _links_back(note, target_path, path, link)):
             out.append(_Call(path, link, note, target_path))
     return out
 
