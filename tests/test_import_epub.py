@@ -312,3 +312,44 @@ def test_round_trip_metadata_and_losses(round_trip) -> None:  # type: ignore[no-
     assert "page-list and page-break markers dropped" in report  # book build all marks print pages
     messages = epubcheck(again)
     assert problems(messages) == [], format_messages(messages)
+
+
+@pytest.mark.parametrize("name", ["structure", "forms"])
+def test_our_epub_of_a_test_manuscript_comes_back(
+    name: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Every division and role, parts, both ISBNs (structure); tables, figures, verse, small
+    caps and phrases in other languages (forms): the same words, calls and notes again."""
+    root = FIXTURES.parent / "manuscripts" / name
+    _, original = build(
+        Project(root, FIXTURES.parent.parent / "styles", tmp_path_factory.mktemp(name)), ("epub",)
+    )
+    source = _import(tmp_path_factory, original[0], f"{name}-again")
+    _, again = build(
+        Project(source, FIXTURES.parent.parent / "styles", tmp_path_factory.mktemp(name)), ("epub",)
+    )
+    assert body_words(again[0]) == body_words(original[0])
+    assert calls(again[0]) == calls(original[0])
+    if name == "structure":
+        book = _book(source)
+        assert book["book"]["isbn_ebook"] == "9780306406164"  # type: ignore[index]  # its copyright page
+        assert book["book"]["isbn_print"] == "9781402894626"  # type: ignore[index]  # dc:source
+        contents = book["contents"]
+        assert [item["role"] for item in contents["front"]] == [  # type: ignore[index]
+            "dedication",
+            "epigraph",
+            "foreword",
+            "preface",
+            "introduction",
+            "acknowledgments",
+            "prologue",
+        ]
+        assert [item["role"] for item in contents["back"]] == [  # type: ignore[index]
+            "appendix",
+            "afterword",
+            "epilogue",
+            "glossary",
+            "bibliography",
+        ]
+        parts = [(item["part"], len(item["files"])) for item in contents["files"]]  # type: ignore[index]
+        assert parts == [("The Old World", 2), ("The New World", 1)]
