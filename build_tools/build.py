@@ -9,6 +9,7 @@ from pathlib import Path
 
 from build_tools.checks.glyphs import check_glyphs
 from build_tools.design.fonts import FontSet, read_fonts
+from build_tools.design.styles import check_stylesheets
 from build_tools.errors import BookError, Diagnostic, Location, ReleaseError
 from build_tools.model import Book, PrintLayout
 from build_tools.parse.parser import parse
@@ -48,6 +49,7 @@ def check_styles(styles: Path) -> FontSet:
             raise BookError(
                 f"the styles folder lacks {name} (use --styles to name the folder)", Location(styles)
             )
+    check_stylesheets(styles)  # they load nothing from outside the folder (issue 17 item 6)
     return read_fonts(styles)
 
 

@@ -148,7 +148,7 @@ def test_a_small_cover_is_a_warning(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("line", "message"),
     [
-        ('cover = "images/cover.jpg"', "'cover' cover.jpg is not a readable image"),
+        ('cover = "images/cover.jpg"', "'cover' cover.jpg is a damaged JPEG file"),
         ('price = "EUR 18.00"', "'price' 'EUR 18.00' cannot go in the barcode"),
         ('price = "USD 180.00"', "prices up to 99.99"),
     ],

@@ -16,10 +16,19 @@ completed from the defaults.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+import tinycss2
+
+from build_tools.errors import BookError, Location
 
 FOLDER = "styles"
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 DEFAULT_STYLES = Path(__file__).parent.parent / "data" / FOLDER
 
 
@@ -49,3 +58,76 @@ def find_styles(source: Path, given: Path | None = None) -> Styles:
     if beside.is_dir():
         return Styles(beside, BESIDE)
     return Styles(DEFAULT_STYLES, DEFAULT)
+
+
+# What a stylesheet may load (issue 17 item 6): epub.css goes into the EPUB alone (its fonts
+# come from fonts.toml), so it loads nothing; print.css may load files of the styles folder.
+_URL_FUNCTIONS = frozenset({"url", "src"})
+_STRING_URL_FUNCTIONS = frozenset({"image-set", "-webkit-image-set"})  # their strings are URLs
+
+
+def css_urls(css: str) -> Iterator[tuple[str, str, int, int]]:
+    """Every URL ``css`` loads: (``import`` or ``url``, the URL, its line, its column), read
+    from tinycss2's tokens (WeasyPrint's own parser), nested blocks walked without recursion."""
+    pending: list[list[Any]] = [list(tinycss2.parse_component_value_list(css, skip_comments=True))]
+    while pending:
+        tokens = pending.pop()
+        for index, token in enumerate(tokens):
+            if token.type == "at-keyword" and token.lower_value == "import":
+                target = next((t for t in tokens[index + 1 :] if t.type != "whitespace"), None)
+                yield "import", _url_of(target), token.source_line, token.source_column
+            elif token.type == "url":
+                yield "url", token.value, token.source_line, token.source_column
+            elif token.type == "function" and token.lower_name in _URL_FUNCTIONS:
+                yield "url", _url_of(token), token.source_line, token.source_column
+            elif token.type == "function" and token.lower_name in _STRING_URL_FUNCTIONS:
+                for inner in token.arguments:
+                    if inner.type == "string":
+                        yield "url", inner.value, inner.source_line, inner.source_column
+            if getattr(token, "content", None) is not None:
+                pending.append(list(token.content))
+            if token.type == "function":
+                pending.append(list(token.arguments))
+
+
+def _url_of(token: Any) -> str:
+    """The URL an @import's target or a ``url()`` function names ('' when none is written)."""
+    if token is None:
+        return ""
+    if token.type in ("string", "url"):
+        return str(token.value)
+    if token.type == "function":
+        return next((str(t.value) for t in token.arguments if t.type in ("string", "url")), "")
+    return ""
+
+
+def check_stylesheets(folder: Path, names: tuple[str, ...] = ("epub.css", "print.css")) -> None:
+    """A BookError at the line of the first URL a stylesheet of ``folder`` may not load: any
+    in epub.css, and in print.css one with a scheme (``http:``, ``data:``…) or outside the
+    folder. Fragments (``url(#clip)``) name nothing outside the document."""
+    root = folder.resolve()
+    for name in names:
+        path = folder / name
+        if not path.is_file():
+            continue
+        for kind, url, line, column in css_urls(path.read_text(encoding="utf-8", errors="replace")):
+            problem = _url_problem(kind, url, name, root)
+            if problem:
+                raise BookError(problem, Location(path, line, column))
+
+
+def _url_problem(kind: str, url: str, name: str, root: Path) -> str:
+    what = "@import" if kind == "import" else "url()"
+    shown = url[:80]
+    if url.startswith("#") and kind == "url":
+        return ""
+    if name == "epub.css":
+        return (
+            f"epub.css may not load anything ({what} {shown!r}): the EPUB carries this stylesheet "
+            "alone; give fonts in fonts.toml and put every rule in epub.css"
+        )
+    if not url.strip() or url.startswith("//") or _SCHEME.match(url):
+        return f"{name} may load only files of the styles folder, not {what} {shown!r}"
+    if not (root / unquote(url.split("#")[0].split("?")[0])).resolve().is_relative_to(root):
+        return f"{name}: {what} {shown!r} is outside the styles folder"
+    return ""

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import uvicorn
 
+from build_tools.design.styles import check_stylesheets
 from build_tools.errors import BookError, Location, ManuscriptError
 from build_tools.preview.livebook import LiveBook
 from build_tools.preview.printview import PrintView
@@ -69,6 +70,7 @@ def serve(
         raise ManuscriptError("manuscript folder not found", Location(source))
     if not (styles / "epub.css").is_file():
         raise BookError("no epub.css in the styles folder", Location(styles))
+    check_stylesheets(styles, ("epub.css",))  # it loads nothing from elsewhere (issue 17 item 6)
     listening = _listen(host, port)
     preview = open_preview(source, styles, list(LOOPBACK) if host in LOOPBACK else None)
     address, bound_port = listening.getsockname()[:2]

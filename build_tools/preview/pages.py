@@ -20,6 +20,8 @@ from lxml import etree
 
 from build_tools import ids
 from build_tools.design.fonts import read_fonts
+from build_tools.design.styles import check_stylesheets
+from build_tools.errors import BookError
 from build_tools.lang.labels import ENGLISH, Labels
 from build_tools.markup import inner_xml
 from build_tools.model import Book, Section
@@ -48,6 +50,10 @@ class Frame:
 def stylesheet(styles: Path) -> str:
     """The e-book's CSS, with the font faces the EPUB embeds (served from ``/fonts/``) and every
     fallback in its font lists."""
+    try:  # nothing loaded from elsewhere (issue 17 item 6): a refused epub.css is served empty
+        check_stylesheets(styles, ("epub.css",))
+    except BookError as error:
+        return f"/* {error.format_message().replace('*/', '* /')} */\n"
     fonts = read_fonts(styles)
     return fonts.css(lambda face: f"../fonts/{face.name}") + fonts.listed(
         (styles / "epub.css").read_text(encoding="utf-8")

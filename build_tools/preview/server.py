@@ -37,6 +37,11 @@ KEEPALIVE_SECONDS = 15.0
 log = logging.getLogger(__name__)
 
 
+# What an SVG the preview serves may do when opened as a page (issue 17 item 6): nothing but
+# draw; its own <style> and style attributes apply. The SVG was checked too (svgsafe.py).
+SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+
+
 @dataclass(frozen=True)
 class Page:
     """A generated response: its bytes (or text), its media type, whether its URL is immutable."""
@@ -121,8 +126,10 @@ class PreviewServer:
         content = page.content
         if page.media_type.startswith("text/html"):
             content = _with_live_script(str(content), self.version)
-        cache = "public, max-age=31536000, immutable" if page.immutable else "no-store"
-        return Response(content, media_type=page.media_type, headers={"Cache-Control": cache})
+        headers = {"Cache-Control": "public, max-age=31536000, immutable" if page.immutable else "no-store"}
+        if page.media_type == "image/svg+xml":  # opened on its own, an SVG is a document: no script
+            headers["Content-Security-Policy"] = SVG_POLICY
+        return Response(content, media_type=page.media_type, headers=headers)
 
     async def _events(self, request: Request) -> Response:
         stream: asyncio.Queue[int | None] = asyncio.Queue()

@@ -20,8 +20,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from build_tools import ids
+from build_tools.errors import BookError
 from build_tools.lang.labels import Labels
 from build_tools.model import Book
+from build_tools.parse.mdext.svgsafe import check_svg
 from build_tools.preview import pages
 from build_tools.preview.livebook import LiveBook
 from build_tools.preview.printview import PrintView
@@ -119,8 +121,11 @@ def _picture(book: Book, path: str) -> Page | None:
     for image in (image for section in book.sections for image in section.images):
         if path == "/" + image.href:
             try:
-                return Page(image.path.read_bytes(), image.media_type)
-            except OSError:  # removed since the parse: the next save says so with its line
+                data = image.path.read_bytes()
+                if image.media_type == "image/svg+xml":  # as served, not as parsed: checked again
+                    check_svg(data, image.href, image.location)
+                return Page(data, image.media_type)
+            except (OSError, BookError):  # removed or changed since the parse: the next save says so
                 return None
     return None
 

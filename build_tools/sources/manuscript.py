@@ -273,23 +273,14 @@ def _asset(values: dict[str, str], key: str, path: Path, text: str) -> Path | No
 
 
 def _picture(found: Path | None, path: Path, text: str) -> Path | None:
-    """The e-book cover, readable as the picture its name says (Pillow reads it whole)."""
+    """The e-book cover, decoded whole within the pictures' limits (``pictures.py``)."""
     if found is None:
         return None
-    from PIL import Image, UnidentifiedImageError  # only a book with a cover pays the import
+    from build_tools.sources.pictures import raster_problem  # only a book with a cover pays Pillow
 
-    try:
-        with Image.open(found) as image:
-            kind = image.format
-            image.load()  # decodes every pixel: a truncated or corrupt file fails here
-    except (OSError, UnidentifiedImageError, SyntaxError, ValueError) as exc:
-        raise ManuscriptError(
-            f"'cover' {found.name} is not a readable image: {exc}", key_location(path, text, "cover")
-        ) from None
-    if kind not in ("JPEG", "MPO", "PNG"):  # MPO: a camera's JPEG with a preview inside
-        raise ManuscriptError(
-            f"'cover' {found.name} is a {kind} image, not a JPEG or PNG", key_location(path, text, "cover")
-        )
+    problem, _ = raster_problem(found, "image/png" if found.suffix.lower() == ".png" else "image/jpeg")
+    if problem:
+        raise ManuscriptError(f"'cover' {found.name} {problem}", key_location(path, text, "cover"))
     return found
 
 

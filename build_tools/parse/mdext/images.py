@@ -5,21 +5,25 @@ the text is converted, and each problem is an error at its line: a remote URL (`
 ``https://``, ``//host`` or any other scheme: the build never fetches anything), a path
 outside the manuscript folder, a missing file, a format an EPUB reading system need not show
 (EPUB 3.3 §3.2 core media types: GIF, JPEG, PNG, SVG, WebP), content that is not what its
-name says, an SVG that could run a script, and empty alt text (EPUB Accessibility 1.1: every
-image needs a text alternative).
+name says, a picture that cannot be decoded whole or is over the size limits
+(``sources/pictures.py``), an SVG outside the safe subset (``svgsafe.py``: no script, no
+external entity or reference, bounded ``<use>``), and empty alt text (EPUB Accessibility 1.1:
+every image needs a text alternative).
 
 A good image is recorded in ``ImageExtension.images`` and its ``src`` becomes its path inside
-the manuscript folder (``images/map.png``), the name the writers package it under.
+the manuscript folder (``images/map.png``), the name the writers package it under; a path with
+characters a file name in an EPUB may not have is made safe (``packaged_name``).
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
+import unicodedata
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from urllib.parse import unquote
 
-from lxml import etree
 from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
@@ -27,6 +31,9 @@ from markdown.treeprocessors import Treeprocessor
 
 from build_tools.errors import Location, ManuscriptError
 from build_tools.model import Image
+from build_tools.parse.mdext.svgsafe import MAX_BYTES as SVG_MAX_BYTES
+from build_tools.parse.mdext.svgsafe import check_svg
+from build_tools.sources.pictures import check_size, verify_raster
 
 MEDIA_TYPES = {
     ".png": "image/png",
@@ -43,8 +50,8 @@ _MAGIC = {
 }
 _IMAGE = re.compile(r"!\[(?:[^\[\]]*\]\(\s*<?(?P<src>[^)\s>]*))?")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
-_SVG = "{http://www.w3.org/2000/svg}"
-_XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
+_SAFE_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]*(/[A-Za-z0-9_-][A-Za-z0-9._-]*)*")
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 
 
 class ImageExtension(Extension):
@@ -143,14 +150,20 @@ def check_image(src: str, alt: str, source: Path, root: Path, where: Location) -
             f"![a description]({src})",
             where,
         )
-    return Image(path, path.relative_to(top).as_posix(), media_type, " ".join(alt.split()), where)
+    href = packaged_name(path.relative_to(top).as_posix())
+    return Image(path, href, media_type, " ".join(alt.split()), where)
 
 
 def _check_content(path: Path, media_type: str, src: str, where: Location) -> None:
-    data = path.read_bytes()
+    """The file is what its name says, decoded whole (``sources/pictures.py``) or, an SVG, of
+    the safe subset (``svgsafe.py``), each within its limits: checked before any writer reads it."""
     if media_type == "image/svg+xml":
-        _check_svg(data, src, where)
+        check_size(path, src, where, SVG_MAX_BYTES)
+        check_svg(path.read_bytes(), src, where)
         return
+    check_size(path, src, where)
+    with path.open("rb") as file:
+        data = file.read(16)
     if media_type == "image/webp":
         good = data[:4] == b"RIFF" and data[8:12] == b"WEBP"
     else:
@@ -158,33 +171,21 @@ def _check_content(path: Path, media_type: str, src: str, where: Location) -> No
     if not good:
         kind = media_type.split("/")[1].upper()
         raise ManuscriptError(f"image {src!r} is not a {kind} file", where)
+    verify_raster(path, media_type, src, where)
 
 
-def _check_svg(data: bytes, src: str, where: Location) -> None:
-    """An SVG is a document: refuse one that scripts, or loads anything from elsewhere."""
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-    try:
-        svg = etree.fromstring(data, parser)
-    except etree.XMLSyntaxError as exc:
-        raise ManuscriptError(f"image {src!r} is not well-formed SVG: {exc}", where) from None
-    if svg.tag != f"{_SVG}svg":
-        raise ManuscriptError(f"image {src!r} is not an SVG file", where)
-    for node in svg.iter():
-        if not isinstance(node.tag, str):
-            continue
-        if node.tag in (f"{_SVG}script", f"{_SVG}foreignObject"):
-            raise ManuscriptError(
-                f"image {src!r}: an SVG with <{etree.QName(node).localname}> is not allowed in a book", where
-            )
-        for name in node.attrib:
-            local = etree.QName(name).localname
-            if local.lower().startswith("on"):
-                raise ManuscriptError(f"image {src!r}: SVG event attribute {local!r} is not allowed", where)
-        for name in ("href", _XLINK_HREF):
-            value = node.get(name)
-            if value is not None and not value.startswith("#"):
-                raise ManuscriptError(
-                    f"image {src!r}: an SVG that links to {value[:60]!r} is not "
-                    "allowed (it must be self-contained)",
-                    where,
-                )
+def packaged_name(href: str) -> str:
+    """The picture's name in the EPUB and the print HTML: ``href`` itself when every part of it
+    is letters, digits, ``.``, ``_`` and ``-``; else those characters (accents dropped, the rest
+    ``-``) and 8 digits of the SHA-1 of ``href`` before the suffix, so that two names made alike
+    stay apart. A space, ``#``, ``?``, ``%`` or ``&`` in an EPUB's file name fails EPUBCheck
+    (PKG-009, RSC-020) or breaks the reference to it (issue 17 item 9)."""
+    if _SAFE_NAME.fullmatch(href):
+        return href
+    ascii_only = unicodedata.normalize("NFKD", href).encode("ascii", "ignore").decode()
+    folder, _, name = ascii_only.rpartition("/")
+    stem, dot, suffix = name.rpartition(".")
+    stem, suffix = (stem, dot + suffix) if stem else (name, "")
+    digest = hashlib.sha1(href.encode("utf-8")).hexdigest()[:8]
+    parts = [_UNSAFE.sub("-", part) or "-" for part in folder.split("/")] if folder else []
+    return "/".join([*parts, f"{_UNSAFE.sub('-', stem)}-{digest}{_UNSAFE.sub('-', suffix)}"])
