@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import zipfile
 from pathlib import Path
+from urllib.parse import quote
 
 from click.testing import CliRunner
 from conftest import FIXTURES
@@ -99,23 +100,33 @@ def test_missing_container_is_refused(tmp_path: Path) -> None:
 # Shapes no fixture has: DPUB-ARIA roles alone, and plain links that the note links back to.
 
 
-def _epub(tmp_path: Path, chapter: str, notes: str = "", linear: str = "") -> Path:
-    """A minimal EPUB 3 of one chapter (and a notes file)."""
+def _page(body: str) -> str:
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><html xmlns="http://www.w3.org/1999/xhtml" '
+        f'xmlns:epub="http://www.idpf.org/2007/ops"><head><title>t</title></head><body>{body}</body></html>'
+    )
 
-    def page(body: str) -> str:
-        return (
-            '<?xml version="1.0" encoding="utf-8"?><html xmlns="http://www.w3.org/1999/xhtml" '
-            f'xmlns:epub="http://www.idpf.org/2007/ops"><head><title>t</title></head><body>{body}</body></html>'
-        )
 
+def _made(
+    tmp_path: Path, spine: list[tuple[str, str, str]], others: dict[str, tuple[bytes, str, str]]
+) -> Path:
+    """A minimal EPUB 3: spine documents (name, body, itemref attributes) and other items
+    (name → bytes, media type, properties)."""
+    items = [(name, _page(body).encode(), "application/xhtml+xml", "") for name, body, _ in spine]
+    items += [(name, data, kind, props) for name, (data, kind, props) in others.items()]
+    manifest = "".join(
+        f'<item id="i{n}" href="{quote(name)}" media-type="{kind}"'
+        + (f' properties="{props}"' if props else "")
+        + "/>"
+        for n, (name, _, kind, props) in enumerate(items)
+    )
+    refs = "".join(f'<itemref idref="i{n}"{attrs}/>' for n, (_, _, attrs) in enumerate(spine))
     opf = (
         '<?xml version="1.0"?><package xmlns="http://www.idpf.org/2007/opf" version="3.0" '
         'unique-identifier="id">'
         '<metadata xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:identifier id="id">x</dc:identifier>'
-        "<dc:title>T</dc:title><dc:language>en</dc:language></metadata><manifest>"
-        '<item id="c" href="c.xhtml" media-type="application/xhtml+xml"/>'
-        '<item id="n" href="n.xhtml" media-type="application/xhtml+xml"/></manifest>'
-        f'<spine><itemref idref="c"/><itemref idref="n"{linear}/></spine></package>'
+        f"<dc:title>T</dc:title><dc:language>en</dc:language></metadata><manifest>{manifest}</manifest>"
+        f"<spine>{refs}</spine></package>"
     )
     target = tmp_path / "made.epub"
     with zipfile.ZipFile(target, "w") as archive:
@@ -127,9 +138,14 @@ def _epub(tmp_path: Path, chapter: str, notes: str = "", linear: str = "") -> Pa
             "</rootfiles></container>",
         )
         archive.writestr("o.opf", opf)
-        archive.writestr("c.xhtml", page(chapter))
-        archive.writestr("n.xhtml", page(notes))
+        for name, data, _, _ in items:
+            archive.writestr(name, data)
     return target
+
+
+def _epub(tmp_path: Path, chapter: str, notes: str = "", linear: str = "") -> Path:
+    """A minimal EPUB 3 of one chapter and a notes file."""
+    return _made(tmp_path, [("c.xhtml", chapter, ""), ("n.xhtml", notes, linear)], {})
 
 
 def _markdown(tmp_path: Path, epub: Path) -> str:
@@ -165,3 +181,52 @@ def test_plain_links_that_the_note_links_back_to(tmp_path: Path) -> None:
     assert "A river[^1] and a town[^2]." in text
     assert "[^1]: In the hills.\n" in text and "[^2]: By the sea (so they say).\n" in text
     assert "3 goes to a paragraph" in text and "Plain." in text
+
+
+PNG = (FIXTURES / "import-epub" / "calibre" / "river.png").read_bytes()
+
+
+def test_parts_from_the_contents_pictures_and_captions(tmp_path: Path) -> None:
+    """A contents entry above chapters is their part; an SVG picture, a ``div`` of a picture
+    and a caption, a half title and a picture's unsafe name; a linear="no" document."""
+    nav = (
+        '<nav epub:type="toc"><ol><li><span>Book One</span><ol><li><a href="a.xhtml">A</a></li>'
+        '<li><a href="b.xhtml">B</a></li></ol></li><li><a href="c.xhtml">C</a></li></ol></nav>'
+    )
+    spine = [
+        ("half.xhtml", '<section epub:type="halftitlepage"><h1>T</h1></section>', ""),
+        (
+            "a.xhtml",
+            '<h1>A</h1><p>One.</p><svg xmlns="http://www.w3.org/2000/svg" '
+            'xmlns:xlink="http://www.w3.org/1999/xlink"><title>A map.</title>'
+            '<image xlink:href="pics/a%20b%3F%26.png"/></svg>',
+            "",
+        ),
+        (
+            "b.xhtml",
+            '<h1>B</h1><div class="illus"><img src="pics/a%20b%3F%26.png" alt="Again."/>'
+            '<p class="caption">The river, <em>again</em>.</p></div>',
+            "",
+        ),
+        ("c.xhtml", "<h1>C</h1><p>Three.</p>", ' linear="no"'),
+    ]
+    epub = _made(
+        tmp_path,
+        spine,
+        {
+            "nav.xhtml": (_page(nav).encode(), "application/xhtml+xml", "nav"),
+            "pics/a b?&.png": (PNG, "image/png", ""),
+        },
+    )
+    book = read_epub(epub)
+    assert [(s.title, s.part) for s in book.sections] == [("A", "Book One"), ("B", "Book One"), ("C", None)]
+    assert list(book.images) == ["a-b.png"]
+    out = tmp_path / "imported"
+    losses = import_file(epub, out)
+    a = (out / "text" / "01-a.md").read_text(encoding="utf-8")
+    b = (out / "text" / "02-b.md").read_text(encoding="utf-8")
+    assert "![A map.](../images/a-b.png)" in a
+    assert '![Again.](../images/a-b.png "The river, *again*.")' in b
+    assert [str(loss) for loss in losses if "linear" in loss.what] == [
+        'c.xhtml: marked linear="no" (outside the reading order): imported where the spine has it'
+    ]
