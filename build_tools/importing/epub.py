@@ -49,6 +49,7 @@ _XHTML = {"application/xhtml+xml", "text/html", "application/x-dtbook+xml"}
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _PAGES = "page-list and page-break markers dropped: the print pages are marked by 'book build all'"
 _LINEAR = 'marked linear="no" (outside the reading order): imported where the spine has it'
+_LISTS = "list of illustrations or tables dropped: its links lead to the EPUB's pages"
 _INDEX = "index dropped: the index is generated from names.yaml"
 
 
@@ -198,6 +199,8 @@ def _sections(
 def _generated(book: ImportedBook, doc: _Document, body: etree._Element) -> None:
     if "index" in doc.kinds:
         book.losses.append(Loss(doc.item.path, _INDEX))
+    elif doc.kinds & {"loi", "lot"} and not doc.kinds & {"toc", "cover"}:
+        book.losses.append(Loss(doc.item.path, _LISTS))
     if "copyright-page" in doc.kinds:
         from_copyright(book.metadata, body)
 
@@ -241,6 +244,9 @@ def _headings(body: etree._Element) -> None:
     moved up, so that its first heading is the title; a first heading after text stays."""
     headings = [node for node in body.iter(*_HEADINGS)]
     if not headings or any(node.tag == "h1" for node in headings):
+        return
+    before = headings[0].xpath("preceding::text()")
+    if isinstance(before, list) and "".join(str(part) for part in before).strip():
         return
     shift = int(str(headings[0].tag)[1]) - 1
     for node in headings:
