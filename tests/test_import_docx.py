@@ -23,6 +23,7 @@ from lxml import etree
 from validators import epubcheck, format_messages, problems
 
 from build_tools.cli import main
+from build_tools.importing.run import read_document
 
 HERE = FIXTURES / "import-docx"
 RIVER = HERE / "river.docx"
@@ -245,17 +246,27 @@ def test_a_file_that_is_not_a_docx_is_refused(tmp_path: Path) -> None:
     _refused(run("import", fake, "--out", out), out, str(fake), "not a Word document")
 
 
-def _altered(tmp_path: Path, part: str, data: bytes | None) -> Path:
-    """river.docx with ``part`` replaced by ``data`` (left out if None)."""
-    target = tmp_path / "damaged.docx"
+def _altered(tmp_path: Path, parts: dict[str, bytes | None]) -> Path:
+    """river.docx with each part of ``parts`` replaced by its bytes (left out if None)."""
+    target = tmp_path / "altered.docx"
     with zipfile.ZipFile(RIVER) as source, zipfile.ZipFile(target, "w") as copy:
         for info in source.infolist():
-            if info.filename == part:
-                if data is not None:
-                    copy.writestr(info, data)
-            else:
-                copy.writestr(info, source.read(info))
+            data = parts.get(info.filename, source.read(info))
+            if data is not None:
+                copy.writestr(info, data)
     return target
+
+
+def _edited(tmp_path: Path, names: tuple[str, ...], *changes: tuple[bytes, bytes]) -> Path:
+    """river.docx with the parts ``names`` edited by replacing bytes, in order."""
+    with zipfile.ZipFile(RIVER) as source:
+        parts: dict[str, bytes | None] = {name: source.read(name) for name in names}
+    for name, data in parts.items():
+        for old, new in changes:
+            assert data is not None
+            data = data.replace(old, new)
+        parts[name] = data
+    return _altered(tmp_path, parts)
 
 
 @pytest.mark.parametrize(
@@ -277,7 +288,7 @@ def _altered(tmp_path: Path, part: str, data: bytes | None) -> Path:
 def test_a_damaged_document_is_refused_naming_the_part(
     tmp_path: Path, part: str, data: bytes | None, phrase: str
 ) -> None:
-    damaged = _altered(tmp_path, part, data)
+    damaged = _altered(tmp_path, {part: data})
     out = tmp_path / "book"
     _refused(run("import", damaged, "--out", out, "--accept-changes"), out, str(damaged), phrase)
 
@@ -287,3 +298,31 @@ def test_the_fixture_sources_are_beside_the_documents() -> None:
         assert (HERE / f"{name}.fodt").is_file() and (HERE / f"{name}.docx").is_file()
         assert (HERE / f"{name}.docx").stat().st_size < 60_000
     assert shutil.which("sh") and (HERE / "make_fixtures.sh").is_file()
+
+
+def test_the_highest_heading_level_used_makes_the_sections(tmp_path: Path) -> None:
+    """A document whose top headings are Heading 2 is split at them, each made the h1 of its
+    section and the Heading 3 under it a subheading."""
+    down = [(b"Heading2", b"Heading3"), (b"Heading 2", b"Heading 3"), (b"Heading1", b"Heading2")]
+    down.append((b"Heading 1", b"Heading 2"))
+    edited = _edited(tmp_path, ("word/styles.xml", "word/document.xml"), *down)
+    book = read_document(edited, accept_changes=True)
+    assert [(s.title, s.place) for s in book.sections] == [
+        ("Preface", "front"),
+        ("The Upper River", "body"),
+        ("The Lower River", "body"),
+    ]
+    headings = [(node.tag, _text(node)) for node in book.sections[1].body.iter("h1", "h2", "h3")]
+    assert headings == [("h1", "The Upper River"), ("h2", "Bridges")]
+
+
+def test_an_unknown_style_keeps_its_text_and_is_reported_once_by_name(tmp_path: Path) -> None:
+    edited = _edited(tmp_path, ("word/styles.xml",), (b'w:val="Quotations"', b'w:val="Boatman Aside"'))
+    book = read_document(edited, accept_changes=True)
+    reported = [loss for loss in book.losses if "Boatman Aside" in loss.what]
+    assert [str(loss) for loss in reported] == [
+        "paragraph 6 (“The river is wide and the…”), in “The Upper River”: the paragraph style "
+        "“Boatman Aside” (1 time) has no equivalent: its text is kept as plain paragraphs"
+    ]
+    paragraphs = [_text(p) for p in book.sections[1].body.iter("p")]
+    assert "The river is wide and the river is slow, said the old boatman." in paragraphs

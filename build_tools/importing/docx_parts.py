@@ -134,7 +134,8 @@ def heading_level(package: Package, paragraph: etree._Element) -> int | None:
         return None
     style_id = str(style.get(w("val")))
     name = package.styles.get(style_id, "")
-    found = _HEADING.match(name) or re.match(r"^Heading([1-6])$", style_id)
+    # mammoth's default style map matches the id (p.Heading1) before the name ('heading 1').
+    found = re.match(r"^Heading([1-6])$", style_id) or _HEADING.match(name)
     if found:
         return int(found[1])
     return 1 if name.lower() == "heading" or style_id == "Heading" else None
