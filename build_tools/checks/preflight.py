@@ -18,6 +18,7 @@ import pypdfium2 as pdfium
 
 from build_tools.checks.notdef import notdef_glyphs
 from build_tools.checks.paint import RGB, TRANSPARENCY, Painted, painted, placed
+from build_tools.checks.pdfsafety import pdf_safety
 from build_tools.checks.table import FAIL, PASS, WARN, Row, print_table
 from build_tools.design.profiles import PROFILES, Profile
 from build_tools.errors import BookError, Location
@@ -98,6 +99,7 @@ def preflight(path: Path, profile: Profile, trim_width: float, trim_height: floa
             ),
             _pdfx(pdf, profile),
             Result("not a proof", *proof_verdict(PROOF_KEY in pdf.docinfo, profile.name)),
+            Result("no active content", *pdf_safety(pdf)),
         ]
 
 

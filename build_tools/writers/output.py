@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import glob
+import io
 import os
 import signal
 import tempfile
@@ -12,9 +14,13 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from build_tools.errors import BookError, Location
 from build_tools.sources.epoch import ZIP_EPOCH_MIN
+
+if TYPE_CHECKING:
+    import pikepdf
 
 STALE_AFTER = 15 * 60  # a temporary output untouched this long belongs to a dead build
 
@@ -42,17 +48,49 @@ def atomic_output(target: Path) -> Iterator[Path]:
     temporary: Path | None = None
     with interruptions_raised():
         try:
-            with _signals_held():  # a signal that came during the block is raised at its end
+            with _signals_held(), _write_errors(target):  # a signal is raised at the block's end
                 handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
                 os.close(handle)
                 temporary = Path(name)
                 yield temporary
                 os.chmod(temporary, 0o644)
-            os.replace(temporary, target)
+            with _write_errors(target):
+                os.replace(temporary, target)
         finally:
             with _signals_held():
                 if temporary is not None:
                     temporary.unlink(missing_ok=True)
+
+
+# A full disk, a quota, a read-only or foreign folder: the file system refused the output.
+WRITE_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EACCES, errno.EPERM}
+
+
+@contextmanager
+def _write_errors(target: Path) -> Iterator[None]:
+    """The file system's refusal to write ``target`` as a one-line error naming it (the
+    temporary file is removed by the caller); any other OSError is not the output's."""
+    try:
+        yield
+    except OSError as exc:
+        # Only the output folder's: a file the build reads and may not is another error.
+        outside = exc.filename is not None and Path(exc.filename).parent != target.parent
+        if exc.errno not in WRITE_ERRORS or outside:
+            raise
+        raise BookError(f"cannot write the output: {os.strerror(exc.errno)}", Location(target)) from None
+
+
+def save_pdf(pdf: pikepdf.Pdf, target: Path) -> None:
+    """Save ``pdf`` into ``target`` (an ``atomic_output`` temporary) with a deterministic /ID.
+
+    Saved in memory, then written by Python: given a path that exists, pikepdf writes a
+    ``.pikepdf…`` file of its own beside it, which a full disk or a signal left behind, and
+    qpdf's failure to write (ENOSPC) aborted the process instead of raising.
+    """
+    buffer = io.BytesIO()
+    pdf.save(buffer, deterministic_id=True)
+    with open(target, "wb") as stream:
+        stream.write(buffer.getbuffer())
 
 
 class Interrupted(BaseException):

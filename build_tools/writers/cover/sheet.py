@@ -25,7 +25,7 @@ from build_tools.design.profiles import COVERS, PROFILES, CoverRules, price_addo
 from build_tools.errors import BookError, Location, key_location
 from build_tools.model import Book
 from build_tools.writers.cover import barcode, design
-from build_tools.writers.output import atomic_output
+from build_tools.writers.output import atomic_output, save_pdf
 
 POINTS = 72.0
 SPINE_TYPE_MAX = 12.0  # points: the spine's type, at most (less on a thin spine)
@@ -148,7 +148,7 @@ def _finish(data: bytes, target: Path, sheet: Sheet, book: Book) -> None:
             config = book.root / "book.toml"
             where = key_location(config, config.read_text(encoding="utf-8"), "cover_front")
             _overlay(pdf, page, art, pikepdf.Rectangle(sheet.front_left * POINTS, 0, width, height), where)
-        pdf.save(target, deterministic_id=True)
+        save_pdf(pdf, target)
 
 
 def _overlay(

@@ -16,7 +16,7 @@ from weasyprint import Document
 from build_tools.design.profiles import PROFILES, Profile
 from build_tools.layout.proofs import PROOF_KEY
 from build_tools.model import Book, PrintLayout
-from build_tools.writers.output import atomic_output
+from build_tools.writers.output import atomic_output, save_pdf
 
 
 class PdfWriter:
@@ -78,4 +78,4 @@ def finish_pdf(
             for page in pdf.pages:
                 if "/Annots" in page:
                     del page.Annots
-        pdf.save(target, deterministic_id=True)
+        save_pdf(pdf, target)
