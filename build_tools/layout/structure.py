@@ -94,17 +94,26 @@ def _body_groups(book: Book) -> list[Part | Section]:
 
 def divisions(book: Book) -> tuple[list[etree._Element], list[etree._Element]]:
     """The sections and part title pages in print order: (before the contents, after it)."""
-    before = [_section(s, "") for s in book.matter("front") if not s.titled]
-    after = [_section(s, "") for s in book.matter("front") if s.titled]
+    before = [_section(book, s, "") for s in book.matter("front") if not s.titled]
+    after = [_section(book, s, "") for s in book.matter("front") if s.titled]
     parts = {part.sections[0]: part for part in book.parts}
     first = book.first_body_id
     for section in book.matter("body"):
         if section.number in parts:
             part = parts[section.number]
             after.append(_part(part, first == part.id))
-        after.append(_section(section, " first" if first == section.id else ""))
-    after += [_section(s, "") for s in book.matter("back")]
+        after.append(_section(book, section, " first" if first == section.id else ""))
+    after += [_section(book, s, "") for s in book.matter("back")]
     return before, after
+
+
+def verso_head(book: Book, section: Section) -> str:
+    """The running head of the versos over ``section``: the book's title, or the author's name
+    over a section that has the book's title, whose rectos already print it (issue 16 item 4:
+    the two heads of a spread never say the same words)."""
+    meta = book.meta
+    same = " ".join(section.title.split()).casefold() == " ".join(meta.title.split()).casefold()
+    return meta.author if same else meta.title
 
 
 def _part(part: Part, first: bool) -> etree._Element:
@@ -114,16 +123,18 @@ def _part(part: Part, first: bool) -> etree._Element:
     return element
 
 
-def _section(section: Section, first: str) -> etree._Element:
-    """A section: a chapter of the body, or front or back matter (classed by its role)."""
+def _section(book: Book, section: Section, first: str) -> etree._Element:
+    """A section: a chapter of the body, or front or back matter (classed by its role), with
+    the running head of its versos (``data-verso``, which print.css prints)."""
     kind = "chapter" if section.matter == "body" else f"{section.matter}-matter {section.role}"
     if not section.titled:
         return render(
             f'<section class="{kind}" id="{section.id}">\n<slot name="body"/>\n</section>',
             {"body": section.body},
         )
+    verso = escape(verso_head(book, section))
     return render(
-        f'<section class="{kind}{first}" id="{section.id}">\n'
+        f'<section class="{kind}{first}" id="{section.id}" data-verso="{verso}">\n'
         '<h1 class="chapter-title"><slot name="heading"/></h1>\n<slot name="body"/>\n</section>',
         {"heading": section.heading, "body": section.body},
     )
