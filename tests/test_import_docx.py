@@ -177,12 +177,15 @@ def test_the_built_book_passes_epubcheck(river: Imported) -> None:
     assert problems(messages) == [], format_messages(messages)
 
 
-def test_inline_forms_quotation_and_lists_are_in_the_epub(epub: dict[str, etree._Element]) -> None:
+def test_inline_forms_languages_quotation_and_lists_are_in_the_epub(epub: dict[str, etree._Element]) -> None:
     upper = _sections(epub)["The Upper River"]
     assert [_text(n) for n in upper.iter(f"{X}em")] == ["slanted italics"]
     assert [_text(n) for n in upper.iter(f"{X}strong")] == ["heavy bold"]
     small = upper.xpath("//x:span[contains(concat(' ', @class, ' '), ' smallcaps ')]", namespaces=NS)
     assert [_text(n) for n in small] == ["Élisée Reclus"]
+    # A phrase set in French in Word is a French phrase of the book (hyphenated as French).
+    french = upper.xpath("//x:span[@lang='fr-FR']", namespaces=NS)
+    assert [_text(n) for n in french] == ["le fleuve tranquille"]
     quotes = [" ".join(words(_text(n))) for n in upper.iter(f"{X}blockquote")]
     assert quotes == ["The river is wide and the river is slow said the old boatman"]
     bullets = [[_text(li).strip() for li in ul.iter(f"{X}li")] for ul in upper.iter(f"{X}ul")]

@@ -113,12 +113,12 @@ def read_docx(path: Path, *, accept_changes: bool) -> ImportedBook:
                 f"{count} tracked changes accepted: insertions kept, deletions dropped (--accept-changes)",
             )
         )
+    info = metadata(package)
     images = _Images()
-    html, messages = _convert(package, images)
+    html, messages = _convert(package, images, str(info.get("language") or "en"))
     lost += style_losses(package, places, messages, SILENT) + images.lost
     root = lxml.html.fragment_fromstring(html or "<p></p>", create_parent="div")
     notes = _notes(root)
-    info = metadata(package)
     _front_lines(root, info)
     _figures(root)
     _tidy(root)
@@ -161,15 +161,20 @@ class _Images:
         if digest not in self._names:
             self._names[digest] = f"image-{len(self._names) + 1}.{extension}"
             self.files[self._names[digest]] = data
+        if not alt:
+            what = f"the picture images/{self._names[digest]} has no description in Word (its alt text)"
+            self.lost.append(Loss(DOCUMENT, what + ": write one between the brackets of its ![]"))
         return [mammoth.html.element("img", {"src": f"images/{self._names[digest]}", "alt": alt})]
 
 
-def _convert(package: Package, images: _Images) -> tuple[str, list[str]]:
+def _convert(package: Package, images: _Images, language: str) -> tuple[str, list[str]]:
     import mammoth
 
+    document, languages = for_mammoth(package, language)
+    style_map = "\n".join([STYLE_MAP, *languages])
     try:
         result = mammoth.convert_to_html(
-            for_mammoth(package), style_map=STYLE_MAP, convert_image=images, include_embedded_style_map=False
+            document, style_map=style_map, convert_image=images, include_embedded_style_map=False
         )
     except (KeyError, ValueError, IndexError, AttributeError, TypeError, OSError) as exc:
         raise package.error(f"the document cannot be read ({type(exc).__name__}: {exc})") from None

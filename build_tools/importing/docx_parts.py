@@ -201,11 +201,14 @@ def default_language(package: Package) -> str:
     return str(lang.get(w("val"), "")) if lang is not None else ""
 
 
-def for_mammoth(package: Package) -> io.BytesIO:
-    """The .docx as mammoth is given it: the displayed text of simple fields (which mammoth
-    drops) kept, and a picture read from its DrawingML choice, where its alt text is (the VML
-    fallback that mammoth reads has none)."""
-    changed = {}
+def for_mammoth(package: Package, language: str) -> tuple[io.BytesIO, list[str]]:
+    """The .docx as mammoth is given it, and the style map lines it needs: the displayed text
+    of simple fields (which mammoth drops) kept, a picture read from its DrawingML choice, where
+    its alt text is (the VML fallback that mammoth reads has none), and runs in another
+    language than ``language`` (the book's) given a style of ours that maps to ``span[lang]``
+    (mammoth reads no w:lang)."""
+    changed: dict[str, etree._Element] = {}
+    languages: set[str] = set()
     for name in (DOCUMENT, "word/footnotes.xml", "word/endnotes.xml"):
         root = package.part(name)
         if root is None:
@@ -218,13 +221,49 @@ def for_mammoth(package: Package) -> io.BytesIO:
             if choice is not None and choice.find(".//pic:pic", NS) is not None:
                 _unwrap(choice)
                 _unwrap(alternate, drop=("Fallback",))
-        changed[name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+        if package.part("word/styles.xml") is not None:
+            languages |= _mark_languages(root, language)
+        changed[name] = root
+    if languages:
+        styles = etree.fromstring(etree.tostring(package.xml["word/styles.xml"]), _PARSER)
+        for tag in sorted(languages):
+            style = etree.SubElement(
+                styles, w("style"), {w("type"): "character", w("styleId"): _LANG_ID + tag}
+            )
+            etree.SubElement(style, w("name"), {w("val"): f"{_LANG_NAME} {tag}"})
+        changed["word/styles.xml"] = styles
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in package.data.items():
-            archive.writestr(name, changed.get(name, data))
+            if name in changed:
+                data = etree.tostring(changed[name], xml_declaration=True, encoding="UTF-8", standalone=True)
+            archive.writestr(name, data)
     out.seek(0)
-    return out
+    lines = [f"r[style-name='{_LANG_NAME} {tag}'] => span[lang='{tag}']" for tag in sorted(languages)]
+    return out, lines
+
+
+_LANG_ID, _LANG_NAME = "BookImportLanguage-", "book import language"
+_LANG_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")  # BCP 47's shape, safe in a style map
+
+
+def _mark_languages(root: etree._Element, language: str) -> set[str]:
+    """Give each run in another language than the book's (by primary subtag: en-US in an
+    en-GB book is not marked) our style for it; a run that has a style of its own keeps it."""
+    primary = language.split("-")[0].lower()
+    found = set()
+    for lang in root.iter(w("lang")):
+        properties = lang.getparent()
+        run = properties.getparent() if properties is not None else None
+        tag = str(lang.get(w("val"), ""))
+        if properties is None or run is None or run.tag != w("r") or properties.tag != w("rPr"):
+            continue
+        if not _LANG_TAG.match(tag) or tag.split("-")[0].lower() == primary:
+            continue
+        if properties.find(w("rStyle")) is None:
+            properties.insert(0, etree.Element(w("rStyle"), {w("val"): _LANG_ID + tag}))
+            found.add(tag)
+    return found
 
 
 def _unwrap(node: etree._Element, drop: tuple[str, ...] = ()) -> None:
