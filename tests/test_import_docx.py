@@ -329,3 +329,16 @@ def test_an_unknown_style_keeps_its_text_and_is_reported_once_by_name(tmp_path: 
     ]
     paragraphs = [_text(p) for p in book.sections[1].body.iter("p")]
     assert "The river is wide and the river is slow, said the old boatman." in paragraphs
+
+
+def test_a_document_without_headings_is_one_chapter(tmp_path: Path) -> None:
+    flat = [(b'w:val="Heading1"', b'w:val="TextBody"'), (b'w:val="Heading2"', b'w:val="TextBody"')]
+    edited = _edited(tmp_path, ("word/document.xml",), *flat)
+    book = read_document(edited, accept_changes=True)
+    assert [(s.title, s.place) for s in book.sections] == [("The River Book", "body")]
+    assert sorted(book.sections[0].notes) == ["endnote-2", "footnote-2", "footnote-3"]
+    out = tmp_path / "book"
+    assert run("import", edited, "--out", out, "--accept-changes").exit_code == 0
+    assert tomllib.loads((out / "book.toml").read_text(encoding="utf-8"))["contents"]["files"] == [
+        "text/01-the-river-book.md"
+    ]

@@ -23,7 +23,6 @@ from build_tools.importing.document import ImportedBook, ImportedSection, Loss
 from build_tools.importing.docx_losses import Places, losses, style_losses, tracked_changes
 from build_tools.importing.docx_parts import (
     DOCUMENT,
-    NS,
     Package,
     for_mammoth,
     heading_level,
@@ -122,7 +121,7 @@ def read_docx(path: Path, *, accept_changes: bool) -> ImportedBook:
     _front_lines(root, info)
     _figures(root)
     _tidy(root)
-    sections = _split(root, notes, level, str(info.get("language", "en")))
+    sections = _split(root, notes, level, info)
     lost += losses(package, places)
     return ImportedBook(metadata=info, sections=sections, images=images.files, losses=lost)
 
@@ -324,10 +323,13 @@ def _tidy(root: etree._Element) -> None:
 
 
 def _split(
-    root: etree._Element, notes: dict[str, etree._Element], level: int, language: str
+    root: etree._Element, notes: dict[str, etree._Element], level: int, info: dict[str, str | list[str]]
 ) -> list[ImportedSection]:
     """One section per heading of ``level``, in order; lower headings move up to follow it; the
-    text before the first heading, if any, is a front-matter section."""
+    text before the first heading, if any, is a front-matter section (the preface: what an
+    author writes before the first chapter is most often a word to the reader, and its title
+    is the one line to change if not); a document without headings is one chapter."""
+    language = str(info.get("language") or "en")
     bodies: list[etree._Element] = [etree.Element("div")]
     for child in list(root):
         number = int(child.tag[1]) if re.fullmatch(r"h[1-6]", str(child.tag)) else None
@@ -336,16 +338,18 @@ def _split(
         if number is not None:
             child.tag = f"h{max(1, number - level + 1)}"
         bodies[-1].append(child)
+    if len(bodies) == 1:  # no heading at all: the whole text is the book's one chapter
+        title = str(info.get("title") or "Untitled")
+        return [ImportedSection(title=title, body=bodies[0], notes=_their(notes, bodies[0]), source=title)]
     sections = []
     for index, body in enumerate(bodies):
         if index == 0 and not (collapse(text_of(body)).strip() or body.find(".//img") is not None):
             continue
         title = collapse(text_of(body[0])).strip() if index else _PREFACE.get(language[:2].lower(), "Preface")
-        keys = [str(call.get("data-note")) for call in body.iter("a") if call.get("data-note")]
         section = ImportedSection(
             title=title or "Untitled",
             body=body,
-            notes={key: notes[key] for key in keys if key in notes},
+            notes=_their(notes, body),
             source=f"the section “{title}”",
         )
         if index == 0:
@@ -354,4 +358,7 @@ def _split(
     return sections
 
 
-__all__ = ["NS", "read_docx"]
+def _their(notes: dict[str, etree._Element], body: etree._Element) -> dict[str, etree._Element]:
+    """The notes that ``body`` calls."""
+    keys = [str(call.get("data-note")) for call in body.iter("a") if call.get("data-note")]
+    return {key: notes[key] for key in keys if key in notes}
