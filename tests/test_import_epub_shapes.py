@@ -230,3 +230,16 @@ def test_parts_from_the_contents_pictures_and_captions(tmp_path: Path) -> None:
     assert [str(loss) for loss in losses if "linear" in loss.what] == [
         'c.xhtml: marked linear="no" (outside the reading order): imported where the spine has it'
     ]
+
+
+def test_a_missing_picture_is_a_loss_not_a_refusal(tmp_path: Path) -> None:
+    epub = _copy(tmp_path, {"epub/images/river map#1.png": None})
+    losses = [str(loss) for loss in import_file(epub, tmp_path / "imported")]
+    assert "epub/images/river map#1.png: listed in the manifest but not in the EPUB" in losses
+    assert any(
+        loss.startswith("epub/text/chapter-1.xhtml, line ")
+        and "river%20map%231.png is not in the EPUB" in loss
+        for loss in losses
+    )
+    chapter = (tmp_path / "imported" / "text" / "02-the-crossing.md").read_text(encoding="utf-8")
+    assert "The crossing, from the keeper’s own map." in chapter and "![" not in chapter

@@ -75,7 +75,7 @@ def read_epub(path: Path) -> ImportedBook:
     """The ``ImportedBook`` of the EPUB at ``path``; a ``BookError`` (one line, nothing
     written) for an encrypted, DRM-protected or malformed file."""
     package = open_package(path)
-    losses: list[Loss] = []
+    losses = [Loss(name, "listed in the manifest but not in the EPUB") for name in package.missing]
     documents = _documents(package, losses)
     navigation = _navigation(package)
     notes = take_notes([(doc.item.path, doc.root) for doc in documents])

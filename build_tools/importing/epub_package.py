@@ -8,6 +8,7 @@ rest, so every failure is one line naming what is wrong). The XHTML is lxml's, i
 
 from __future__ import annotations
 
+import io
 import posixpath
 import re
 import warnings
@@ -50,6 +51,7 @@ class Package:
     unique_id: str | None = None
     cover_id: str | None = None  # EPUB 2's <meta name="cover" content="ID">
     guide: dict[str, str] = field(default_factory=dict)  # zip path → EPUB 2 guide type
+    missing: list[str] = field(default_factory=list)  # manifest items the zip lacks
 
     def where(self, path: str, line: int = 0) -> Location:
         """A location inside the EPUB, for an error: ``book.epub/OEBPS/ch1.xhtml:12``."""
@@ -171,10 +173,11 @@ def _load(path: Path, files: dict[str, bytes], opf: str, by_id: dict[str, Item])
     from ebooklib import epub  # type: ignore[import-untyped]
 
     where = Location(path / opf)
+    missing = sorted({item.path for item in by_id.values()} - set(files))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # ebooklib's deprecation notices are not the user's
-            book = epub.read_epub(str(path), {"ignore_ncx": True})
+            book = epub.read_epub(_readable(path, files, missing), {"ignore_ncx": True})
     except KeyError as exc:
         found = re.search(r"named '([^']+)'", str(exc.args[0]) if exc.args else "")
         name = found[1] if found else "a file"
@@ -202,7 +205,24 @@ def _load(path: Path, files: dict[str, bytes], opf: str, by_id: dict[str, Item])
         book.IDENTIFIER_ID,
         cover[0] if cover else None,
         guide,
+        missing,
     )
+
+
+def _readable(path: Path, files: dict[str, bytes], missing: list[str]) -> str | io.BytesIO:
+    """What ebooklib reads: the file, or (when the manifest lists files the zip lacks, which
+    ebooklib refuses with a bare KeyError) a copy in memory with those left empty. The spine's
+    documents were checked before: what is missing is a picture, a style sheet, a font."""
+    if not missing:
+        return str(path)
+    copy = io.BytesIO()
+    with zipfile.ZipFile(copy, "w", zipfile.ZIP_STORED) as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+        for name in missing:
+            archive.writestr(name, b"")
+    copy.seek(0)
+    return copy
 
 
 def _metadata(book: Any) -> dict[str, list[tuple[str, dict[str, str]]]]:
