@@ -119,12 +119,14 @@ def _passes(
             second = _settled(
                 renderer, inside, lambda keeps: back_html(book, facts, keeps, proof), kept, restart, start
             )
-        if _before_index(second.document.pages) == _before_index(document.pages) - start:
+        if _before_index(second.document.pages) == _before_index(document.pages) - start and _kept(
+            book, pages, first_pages(second.document.pages), start
+        ):
             # Pages before `start` are pass 1's, and the back matter keeps its length: only its
             # pages need reading, and the mentions in it have theirs (`moved`).
             document = document.copy(document.pages[:start] + second.document.pages)
             texts = texts[:start] + second.texts
-        else:  # the notes changed length: lay out the whole book again
+        else:  # the notes changed length, or an event its page: lay out the whole book again
             whole = _settled(
                 renderer, inside, lambda keeps: book_html(book, family, facts, keeps, proof), second.keeps
             )
@@ -237,6 +239,13 @@ def _labels(pages: dict[str, int], first: int) -> dict[str, str]:
     """Element id -> the folio printed on its page, roman before the body (``first``)."""
     label = PrintLayout((), {}, first).label
     return {key: label(index) for key, index in pages.items()}
+
+
+def _kept(book: Book, pages: dict[str, int], again: dict[str, int], start: int) -> bool:
+    """Whether every event of a chronology laid out again in pass 2 (``again``, from page
+    ``start``) is on its page of pass 1, where the text's page references to it found it."""
+    events = (ids.event(event.id) for event in book.chronology)
+    return all(pages[name] == start + again[name] for name in events if name in again)
 
 
 def _body_folios(mentions: dict[str, int], folio: Callable[[int], int]) -> dict[str, int]:
