@@ -243,3 +243,16 @@ def test_a_missing_picture_is_a_loss_not_a_refusal(tmp_path: Path) -> None:
     )
     chapter = (tmp_path / "imported" / "text" / "02-the-crossing.md").read_text(encoding="utf-8")
     assert "The crossing, from the keeper’s own map." in chapter and "![" not in chapter
+
+
+def test_pandoc_epub2_without_semantics() -> None:
+    """pandoc's EPUB 2: the title page known by its words, the subtitle as a second title,
+    notes by their classes only, each note's number (a backlink) taken off."""
+    book = read_epub(HERE / "pandoc-epub2.epub")
+    assert book.metadata["subtitle"] == "A Short History"
+    assert [section.title for section in book.sections] == ["The Upper Town", "The Lower Town"]
+    notes = ["".join(note.itertext()).split() for note in book.sections[1].notes.values()]
+    assert notes == [
+        "A week late, as a rule, and two weeks in winter.".split(),
+        "The census of 1927 gives 2,400 people in the lower town and 1,900 in the upper.".split(),
+    ]

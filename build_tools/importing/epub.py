@@ -30,7 +30,7 @@ from build_tools.importing.epub_meta import from_copyright, metadata
 from build_tools.importing.epub_notes import take_notes
 from build_tools.importing.epub_package import Item, Package, open_package, resolve
 from build_tools.importing.epub_split import split
-from build_tools.importing.epub_xhtml import body_of, parse_document, semantics, text
+from build_tools.importing.epub_xhtml import body_of, classes, parse_document, semantics, text
 
 FRONT = {"dedication", "epigraph", "foreword", "preface", "introduction", "acknowledgments", "prologue"}
 BACK = {"appendix", "afterword", "epilogue", "glossary", "bibliography"}
@@ -46,6 +46,7 @@ _GUIDE = {
     "copyright-page": "copyright-page",
 }
 _XHTML = {"application/xhtml+xml", "text/html", "application/x-dtbook+xml"}
+_LEAVES = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td"}
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _PAGES = "page-list and page-break markers dropped: the print pages are marked by 'book build all'"
 _LINEAR = 'marked linear="no" (outside the reading order): imported where the spine has it'
@@ -86,6 +87,8 @@ def read_epub(path: Path) -> ImportedBook:
         doc.kinds = _kinds(doc, package, navigation)
         if _cover_page(doc, cover, first=number == 0):
             doc.kinds.add("cover")
+        elif _title_page(doc, book.metadata):
+            doc.kinds.add("titlepage")
     _sections(book, documents, navigation, notes.by_document, notes.holders, pictures)
     book.cover = _cover(package, documents, pictures)
     book.images = pictures.images
@@ -308,6 +311,25 @@ def _cover_page(doc: _Document, cover: Item | None, *, first: bool) -> bool:
     if _prose(body) or len(sources) != 1:
         return False
     return first or (cover is not None and resolve(doc.item.path, sources[0])[0] == cover.path)
+
+
+def _title_page(doc: _Document, metadata: dict[str, str | list[str]]) -> bool:
+    """A title page without semantics (EPUB 2): a ``titlepage`` class, or blocks that only say
+    the metadata (title, subtitle, author, publisher, date, rights)."""
+    body = body_of(doc.root)
+    tops = [body, *(child for child in body if isinstance(child.tag, str))]
+    if any(
+        word.replace("-", "").replace("_", "") in ("titlepage", "halftitle")
+        for n in tops
+        for word in classes(n)
+    ):
+        return True
+    said = {" ".join(str(value).split()).casefold() for value in metadata.values() if isinstance(value, str)}
+    said |= {f"by {value}" for value in said}
+    leaves = [
+        node for node in body.iter() if isinstance(node.tag, str) and node.tag in _LEAVES and text(node)
+    ]
+    return bool(leaves) and all(text(node).casefold() in said for node in leaves)
 
 
 def _cover(package: Package, documents: list[_Document], pictures: Pictures) -> str | None:

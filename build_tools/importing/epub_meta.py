@@ -90,6 +90,8 @@ def _titles(titles: Values, refines: dict[str, dict[str, str]]) -> tuple[str, st
     main = next((value for value, attrs in present if kind(attrs) == "main"), "")
     main = main or next((value for value, attrs in present if kind(attrs) != "subtitle"), "")
     subtitle = next((value for value, attrs in present if kind(attrs) == "subtitle"), "")
+    if len(present) == 2 and not any(kind(attrs) for _, attrs in present):
+        subtitle = present[1][0]  # EPUB 2 has no title types: pandoc and calibre write it second
     return main, subtitle
 
 

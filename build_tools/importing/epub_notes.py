@@ -204,6 +204,8 @@ def _drop_backlink(link: etree._Element) -> None:
     after = link.tail or ""
     if before.rstrip().endswith(("[", "(")) and after.lstrip().startswith(("]", ")")):
         before, after = before.rstrip()[:-1], after.lstrip()[1:]
+    if not before.strip():  # the number at the note's start, as a link: "1. Text" ("[1] Text")
+        after = re.sub(r"^[.:)\]]?\s*", "", after)
     link.tail = after
     before = before.rstrip(" \u00a0") if not after.strip() else before
     if previous is not None:
