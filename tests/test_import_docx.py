@@ -87,7 +87,7 @@ def _refused(result: Result, out: Path, *phrases: str) -> None:
 def test_tracked_changes_are_refused_unless_accepted(tmp_path: Path) -> None:
     out = tmp_path / "book"
     result = run("import", RIVER, "--out", out)
-    _refused(result, out, str(RIVER), "2 tracked changes", "the first in paragraph 24, “The port was")
+    _refused(result, out, str(RIVER), "2 tracked changes", "the first in paragraph 28, “The port was")
     assert "accept or reject them in Word, or import with --accept-changes" in result.output
 
 
@@ -114,7 +114,9 @@ def test_book_toml_has_the_properties_and_the_headings_in_order(river: Imported)
     assert first.startswith("# The Upper River\n")
     assert "\n## Bridges\n" in first  # Heading 2 stays a subheading of its chapter
     # The Title paragraph is the book's title, not text of the preface.
-    assert "River Book" not in (river.source / "text/01-preface.md").read_text(encoding="utf-8")
+    # Nor is the table of contents (its heading and entries): the build makes its own.
+    preface = (river.source / "text/01-preface.md").read_text(encoding="utf-8")
+    assert preface == "# Preface\n\nThis opening note comes before any heading, as a word to the reader.\n"
 
 
 def _calls(docs: dict[str, etree._Element]) -> list[tuple[str, list[str], list[str], list[str]]]:
@@ -219,16 +221,18 @@ def test_what_is_not_carried_over_is_listed_with_where_it_was(river: Imported) -
     lost = [line.removeprefix(f"{RIVER}: not imported: ") for line in river.result.stderr.splitlines()]
     where = "in “The Lower River”"
     expected = [
-        f"paragraph 23 (“The delta spreads over forty miles…”), {where}: a comment by Rita Reviewer "
+        f"paragraph 27 (“The delta spreads over forty miles…”), {where}: a comment by Rita Reviewer "
         "(“Check this figure.”) was not carried over",
-        f"paragraph 25 (“A harbour map stood beside this…”), {where}: a text box (“Harbour master's "
+        f"paragraph 29 (“A harbour map stood beside this…”), {where}: a text box (“Harbour master's "
         "office”): its text was put in a paragraph of its own after this one",
-        f"paragraph 26 (“The water rose again as in…”), {where}: a cross-reference (REF: “REF flood "
+        f"paragraph 30 (“The water rose again as in…”), {where}: a cross-reference (REF: “REF flood "
         "\\h”): its displayed text was kept as plain text",
     ]
     for line in expected:
         assert line in lost, river.result.stderr
     assert any(line.startswith("word/footer1.xml: the page footer") for line in lost)
+    toc = "paragraph 4 (“The Upper River 1”), before the first heading: the table of contents (3 entries)"
+    assert f"{toc} was dropped: the build makes the book's own" in lost
     report = (river.source / "IMPORT.md").read_text(encoding="utf-8")
     assert all(line in report for line in expected)
     # The field's and the text box's text are kept.
@@ -324,7 +328,7 @@ def test_an_unknown_style_keeps_its_text_and_is_reported_once_by_name(tmp_path: 
     book = read_document(edited, accept_changes=True)
     reported = [loss for loss in book.losses if "Boatman Aside" in loss.what]
     assert [str(loss) for loss in reported] == [
-        "paragraph 6 (“The river is wide and the…”), in “The Upper River”: the paragraph style "
+        "paragraph 10 (“The river is wide and the…”), in “The Upper River”: the paragraph style "
         "“Boatman Aside” (1 time) has no equivalent: its text is kept as plain paragraphs"
     ]
     paragraphs = [_text(p) for p in book.sections[1].body.iter("p")]

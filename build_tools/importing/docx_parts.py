@@ -9,6 +9,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from posixpath import dirname, join, normpath
+from urllib.parse import unquote
 
 from lxml import etree
 
@@ -93,7 +94,7 @@ def relationships(package: Package, part: str) -> dict[str, str]:
     for rel in rels.iterfind("rel:Relationship", NS):
         if rel.get("TargetMode") == "External":
             continue
-        target = str(rel.get("Target", ""))
+        target = unquote(str(rel.get("Target", "")))  # a URI: "image%201.png" is "image 1.png"
         out[str(rel.get("Id"))] = normpath(
             target.lstrip("/") if target.startswith("/") else join(dirname(part), target)
         )
