@@ -346,3 +346,14 @@ def test_a_document_without_headings_is_one_chapter(tmp_path: Path) -> None:
     assert tomllib.loads((out / "book.toml").read_text(encoding="utf-8"))["contents"]["files"] == [
         "text/01-the-river-book.md"
     ]
+
+
+def test_an_equation_mammoth_cannot_read_is_reported_where_it_was(tmp_path: Path) -> None:
+    math = b'<m:oMathPara xmlns:m="http://schemas.openxmlformats.org/officeDocument/2006/math">'
+    math += b"<m:oMath><m:r><m:t>x</m:t></m:r></m:oMath></m:oMathPara>"
+    edited = _edited(
+        tmp_path, ("word/document.xml",), (b"<w:t>The last boat left", math + b"<w:t>The last boat left")
+    )
+    book = read_document(edited, accept_changes=True)
+    where = "paragraph 31 (“The last boat left in autumn…”), in “The Lower River”"
+    assert f"{where}: an equation was dropped" in [str(loss) for loss in book.losses]

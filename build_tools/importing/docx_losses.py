@@ -275,9 +275,36 @@ def style_losses(package: Package, places: Places, messages: Sequence[str], sile
         seen.add(message)
         if style:
             out.append(_style_loss(package, places, style[1], style[2], style[3]))
+        elif element:
+            out.append(_element_loss(package, places, element[1]))
         else:
             out.append(Loss(DOCUMENT, f"mammoth, which reads the document: {message}"))
     return out
+
+
+# What the elements mammoth does not read are, in the author's words (by local name).
+_ELEMENTS = {"oMathPara": "an equation", "oMath": "an equation", "object": "an embedded object"}
+_ELEMENTS |= {"ruby": "a ruby annotation", "control": "a form control"}
+
+
+def _element_loss(package: Package, places: Places, name: str) -> Loss:
+    """An element mammoth dropped, with the first place it was and how often. mammoth names it
+    by its prefix (``w:ruby``) when it knows the namespace, else in Clark's form (``{…}oMath``)."""
+    if name.startswith("{"):
+        namespace, _, local = name[1:].partition("}")
+        uses = list(package.document.iter(f"{{{namespace}}}{local}"))
+    else:
+        prefix, _, local = name.rpartition(":")
+        uses = [
+            node
+            for node in package.document.iter()
+            if isinstance(node.tag, str)
+            and node.prefix == (prefix or None)
+            and etree.QName(node).localname == local
+        ]
+    what = _ELEMENTS.get(local, f"an element Word wrote and mammoth does not read ({local})")
+    count = f" ({len(uses)} times)" if len(uses) > 1 else ""
+    return Loss(places.where(uses[0]) if uses else DOCUMENT, f"{what}{count} was dropped")
 
 
 def _style_loss(package: Package, places: Places, kind: str, name: str, style_id: str) -> Loss:
