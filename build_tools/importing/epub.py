@@ -94,6 +94,10 @@ def read_epub(path: Path) -> ImportedBook:
     book.images = pictures.images
     if navigation.page_list or pictures.page_breaks:
         losses.append(Loss("page-list", _PAGES))
+    if pictures.queries:
+        losses.append(
+            Loss("queries", f"{pictures.queries} editorial queries dropped (the text they were on stays)")
+        )
     losses.extend(pictures.losses)
     if "language" not in book.metadata and documents:
         language = documents[0].root.get("lang")

@@ -45,6 +45,7 @@ class Pictures:
     names: dict[str, str] = field(default_factory=dict)  # zip path → file name in images/
     losses: list[Loss] = field(default_factory=list)
     page_breaks: int = 0
+    queries: int = 0  # our EPUB's editorial queries (data-query): their text stays
 
     def name(self, path: str) -> str | None:
         """The file name of the picture at ``path`` in the zip (copied once), or None."""
@@ -94,6 +95,7 @@ def _element(node: etree._Element, path: str, pictures: Pictures) -> None:  # no
         pictures.page_breaks += 1
         remove_keeping_tail(node)
     elif _our_mark(node):
+        pictures.queries += node.get("data-query") is not None
         remove_keeping_tail(node)
     elif tag == "svg":
         _svg(node, path, pictures)
@@ -102,7 +104,7 @@ def _element(node: etree._Element, path: str, pictures: Pictures) -> None:  # no
     elif tag == "a":
         _link(node)
     elif tag == "span":
-        _span(node)
+        _span(node, pictures)
     elif tag in ("p", "div") and _in_cell(node):
         _cell_paragraph(node)  # a table cell is one line in the format
     elif tag in ("dt", "dd"):  # a paragraph, or a container of paragraphs (calibre's notes)
@@ -169,7 +171,8 @@ def _link(node: etree._Element) -> None:
         unwrap(node)  # a link inside the book: its text (the manuscript's links are names, not files)
 
 
-def _span(node: etree._Element) -> None:
+def _span(node: etree._Element, pictures: Pictures) -> None:
+    pictures.queries += node.get("data-query") is not None
     smallcaps = bool(classes(node) & {"smallcaps", "small-caps", "sc"}) or bool(
         _SMALLCAPS.search(str(node.get("style", "")))
     )
