@@ -94,6 +94,8 @@ def read_epub(path: Path) -> ImportedBook:
     book.images = pictures.images
     if navigation.page_list or pictures.page_breaks:
         losses.append(Loss("page-list", _PAGES))
+    if pictures.links:
+        losses.append(Loss("links", f"{pictures.links} links inside the book kept as their text only"))
     if pictures.queries:
         losses.append(
             Loss("queries", f"{pictures.queries} editorial queries dropped (the text they were on stays)")

@@ -45,6 +45,7 @@ class Pictures:
     names: dict[str, str] = field(default_factory=dict)  # zip path → file name in images/
     losses: list[Loss] = field(default_factory=list)
     page_breaks: int = 0
+    links: int = 0  # links inside the book, kept as their text
     queries: int = 0  # our EPUB's editorial queries (data-query): their text stays
 
     def name(self, path: str) -> str | None:
@@ -102,7 +103,7 @@ def _element(node: etree._Element, path: str, pictures: Pictures) -> None:  # no
     elif tag == "img":
         _image(node, path, pictures)
     elif tag == "a":
-        _link(node)
+        pictures.links += _link(node)
     elif tag == "span":
         _span(node, pictures)
     elif tag in ("p", "div") and _in_cell(node):
@@ -160,15 +161,18 @@ def _our_mark(node: etree._Element) -> bool:
     return node.get("href") is None or bool(classes(node) & {"anchor", "query-mark"})
 
 
-def _link(node: etree._Element) -> None:
+def _link(node: etree._Element) -> bool:
+    """Keep a note call or a web link; a link inside the book becomes its text (the manuscript's
+    links are to anchors it names, not to files): True for those."""
     if node.get("data-note") is not None:
         _only(node, ("data-note",))
-        return
+        return False
     href = str(node.get("href", ""))
     if re.match(r"(?i)^(https?|mailto):", href):
         _only(node, ("href",))
-    else:
-        unwrap(node)  # a link inside the book: its text (the manuscript's links are names, not files)
+        return False
+    unwrap(node)
+    return bool(href.strip())
 
 
 def _span(node: etree._Element, pictures: Pictures) -> None:
