@@ -45,6 +45,7 @@ from PIL import ImageCms, ImageOps
 from build_tools.design.profiles import Profile
 from build_tools.errors import BookError, Diagnostic, Location
 from build_tools.model import Book, Image, PrintLayout
+from build_tools.sources.pictures import MAX_PIXELS
 
 SCHEME = "print-image:"
 PRINT_PPI = 300  # the printers' minimum for pictures (KDP, IngramSpark, Lulu)
@@ -101,7 +102,10 @@ class PrintImages:
 
 def _convert(image: Image, fetcher: Any, width: float) -> PrintImage:
     if image.media_type == "image/svg+xml":
-        data, resolution = rasterise_svg(image.path, fetcher, width)
+        try:
+            data, resolution = rasterise_svg(image.path, fetcher, width)
+        except ValueError as exc:  # too large to rasterise
+            raise BookError(f"image '{image.href}' {exc}", image.location) from None
         return PrintImage(image, data, "image/png", resolution)
     try:
         converted = grayscale(image.path.read_bytes())
@@ -158,11 +162,19 @@ def _luminance(picture: Pillow.Image) -> Pillow.Image:
 def rasterise_svg(path: Path, fetcher: Any, width: float) -> tuple[bytes, float]:
     """The SVG at ``path`` as a grayscale PNG at ``PRINT_PPI`` of the size it lays out at in
     a text block at most ``width`` inches wide (its own size if it has one and fits, else that
-    width), and the resolution, in pixels per CSS pixel, that lays the PNG out at that size."""
+    width), and the resolution, in pixels per CSS pixel, that lays the PNG out at that size; a
+    ValueError when that PNG would have more than ``MAX_PIXELS``."""
     from weasyprint import CSS, HTML  # the print layout's own renderer of SVG
 
     size = _svg_size(path, fetcher, width)
     css_width, css_height = size
+    # A tall SVG (4 in by 3,000) would be a bitmap of gigabytes: the pictures' bound first.
+    if css_width * css_height * (PRINT_PPI / CSS_PPI) ** 2 > MAX_PIXELS:
+        raise ValueError(
+            f"lays out at {css_width / CSS_PPI:.1f} × {css_height / CSS_PPI:.1f} in, too large to print: "
+            f"at {PRINT_PPI} ppi it would have over {MAX_PIXELS / 1e6:.0f} million pixels "
+            "(give the SVG a size that fits a page)"
+        )
     page = CSS(string=f"@page {{ size: {css_width}px {css_height}px; margin: 0 }} body {{ margin: 0 }}")
     box = f"display: block; width: {css_width}px; height: {css_height}px"
     img = f'<img src="{path.resolve().as_uri()}" style="{box}">'

@@ -14,7 +14,8 @@ build. ``check_svg`` refuses, each an error at the Markdown line that shows the 
   CSS (``<style>``, ``style``, presentation attributes) with ``@import`` or a ``url()`` that is
   not a ``#fragment``;
 - more than ``MAX_ELEMENTS`` elements, or more than ``MAX_RENDERED`` once every ``<use>`` is
-  expanded, or ``<use>`` chains deeper than ``MAX_USE_DEPTH`` (or looping).
+  expanded (an upper bound: a ``<use>`` inside ``<defs>`` is counted too), or ``<use>`` chains
+  deeper than ``MAX_USE_DEPTH`` (or looping).
 
 The counts are made by walking the tree once and each ``<use>`` target once (memoised), so the
 check itself is linear in the file, whatever the file declares.
@@ -30,9 +31,12 @@ from build_tools.errors import Location, ManuscriptError
 SVG = "http://www.w3.org/2000/svg"
 XHTML = "http://www.w3.org/1999/xhtml"
 XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
-MAX_BYTES = 16 * 1024 * 1024
-MAX_ELEMENTS = 50_000  # a detailed map from Inkscape has a few thousand
-MAX_RENDERED = 100_000  # what WeasyPrint draws in about two seconds
+MAX_BYTES = 8 * 1024 * 1024
+# WeasyPrint draws about 2,500 SVG elements a second (30,000 rectangles add 11.5 s to a build
+# of one page, laid out once for their size and once rasterised): 20,000, a detailed map's
+# worth, bound what one SVG adds to a build to about 8 s (a 1.7 KB <use> bomb took minutes).
+MAX_ELEMENTS = 20_000
+MAX_RENDERED = 20_000
 MAX_USE_DEPTH = 8
 # Namespaces an editor writes beside the drawing (ignored by every renderer).
 EDITORS = frozenset(
@@ -87,7 +91,7 @@ def check_svg(data: bytes, src: str, where: Location) -> None:
         problem = _node_problem(node)
         if problem:
             raise ManuscriptError(f"image {src!r}: {problem}", where)
-    problem = _UseCount(svg).problem()
+    problem = UseCount(svg).problem()
     if problem:
         raise ManuscriptError(f"image {src!r}: {problem}", where)
 
@@ -135,7 +139,7 @@ def _css_problem(css: str) -> str:
     return ""
 
 
-class _UseCount:
+class UseCount:
     """The elements an SVG draws once every ``<use>`` is expanded, each target counted once."""
 
     def __init__(self, svg: etree._Element) -> None:
@@ -145,6 +149,7 @@ class _UseCount:
         }
         self.memo: dict[int, tuple[int, int]] = {}  # id(element): (elements drawn, use depth)
         self.open: set[int] = set()
+        self.steps = 0  # nodes visited: each target's subtree once (tests bound the work by it)
 
     def problem(self) -> str:
         try:
@@ -167,7 +172,7 @@ class _UseCount:
         self.open.add(key)
         drawn = 0
         for node in element.iter():  # the subtree walked without recursion
-            drawn += 1
+            drawn, self.steps = drawn + 1, self.steps + 1
             target = self._target(node)
             if target is not None:
                 inner, inner_depth = self.count(target, level + 1)
