@@ -5,9 +5,12 @@
     take_notes (epub_notes)      calls → markers, notes → their section's notes, across files
     sections                     one per spine document with text, skipping what our build
                                  makes again: the cover page (its picture becomes the cover),
-                                 the title, half-title and copyright pages (ISBNs read from it),
-                                 the contents, an index and a page-list (each reported)
+                                 the title and half-title pages (by their semantics, or their
+                                 words: only the metadata's), the copyright page (its ISBNs
+                                 read), the contents, lists of illustrations, an index and a
+                                 page-list (each reported)
     clean (epub_clean)           the bodies in document.py's vocabulary, pictures copied out
+    split (epub_split)           a document of several chapters (calibre's) at its h1s
     metadata (epub_meta)         book.toml's [book] keys
 
 A document's place and role come from its ``epub:type``/``role`` (on ``body`` or its top
