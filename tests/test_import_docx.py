@@ -23,6 +23,7 @@ from lxml import etree
 from validators import epubcheck, format_messages, problems
 
 from build_tools.cli import main
+from build_tools.importing.docx import STYLE_MAP
 from build_tools.importing.run import read_document
 
 HERE = FIXTURES / "import-docx"
@@ -357,3 +358,19 @@ def test_an_equation_mammoth_cannot_read_is_reported_where_it_was(tmp_path: Path
     book = read_document(edited, accept_changes=True)
     where = "paragraph 31 (“The last boat left in autumn…”), in “The Lower River”"
     assert f"{where}: an equation was dropped" in [str(loss) for loss in book.losses]
+
+
+def test_the_style_map_is_understood_by_mammoth() -> None:
+    from mammoth.options import read_options  # type: ignore[import-untyped]
+
+    assert read_options({"style_map": STYLE_MAP}).messages == []
+
+
+def test_underlining_keeps_its_text_and_is_reported(tmp_path: Path) -> None:
+    edited = _edited(tmp_path, ("word/document.xml",), (b"<w:b/>", b'<w:b/><w:u w:val="single"/>'))
+    book = read_document(edited, accept_changes=True)
+    out = tmp_path / "book"
+    result = run("import", edited, "--out", out, "--accept-changes")
+    assert "the section “The Upper River”: underline kept as plain text (1 time)" in result.stderr
+    assert "some in **heavy bold**," in (out / "text/02-the-upper-river.md").read_text(encoding="utf-8")
+    assert book.sections[1].body.find(".//u") is not None

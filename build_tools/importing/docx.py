@@ -73,6 +73,8 @@ STYLE_MAP = "\n".join(
         "p[style-name^='Contents '] => !",
         "p[style-name='TOC Heading'] => !",
         "small-caps => span.smallcaps",
+        # mammoth drops underlining silently; as <u> the writer keeps the text and reports it.
+        "u => u",
         *(f"r[style-name='{name}'] => em" for name in _EMPHASIS),
         *(f"r[style-name='{name}'] =>" for name in _PLAIN_RUNS),
     ]
