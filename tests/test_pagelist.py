@@ -48,7 +48,7 @@ def _text_after(marker) -> str:  # type: ignore[no-untyped-def]
         for following in parent.itersiblings():
             pieces.append("".join(following.itertext()))
         parent = parent.getparent()
-    words = " ".join(pieces).replace("\u25c7", " ").split()  # ◇: the EPUB's link to the chronology
+    words = " ".join(pieces).split()
     return " ".join(words[:3])
 
 
