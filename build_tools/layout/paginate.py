@@ -4,7 +4,8 @@ Pass 1 lays out the whole book, the index as a stub (its opening page), so that 
 gets every page number; the chronology's page references are target-counters, resolved in the
 same layout. The notes' running heads ("Notes to pages 12–15") and the index's locators
 (deduplicated, with ranges) need the pages of pass 1: pass 2 lays out the notes and the index
-alone with those numbers written in, and its pages replace pass 1's. The text is laid out once
+alone with those numbers written in, and its pages replace pass 1's; the chronology too when two
+passages of an event share a page, so that the page prints once (``chronology.py``). The text is laid out once
 (REFERENCE.md §2), unless a page turn splits a word: each layout, of pass 1 as of pass 2, is
 done again with every word it split across a page turn kept whole (``keeps.py``), until none
 is, ``MAX_LAYOUTS`` times at most (a page still split is a warning); in a proof, also until no
