@@ -1,5 +1,8 @@
-"""Where things are in a .docx (paragraph numbers, first words, sections), and what of it the
-manuscript cannot carry: comments, text boxes, fields, headers and footers, tracked changes."""
+"""Where things are in a .docx, and what of it the manuscript cannot carry.
+
+A place is a paragraph's number, its first words and its section; what is lost: comments, text
+boxes, fields, headers and footers, a table of contents, unknown styles; and tracked changes.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,8 @@
-"""The parts of a .docx read with lxml: its metadata, its paragraphs in order, and the copy of it
-that mammoth is given (simple fields unwrapped, pictures read from their DrawingML)."""
+"""The parts of a .docx read with lxml: checked, its metadata, and the copy mammoth is given.
+
+The copy has simple fields unwrapped, pictures read from their DrawingML and runs in another
+language marked; a part of malformed XML, or one the document refers to and lacks, is refused.
+"""
 
 from __future__ import annotations
 
