@@ -1,7 +1,7 @@
 """The Word front end: a .docx read by mammoth into sections, notes, pictures and metadata.
 
-The document becomes ``document.py``'s HTML, split into sections at its top-level headings,
-with what it could not carry over:
+The document becomes ``document.py``'s HTML, split into sections at its top-level headings, and
+what it could not carry over is listed with where it was, in these steps:
 
     open_package (docx_parts)  every part parsed: a malformed one is refused, naming it
     tracked changes            refused unless accepted (mammoth keeps insertions, drops deletions)
