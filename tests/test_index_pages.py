@@ -28,8 +28,11 @@ def text_runs(book) -> list[etree._Element]:  # type: ignore[no-untyped-def]
     notes = etree.Element("div")
     for section in book.sections:
         if section.notes:
-            for part in [section.heading, *(note.body for note in section.notes)]:
-                notes.append(part.tree())
+            notes.append(section.heading.tree())
+            notes[-1].tail = "\n"
+            for note in section.notes:
+                notes.append(note.body.tree())
+                notes[-1].set("id", note.id)  # where the note begins: its number is printed there
                 notes[-1].tail = "\n"  # blocks: the words of two notes never run together
     runs.append(notes)
     return runs + [event.body.tree() for event in book.chronology]
@@ -58,6 +61,8 @@ class Where:
         self.runs = text_runs(book)
         self.printed = PrintedLetters.read(pdf)
         self.notes = {note.id: note for note in book.notes}
+        chapters = [section.number for section in book.sections if section.role == "chapter"]
+        self.chapter = {number: n for n, number in enumerate(chapters, 1)}
 
     def page(self, element_id: str, last: bool = False) -> str:
         """The folio of the page the element is printed on: where the first word from it ends (a
@@ -69,14 +74,22 @@ class Where:
         return self.printed.folio(position - 1 if last else position + max(word, 1) - 1)
 
     def locator(self, mention) -> str:  # type: ignore[no-untyped-def]
-        """The locator the mention should have: "25", "25n6" in a note, "101–108" for a range
+        """The locator the mention should have: "25", "25n6" in a note ("25n1 (chap. 2)" when
+        a note of another chapter numbered 1 begins on page 25), "101–108" for a range
         (unabbreviated), one page if it ends where it starts."""
         first = self.page(mention.id)
         if mention.end:
             last = self.page(mention.end, last=True)
             return first if last == first else f"{first}\u2013{last}"
         if mention.where == "note":
-            return f"{first}n{self.notes[mention.note].number}"
+            note = self.notes[mention.note]
+            # Another chapter's note of the same number begins on the page: the chapter is named.
+            shared = any(
+                other.number == note.number and other.section != note.section and self.page(other.id) == first
+                for other in self.notes.values()
+            )
+            label = f"{first}n{note.number}"
+            return f"{label} (chap.\u00a0{self.chapter[note.section]})" if shared else label
         return first
 
 

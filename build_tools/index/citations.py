@@ -46,7 +46,8 @@ et al passim cited with e g i e s l d n letter series issue dated ms mss fol fol
 _VOCABULARY = {
     "en": _ENGLISH,
     "fr": _ENGLISH
-    | set("et trad éd dir coll t voir aussi de du des la le les l d cité citée par dans préface éd".split()),
+    | set("et trad éd dir coll t voir aussi de du des la le les l d cité citée par dans".split())
+    | set("préface à au aux en sur".split()),
     "de": _ENGLISH
     | set("und hrsg hg übers bd bde vgl von der die das des dem zit nach ebd ebenda aufl nr s".split()),
     "es": _ENGLISH | set("y trad véase en de del la el los las por citado citada íd núm".split()),

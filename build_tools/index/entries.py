@@ -4,7 +4,7 @@ The order is the book's language's (lang/collation.py), for main entries, subent
 *See also* references alike, on the headings' words (their markup is printed, not sorted). The
 writers turn the mentions into locators: print pages (REFERENCE.md §4) or numbered links. A note
 locator ("25n1") names its chapter when a page holds two notes of that number, of two chapters:
-"25n1 (chap. 2)" (CMOS 16.111).
+"25n1 (chap. 2)" (CMOS 16.111): the page a note's number is printed on is the page it begins on.
 """
 
 from __future__ import annotations
@@ -125,7 +125,9 @@ class _Locating:
             s.number: n for n, s in enumerate((s for s in book.sections if s.role == "chapter"), 1)
         }
         self.titles = {s.number: s.title for s in book.sections}
-        self.spans = _note_spans(book.notes, folio) if folio else {}
+        # The page each note begins on, where its number is printed: two numbers alike on one
+        # page are what makes a locator ambiguous.
+        self.starts = {n.id: int(folio(n.id)) for n in book.notes} if folio else {}
 
     def __call__(self, mentions: list[Mention]) -> tuple[Locator, ...]:
         if self.folio is None:
@@ -154,21 +156,11 @@ class _Locating:
         words = self.book.meta.words
         label = words.note_locator.format(page=page, number=note.number)
         shared = any(
-            other.number == note.number and other.section != note.section and first <= page <= last
-            for other, (first, last) in ((self.notes[i], span) for i, span in self.spans.items())
+            other.number == note.number and other.section != note.section and self.starts[other.id] == page
+            for other in self.notes.values()
         )
         if not shared:
             return label
         if note.section in self.chapters:
             return words.note_locator_chapter.format(locator=label, chapter=self.chapters[note.section])
         return words.note_locator_section.format(locator=label, section=self.titles[note.section])
-
-
-def _note_spans(notes: tuple[Note, ...], folio: Folio) -> dict[str, tuple[int, int]]:
-    """The pages each note may be printed on: from its own to the one the next note begins on
-    (the notes are printed in order, one after another)."""
-    starts = [(n.id, int(folio(n.id))) for n in notes]
-    spans = {}
-    for (note, first), following in zip(starts, [*starts[1:], (None, None)], strict=True):
-        spans[note] = (first, following[1] if following[1] is not None else first)
-    return spans

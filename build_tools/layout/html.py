@@ -211,7 +211,8 @@ def _index(book: Book, folios: dict[str, int], words: Labels) -> etree._Element:
 def _index_line(item: index.IndexEntry, words: Labels) -> str:
     """An entry, its subentries after it, indented. Each entry sets the string the index's
     "(continued)" head reads (``styles/print.css``): its heading after its first word, nothing
-    after its last, so that a page that begins inside an entry repeats the heading."""
+    after its last, so that a page that begins inside an entry repeats the heading. (Their
+    class does not begin with "ix": the mentions' spans, which do, are taken out.)"""
     term = item.markup
     if item.see:
         see = f"<i>{escape(words.see)}</i> {item.see.markup}"
@@ -224,8 +225,8 @@ def _index_line(item: index.IndexEntry, words: Labels) -> str:
         else ""
     )
     continued = _css_string(words.continued.format(heading=item.heading))
-    opens = f'<span class="ix-continued" style="string-set: ix-continued {escape(continued)}"></span>'
-    closes = '<span class="ix-continued" style="string-set: ix-continued \'\'"></span>'
+    opens = f'<span class="continued-mark" style="string-set: ix-continued {escape(continued)}"></span>'
+    closes = '<span class="continued-mark" style="string-set: ix-continued \'\'"></span>'
     head = f"{term}{opens}{qualifier}{', ' if locators else ''}{locators}{also}"
     lines = [f'<p class="ix-entry" id="{item.anchor}">{head}']
     for sub in item.subentries:
