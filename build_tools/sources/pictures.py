@@ -33,10 +33,10 @@ from build_tools.errors import Location, ManuscriptError
 MAX_PIXELS = 25_000_000
 MAX_SIDE = 16_000
 MAX_BYTES = 64 * 1024 * 1024
-# Pillow's names of the formats a file's name promises (a camera's JPEG may be an MPO).
+# Pillow's names of the formats a file's name promises.
 FORMATS = {
     "image/png": ("PNG",),
-    "image/jpeg": ("JPEG", "MPO"),
+    "image/jpeg": ("JPEG",),  # its opener gives an MPO too
     "image/gif": ("GIF",),
     "image/webp": ("WEBP",),
 }
