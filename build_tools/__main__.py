@@ -1,5 +1,5 @@
 """``python -m build_tools`` runs the ``book`` command."""
 
-from build_tools.cli import run
+from build_tools.entry import run
 
 run()

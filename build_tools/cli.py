@@ -13,7 +13,8 @@ from build_tools import __version__
 from build_tools.build import FORMATS, Project, build
 from build_tools.checks.summary import build_report
 from build_tools.design.styles import find_styles
-from build_tools.writers.output import Interrupted, interruptions_raised
+from build_tools.interrupt import Interrupted, interrupted_line
+from build_tools.writers.output import interruptions_raised
 
 source_option = click.option(
     "--source",
@@ -145,10 +146,7 @@ def run() -> None:
 
 
 def _interrupted(interruption: Interrupted) -> NoReturn:
-    click.echo(
-        f"interrupted by {interruption.name}: unfinished outputs were removed, the previous ones are intact",
-        err=True,
-    )
+    click.echo(interrupted_line(interruption), err=True)
     sys.exit(interruption.exit_code)
 
 
@@ -319,7 +317,15 @@ def import_command(file: Path, out: Path, accept_changes: bool) -> None:
     show_default=True,
     help="The interface to listen on; anything but loopback shows the manuscript to the network.",
 )
-def preview_command(source: Path, styles: Path | None, port: int, host: str) -> None:
+@click.option(
+    "--allow-host",
+    "allow",
+    multiple=True,
+    metavar="NAME",
+    help="A host name the browsers use for this machine, answered besides the --host address "
+    "(repeatable); any other name is refused, against DNS rebinding.",
+)
+def preview_command(source: Path, styles: Path | None, port: int, host: str, allow: tuple[str, ...]) -> None:
     """Serve the book at http://127.0.0.1:8000/ while you write.
 
     Each section is shown as in the e-book, and as printed pages in its print view. Saving a
@@ -327,8 +333,16 @@ def preview_command(source: Path, styles: Path | None, port: int, host: str) -> 
     shown in the page until it is fixed. Stop with Ctrl+C.
     """
     from build_tools.preview import serve  # imported on demand: 'book build' never loads the server
+    from build_tools.preview.connections import allowed_hosts, is_loopback
 
+    if not is_loopback(host):
+        names = ", ".join(allowed_hosts(host, allow))
+        click.echo(
+            f"warning: listening on {host}, the manuscript is shown to every machine that reaches it; "
+            f"answered as {names} or an IP address (--allow-host adds a name)",
+            err=True,
+        )
     try:
-        serve(source, _styles(source, styles), host, port, ready=click.echo)
-    except KeyboardInterrupt:
+        serve(source, _styles(source, styles), host, port, ready=click.echo, allow=allow)
+    except (KeyboardInterrupt, Interrupted):  # Ctrl+C or SIGTERM: stopping is what they ask
         click.echo("preview stopped", err=True)

@@ -35,8 +35,9 @@ def line_of(spec: str) -> tuple[Any, int]:
     return target.__code__, found[0]
 
 
-def arm(sig: signal.Signals, spec: str) -> None:
-    """Send ``sig`` to this process the first time the line of ``spec`` is about to run."""
+def arm(sig: signal.Signals, spec: str, at_once: bool = False) -> None:
+    """Send ``sig`` to this process the first time the line of ``spec`` is about to run (once
+    the temporary output exists, unless ``at_once``)."""
     code, number = line_of(spec)
     sent = False
 
@@ -60,13 +61,37 @@ def arm(sig: signal.Signals, spec: str) -> None:
             sys.settrace(on_call)
         return created
 
+    if at_once:
+        sys.settrace(on_call)
+        return
     tempfile.mkstemp = mkstemp  # type: ignore[assignment]
 
 
+def arm_at_import(sig: signal.Signals, module: str) -> None:
+    """Send ``sig`` when ``module`` is first imported: the moment before the command runs."""
+
+    class Finder:
+        @staticmethod
+        def find_spec(name: str, path: object = None, target: object = None) -> None:
+            if name == module:
+                sys.meta_path.remove(Finder)
+                print(f"signal_at: sent {sig.name} at import:{module}", file=sys.stderr, flush=True)
+                os.kill(os.getpid(), sig)
+
+    sys.meta_path.insert(0, Finder)
+
+
 def main() -> None:
+    """``SIGNAL SPEC COMMAND…``: SPEC is ``module:function:text`` (armed once the temporary
+    output exists), ``start:module:function:text`` (armed at once) or ``import:module``."""
     sig, spec, *command = sys.argv[1:]
-    arm(signal.Signals[sig], spec)
-    from build_tools.cli import run
+    if spec.startswith("import:"):
+        arm_at_import(signal.Signals[sig], spec.removeprefix("import:"))
+    elif spec.startswith("start:"):
+        arm(signal.Signals[sig], spec.removeprefix("start:"), at_once=True)
+    else:
+        arm(signal.Signals[sig], spec)
+    from build_tools.entry import run  # the console script's: its handlers, its temporary folder
 
     sys.argv = ["book", *command]
     run()

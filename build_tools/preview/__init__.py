@@ -20,13 +20,19 @@ import uvicorn
 
 from build_tools.design.styles import check_stylesheets
 from build_tools.errors import BookError, Location, ManuscriptError
+from build_tools.preview.connections import (
+    LOOPBACK,
+    MAX_CONNECTIONS,
+    Connections,
+    allowed_hosts,
+)
 from build_tools.preview.livebook import LiveBook
 from build_tools.preview.printview import PrintView
 from build_tools.preview.server import PreviewServer
 from build_tools.preview.site import Site
 from build_tools.sources.epoch import source_date_epoch
 
-LOOPBACK = ("127.0.0.1", "localhost")
+__all__ = ["LOOPBACK", "Preview", "open_preview", "serve"]
 
 
 @dataclass(frozen=True)
@@ -64,21 +70,30 @@ def serve(
     host: str = "127.0.0.1",
     port: int = 8000,
     ready: Callable[[str], None] = print,
+    allow: tuple[str, ...] = (),
 ) -> None:
-    """Serve the preview until interrupted; ``ready`` is told the address once it listens."""
+    """Serve the preview until interrupted; ``ready`` is told the address once it listens.
+    The Host names it answers are loopback's, or on another interface ``host`` and ``allow``
+    (connections.py)."""
     if not source.is_dir():
         raise ManuscriptError("manuscript folder not found", Location(source))
     if not (styles / "epub.css").is_file():
         raise BookError("no epub.css in the styles folder", Location(styles))
     check_stylesheets(styles, ("epub.css",))  # it loads nothing from elsewhere (issue 17 item 6)
     listening = _listen(host, port)
-    preview = open_preview(source, styles, list(LOOPBACK) if host in LOOPBACK else None)
+    preview = open_preview(source, styles, allowed_hosts(host, allow))
     address, bound_port = listening.getsockname()[:2]
     shown = f"[{address}]" if ":" in address else address
     title = preview.book.book.meta.title if preview.book.book else str(source)
     ready(f"Previewing {title} at http://{shown}:{bound_port}/")
     config = uvicorn.Config(
-        preview.server.app, log_level="warning", access_log=False, lifespan="on", timeout_graceful_shutdown=2
+        preview.server.app,
+        http=Connections,  # idle connections closed, their number capped
+        limit_concurrency=MAX_CONNECTIONS,
+        log_level="warning",
+        access_log=False,
+        lifespan="on",
+        timeout_graceful_shutdown=2,
     )
     main_thread = threading.current_thread() is threading.main_thread()
     # SIGTERM stops the preview as Ctrl+C does, so that the worker process is shut down too.

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import io
 import multiprocessing
+import multiprocessing.connection
+import os
 import signal
 import threading
 from collections.abc import Callable
@@ -99,10 +101,7 @@ class PrintView:
             if self._closed or self._running is not None or version in done:
                 return
             if self._pool is None:
-                # spawn, not fork: forking a process that runs threads may deadlock it.
-                self._pool = ProcessPoolExecutor(
-                    1, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_start
-                )
+                self._pool = new_pool()
             future = self._pool.submit(lay_out, book, self.styles, version)
             self._running = version
         future.add_done_callback(partial(self._finished, version))
@@ -174,9 +173,27 @@ class PrintView:
             pool.shutdown(wait=True, cancel_futures=True)
 
 
+def new_pool() -> ProcessPoolExecutor:
+    """The worker process, started on the first task (one process, spawned: forking a process
+    that runs threads may deadlock it)."""
+    return ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_start)
+
+
 def _worker_start() -> None:
     # Ctrl+C reaches every process of the terminal's group: the server stops the worker itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A server killed (SIGKILL) or hung up on (SIGHUP) never stops it: the worker watches the
+    # pipe that spawn leaves open from the server (its sentinel, readable once the server is
+    # gone) and ends with it, instead of waiting for tasks forever. prctl's PR_SET_PDEATHSIG
+    # would fire when the server's thread that started the worker ends, which is any thread.
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_end_with, args=(parent.sentinel,), daemon=True).start()
+
+
+def _end_with(sentinel: int) -> None:
+    multiprocessing.connection.wait([sentinel])
+    os._exit(0)
 
 
 def _spreads(

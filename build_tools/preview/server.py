@@ -24,12 +24,12 @@ from pathlib import Path
 import anyio.to_thread
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from build_tools.preview.connections import HostCheck
 from build_tools.preview.watch import watch
 
 ASSETS = Path(__file__).resolve().parent / "static"
@@ -77,9 +77,7 @@ class PreviewServer:
         routes.append(Route("/{path:path}", self._page))
         # A page of the preview read by another site through DNS rebinding would leak the
         # manuscript: only the names of the interface we listen on are accepted as Host.
-        middleware = (
-            [Middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))] if allowed_hosts else []
-        )
+        middleware = [Middleware(HostCheck, allowed=list(allowed_hosts))] if allowed_hosts else []
         self.app = Starlette(routes=routes, middleware=middleware, lifespan=self._lifespan)
 
     async def changed(self, paths: set[Path]) -> None:

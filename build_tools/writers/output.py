@@ -17,10 +17,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from build_tools.errors import BookError, Location
+from build_tools.interrupt import Interrupted, raise_interrupted
 from build_tools.sources.epoch import ZIP_EPOCH_MIN
 
 if TYPE_CHECKING:
     import pikepdf
+
+__all__ = [
+    "STALE_AFTER",
+    "Interrupted",
+    "atomic_output",
+    "interruptions_raised",
+    "remove_stale",
+    "save_pdf",
+    "write_zip",
+]
 
 STALE_AFTER = 15 * 60  # a temporary output untouched this long belongs to a dead build
 
@@ -93,36 +104,6 @@ def save_pdf(pdf: pikepdf.Pdf, target: Path) -> None:
         stream.write(buffer.getbuffer())
 
 
-class Interrupted(BaseException):
-    """The build was stopped by SIGINT (Ctrl+C) or SIGTERM (``kill``, a CI timeout).
-
-    A BaseException, like KeyboardInterrupt, so that no ``except Exception`` swallows it; the
-    command reports it and exits with the shell's code for the signal, 128 + its number.
-    """
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(signum)
-        self.signum = signum
-        self.exit_code = 128 + signum
-
-    @property
-    def name(self) -> str:
-        return signal.Signals(self.signum).name
-
-    @staticmethod
-    def behind(error: BaseException) -> Interrupted | None:
-        """The interruption that ``error`` was raised while handling, if any: library code
-        stopped by one may fail in its own clean-up with another error."""
-        seen: set[int] = set()
-        current: BaseException | None = error
-        while current is not None and id(current) not in seen:
-            if isinstance(current, Interrupted):
-                return current
-            seen.add(id(current))
-            current = current.__cause__ or current.__context__
-        return None
-
-
 _HELD = {signal.SIGINT, signal.SIGTERM}
 
 
@@ -152,10 +133,7 @@ def interruptions_raised() -> Iterator[None]:
         yield  # only the main thread may set signal handlers
         return
 
-    def interrupt(signum: int, frame: object) -> None:
-        raise Interrupted(signum)
-
-    previous = {signum: signal.signal(signum, interrupt) for signum in _HELD}
+    previous = {signum: signal.signal(signum, raise_interrupted) for signum in _HELD}
     try:
         yield
     finally:

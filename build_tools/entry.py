@@ -1,0 +1,47 @@
+"""The console script ``book``: SIGINT and SIGTERM handled from its first line, then the command.
+
+The handler is installed when this module is imported (the script's ``from build_tools.entry
+import run``), before click and the toolchain are: a Ctrl+C during the imports, which take a
+quarter of a second, printed a KeyboardInterrupt traceback, and one during click's parsing was
+turned into "Aborted!" and exit 1 by click's standalone mode. Now every moment ends the same
+way: the one line of ``cli.run``, exit 130 (SIGINT) or 143 (SIGTERM). Only the interpreter's own
+start, before this module runs, is outside its reach.
+
+The command's temporary files (WeasyPrint's ``weasyprint-*`` font folders, a worker's files) go
+into a folder of its own, removed at the end however the command ends, short of SIGKILL:
+WeasyPrint removes its folder in a ``__del__`` that an interrupted build never reached.
+"""
+
+from __future__ import annotations
+
+import signal
+
+from build_tools.interrupt import SIGNALS, Interrupted, ignore_signals, interrupted_line, raise_interrupted
+
+for _signum in SIGNALS:
+    signal.signal(_signum, raise_interrupted)
+
+
+def run() -> None:
+    """Run the ``book`` command (``cli.run``) in a temporary folder of its own."""
+    import os
+    import shutil
+    import sys
+    import tempfile
+
+    folder = None
+    try:
+        folder = tempfile.mkdtemp(prefix="book-")
+        # The environment too: the preview's worker process and validators inherit it.
+        os.environ["TMPDIR"] = tempfile.tempdir = folder
+        from build_tools.cli import run as command
+
+        command()
+    except Interrupted as interruption:  # before the command could report it: the imports
+        ignore_signals()
+        sys.stderr.write(f"{interrupted_line(interruption)}\n")
+        sys.exit(interruption.exit_code)
+    finally:
+        ignore_signals()  # the clean-up and the interpreter's exit are not interrupted again
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
