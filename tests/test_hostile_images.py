@@ -195,6 +195,18 @@ def test_a_safe_svg_builds_into_both_books(tmp_path: Path) -> None:
     assert _pictures(files[".pdf"])  # rasterised for the gray interior, and printed
 
 
+def test_an_svg_too_large_to_print_is_an_error_at_its_line(tmp_path: Path) -> None:
+    # 4 × 3,000 in: rasterised at 300 ppi it would be 1,200 × 900,000 px (it took 2.2 GB and
+    # ended in an internal error); refused from its laid-out size, before it is drawn.
+    tall = f'{SVG} width="4in" height="3000in"><rect width="10" height="10"/></svg>'
+    source = shown(tmp_path, "tall.svg", tall.encode())
+    found = refused(tmp_path, source, "pdf")
+    assert found.startswith(
+        f"{source / 'text/two.md'}:5:1: image 'text/images/tall.svg' lays out at 4.0 × 3000.0 in"
+    )
+    assert "too large to print" in found
+
+
 def test_the_preview_serves_an_svg_only_as_checked_and_without_script(tmp_path: Path) -> None:
     source = shown(tmp_path, "map.svg", GOOD_SVG.encode())
     opened = open_preview(source, STYLES)
@@ -250,6 +262,25 @@ def test_a_stylesheet_that_loads_from_elsewhere_is_refused_at_its_line(
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert f"Error: {sheet}:{number}:" in result.output and message in result.output
     assert not out.exists()
+
+
+def test_the_preview_refuses_an_epub_css_that_loads_from_elsewhere(tmp_path: Path) -> None:
+    styles = tmp_path / "styles"
+    shutil.copytree(STYLES, styles, symlinks=False)
+    sheet = styles / "epub.css"
+    sheet.write_text(sheet.read_text(encoding="utf-8") + "\n@import url(http://192.0.2.1/x.css);\n", "utf-8")
+    result = CliRunner().invoke(
+        main, ["preview", "--source", str(project(tmp_path)), "--styles", str(styles)]
+    )
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"{sheet}:" in result.output and "epub.css may not load anything (@import" in result.output
+    opened = open_preview(project(tmp_path), styles)  # and one saved while it runs: served empty
+    try:
+        served = TestClient(opened.server.app).get("/css/book.css").text
+        assert "192.0.2.1" in served and "@import" not in served.replace("(@import", "")
+        assert served.startswith("/*") and served.rstrip().endswith("*/") and served.count("*/") == 1
+    finally:
+        opened.close()
 
 
 def test_a_print_css_may_load_files_of_its_folder(tmp_path: Path) -> None:
