@@ -294,3 +294,31 @@ def test_a_page_that_begins_inside_an_entry_repeats_its_heading(long_index) -> N
             assert "(continued)" not in head, (index, head, first_line)
     document.close()
     assert inside_seen, "no index page begins inside an entry: the test shows nothing"
+
+
+@pytest.mark.parametrize(
+    ("pages", "subentry", "warned"), [(20, False, True), (12, False, False), (20, True, False)]
+)
+def test_a_long_string_of_locators_is_a_warning_that_suggests_subentries(
+    tmp_path: Path, pages: int, subentry: bool, warned: bool
+) -> None:
+    """Above fifteen estimated pages of bare locators: a warning at the entry's line (for
+    ``book check``, which lays nothing out); mentions under a subentry are not counted."""
+    filler = "the letters were read and copied and sent on again by the comrades " * 40  # a page
+    mark = "[Serge]{@serge>china}" if subentry else "Serge"
+    text = "# A\n\nIsaacs.\n\n" + "\n\n".join(f"{mark} wrote, {filler}." for _ in range(pages)) + "\n"
+    book = read_book(Project(_manuscript(tmp_path, text, NAMES), ROOT / "styles", tmp_path / "out"))
+    found = [d for d in book.diagnostics if d.code == "many-locators"]
+    assert bool(found) is warned
+    if warned:
+        assert (
+            found[0].location.line == 2
+            and "subentries" in found[0].message
+            and "Serge, Victor" in found[0].message
+        )
+
+
+def test_the_first_book_s_longest_entries_are_warned() -> None:
+    book = read_book(Project(ROOT / "manuscript", ROOT / "styles", ROOT / "dist"))
+    warned = {d.text for d in book.diagnostics if d.code == "many-locators"}
+    assert "Serge, Victor" in warned  # 22 locators printed (issue 16: "Serge has 32")

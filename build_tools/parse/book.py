@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 
 from build_tools.errors import Location, ManuscriptError
 from build_tools.index import headings
+from build_tools.index.density import crowded
 from build_tools.model import Book, Image, Mention, Part, Section
 from build_tools.parse.chronology import ParsedChronology, parse_chronology
 from build_tools.parse.convert import IndexMark
@@ -85,6 +86,7 @@ def parse_book(manuscript: Manuscript, source_date_epoch: int) -> ParsedBook:
             ]
         ),
     )
+    book = replace(book, diagnostics=book.diagnostics + crowded(book))  # the whole index is known
     return ParsedBook(book, sections, chronology)
 
 
