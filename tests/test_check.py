@@ -274,7 +274,9 @@ def test_real_manuscript_reports_only_open_queries() -> None:
     """The accepted exceptions are in manuscript/.bookcheckignore; what remains is editorial work.
 
     "Chansha" (chapter 1) is a misspelling of Changsha in the author's text that no editorial
-    decision covers yet: it stays visible until it is corrected or queried.
+    decision covers yet: it stays visible until it is corrected or queried. Serge's and Chiang's
+    entries run to more than fifteen locators (issue 16): subentries are the indexer's work to
+    come, and the warning stays until they are made.
     """
     source = ROOT / "manuscript"
     lines: list[str] = []
@@ -287,7 +289,11 @@ def test_real_manuscript_reports_only_open_queries() -> None:
     others = {
         (f["code"], f["message"].split("”")[0].lstrip("“")) for f in findings if f["code"] != "open-query"
     }
-    assert others <= {("name-variant", "Chansha")}
+    assert others <= {
+        ("name-variant", "Chansha"),
+        ("many-locators", "Serge, Victor"),
+        ("many-locators", "Chiang Kai-shek"),
+    }
 
 
 def test_check_is_fast_and_never_loads_the_pdf_writer() -> None:

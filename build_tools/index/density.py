@@ -38,8 +38,7 @@ def crowded(book: Book) -> tuple[Diagnostic, ...]:
                 Diagnostic(
                     entry.location,
                     CODE,
-                    f"{entry.heading!r} has about {count} undifferentiated locators "
-                    f"(more than {LIMIT}): {subs}",
+                    f"“{entry.heading}”: about {count} undifferentiated locators (more than {LIMIT}): {subs}",
                     entry.heading,
                 )
             )
