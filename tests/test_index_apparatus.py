@@ -322,3 +322,33 @@ def test_the_first_book_s_longest_entries_are_warned() -> None:
     book = read_book(Project(ROOT / "manuscript", ROOT / "styles", ROOT / "dist"))
     warned = {d.text for d in book.diagnostics if d.code == "many-locators"}
     assert "Serge, Victor" in warned  # 22 locators printed (issue 16: "Serge has 32")
+
+
+def test_headings_markup_is_printed_and_its_text_sorted(tmp_path: Path) -> None:
+    names = NAMES + (
+        '  - id: lutte\n    heading: "*Lutte de classes, La*"\n    kind: periodical\n    forms: ["Lutte"]\n'
+        '  - id: reclus\n    heading: "[Reclus]{.smallcaps}, Élisée"\n    forms: ["Reclus"]\n'
+        '  - heading: "*La Lutte de classes*"\n    see: lutte\n'
+    )
+    text = "# A\n\nSerge, Isaacs, the Chinese letters, Lutte and Reclus.\n"
+    book = read_book(Project(_manuscript(tmp_path, text, names), ROOT / "styles", tmp_path / "out"))
+    entries = {entry.id: entry for entry in book.names}
+    assert (entries["lutte"].heading, entries["lutte"].markup) == (
+        "Lutte de classes, La",
+        "<em>Lutte de classes, La</em>",
+    )
+    assert entries["lutte"].sort == "Lutte de classes, La"  # no asterisk sorted
+    assert entries["reclus"].markup == '<span class="smallcaps">Reclus</span>, Élisée'
+    assert book.cross_refs[0].markup == "<em>La Lutte de classes</em>"
+
+
+def test_the_first_book_s_periodicals_are_italic_in_the_printed_index(essay) -> None:  # type: ignore[no-untyped-def]
+    book, files = essay
+    pdf = files[".pdf"]
+    italic = "".join(
+        "".join(c for c, _, _, font in chars(pdf, page) if "Italic" in font)
+        for page in index_pages(pdf, "Index")
+    )
+    for entry in book.names:
+        if entry.kind == "periodical":
+            assert entry.heading.replace(" ", "") in italic.replace(" ", ""), entry.heading
