@@ -243,3 +243,25 @@ def test_a_folder_that_holds_anything_is_refused_and_left_as_it_was(tmp_path: Pa
         raise AssertionError("a folder with a file in it was written into")
     assert [p.name for p in out.iterdir()] == ["notes.txt"]
     assert [p.name for p in tmp_path.iterdir()] == ["taken"]  # no temporary folder left beside it
+
+
+def test_a_poem_keeps_its_lines_indents_and_stanzas() -> None:
+    body, _, written = parsed(
+        ImportedSection(
+            "T",
+            fragment(
+                '<div class="verse"><p class="stanza"><span class="line">The river is wide,</span><br/>'
+                '<span class="line indent-2">and <em>slow</em>;</span></p>'
+                '<p class="stanza"><span class="line">We waited.</span></p></div>'
+                '<blockquote><div class="verse"><p>One line<br/>two lines</p></div></blockquote>'
+            ),
+        )
+    )
+    assert "::: verse\nThe river is wide,\n    and *slow*;\n\nWe waited.\n:::" in written
+    stanzas = body.findall("div[@class='verse']/p")
+    assert [[(s.get("class"), words(s)) for s in p.findall("span")] for p in stanzas] == [
+        [("line", "The river is wide,"), ("line indent-2", "and slow;")],
+        [("line", "We waited.")],
+    ]
+    quoted = body.findall("blockquote/div[@class='verse']/p/span")
+    assert [words(line) for line in quoted] == ["One line", "two lines"]

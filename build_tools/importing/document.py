@@ -16,7 +16,8 @@ write Markdown, and the writer never reads Word or EPUB.
 The vocabulary of a body (anything else is unwrapped to its text, and reported):
 - blocks: ``h1``–``h6``, ``p``, ``blockquote``, ``ul``/``ol`` with ``li``, ``table`` (``caption``,
   ``thead``/``tbody``/``tr``, ``th``/``td``), ``figure`` (an ``img`` and a ``figcaption``),
-  ``hr`` (a section break), ``pre``; ``div`` is a transparent container;
+  ``hr`` (a section break), ``pre``; ``div`` is a transparent container, but ``div class="verse"``
+  is a poem (stanzas ``p`` of lines ``span class="line indent-N"`` or lines parted by ``br``);
 - inline: ``em``/``i``, ``strong``/``b``, ``span class="smallcaps"``, ``span lang="…"``,
   ``code``, ``br``, ``a href`` (a web address; other links keep their text only), ``img``
   (``src`` = ``images/<name>``, a key of ``images``; the writer makes it ``../images/<name>``

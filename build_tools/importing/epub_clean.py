@@ -112,8 +112,11 @@ def _element(node: etree._Element, path: str, pictures: Pictures) -> None:  # no
         node.tag = "div" if any(child.tag in _BLOCKS for child in node) else "p"
         _only(node, ())
     elif tag in _CONTAINERS or (tag == "div" and not _figure(node)):
+        verse = tag == "div" and "verse" in classes(node)  # a poem (ours): written as ::: verse
         node.tag = "div"
         _only(node, ())
+        if verse:
+            node.set("class", "verse")
     else:
         _language_inside(node)
         _only(node, _KEEP_ATTRIBUTES.get(str(tag), ()))
@@ -181,6 +184,13 @@ def _span(node: etree._Element, pictures: Pictures) -> None:
         _SMALLCAPS.search(str(node.get("style", "")))
     )
     lang = node.get("lang")
+    if "line" in classes(node):  # a line of our verse, its indent kept: markdown.py's _verse
+        kept = " ".join(
+            word for word in sorted(classes(node)) if word == "line" or word.startswith("indent-")
+        )
+        _only(node, ())
+        node.set("class", kept)
+        return
     if not smallcaps and not lang:
         unwrap(node)
         return

@@ -148,6 +148,8 @@ def _paragraph(state: _Section, run: list[etree._Element | str]) -> list[str]:
 
 def _block(state: _Section, node: etree._Element, name: str) -> list[str]:
     """One block element as Markdown (a list of blocks: a container gives several)."""
+    if name == "div" and "verse" in str(node.get("class", "")).split():
+        return [_verse(state, node)]
     if name in CONTAINERS:
         return _blocks(state, node)
     if name == "p":
@@ -172,6 +174,30 @@ def _block(state: _Section, node: etree._Element, name: str) -> list[str]:
         return ["* * *"]
     text = text_of(node).strip("\n")  # pre: an indented code block, as typed
     return ["\n".join(f"    {line}".rstrip() for line in text.split("\n"))] if text.strip() else []
+
+
+def _verse(state: _Section, node: etree._Element) -> str:
+    """A poem (our own EPUB's ``div.verse``: stanzas of ``span.line indent-N``, or lines parted
+    by ``br``) as a ``::: verse`` block, each line's indent two spaces a level."""
+    stanzas = [child for child in node if local(child) == "p"] or [node]
+    written: list[str] = []
+    for stanza in stanzas:
+        lines = [
+            child for child in stanza if local(child) == "span" and "line" in str(child.get("class", ""))
+        ]
+        if lines:
+            texts = [
+                (_indent(line), _inline_text(state, line, _Context(one_line=True)).strip()) for line in lines
+            ]
+        else:
+            texts = [(0, line.strip()) for line in _inline_text(state, stanza, _Context()).split("\\\n")]
+        written.append("\n".join("  " * indent + escape_line_starts(text) for indent, text in texts if text))
+    return "::: verse\n" + "\n\n".join(block for block in written if block) + "\n:::"
+
+
+def _indent(line: etree._Element) -> int:
+    found = re.search(r"\bindent-(\d)\b", str(line.get("class", "")))
+    return int(found[1]) if found else 0
 
 
 def _lines(text: str) -> str:
