@@ -319,5 +319,6 @@ def test_a_picture_that_cannot_be_read_for_print_is_an_error_at_its_line(tmp_pat
     (root / "text" / "one.md").write_text("# One\n\nText.\n\n![A bad one](../images/bad.webp)\n", "utf-8")
     with pytest.raises(BookError) as raised:
         build(Project(root, STYLES, tmp_path / "out"), ("pdf",))
-    assert "one.md:5:1: image 'images/bad.webp' cannot be read for print" in raised.value.format_message()
+    # Refused when it is read (sources/pictures.py decodes every picture), before any layout.
+    assert "one.md:5:1: image '../images/bad.webp' is a damaged WEBP file" in raised.value.format_message()
     assert not (tmp_path / "out").exists()
