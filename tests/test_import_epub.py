@@ -355,3 +355,19 @@ def test_our_epub_of_a_test_manuscript_comes_back(
         ]
         parts = [(item["part"], len(item["files"])) for item in contents["files"]]  # type: ignore[index]
         assert parts == [("The Old World", 2), ("The New World", 1)]
+    if name == "forms":  # the poems keep their lines and indents, not only their words
+        assert _verse_lines(again[0]) == _verse_lines(original[0]) != []
+
+
+def _verse_lines(epub: Path) -> list[tuple[str, str]]:
+    """Every line of verse in the EPUB: its class (its indent) and its words."""
+    with zipfile.ZipFile(epub) as archive:
+        documents = [archive.read(name) for name in sorted(archive.namelist()) if name.endswith(".xhtml")]
+    lines = []
+    for document in documents:
+        tree = etree.fromstring(document)
+        for span in tree.iter("{http://www.w3.org/1999/xhtml}span"):
+            if "line" in str(span.get("class", "")).split():
+                words = " ".join("".join(span.itertext()).split())
+                lines.append((" ".join(sorted(str(span.get("class")).split())), words))
+    return lines
