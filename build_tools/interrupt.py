@@ -7,6 +7,8 @@ it imports anything heavier, so that a signal during the imports is reported as 
 from __future__ import annotations
 
 import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import FrameType
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
@@ -42,10 +44,42 @@ class Interrupted(BaseException):
         return None
 
 
+class _Held:
+    """How deep in ``held`` blocks the main thread is, and the signal that came meanwhile."""
+
+    depth = 0
+    pending: int | None = None
+
+
 def raise_interrupted(signum: int, frame: FrameType | None) -> None:
     """The signal handler: the process ends through the ``finally`` blocks that remove its
-    temporary files (SIGTERM's default would end it on the spot), and says why."""
+    temporary files (SIGTERM's default would end it on the spot), and says why; inside a
+    ``held`` block the signal is kept for its end."""
+    if _Held.depth:
+        _Held.pending = _Held.pending or signum
+        return
     raise Interrupted(signum)
+
+
+@contextmanager
+def held() -> Iterator[None]:
+    """Delay SIGINT and SIGTERM to the end of the block, where ``Interrupted`` is raised.
+
+    Raised inside a library's clean-up (a zip entry being closed, ``zipfile``'s ``finally`` not
+    yet run), it left the library broken: closing the archive failed with "Can't close the ZIP
+    file" (exit 70). Blocking the signals with ``pthread_sigmask`` did not hold them: the mask is
+    the main thread's, and the kernel gives a process's signal to any thread that does not
+    block it (a library's native thread), whose C handler still has Python run the handler in
+    the main thread at once. So the handler itself keeps it for later.
+    """
+    _Held.depth += 1
+    try:
+        yield
+    finally:
+        _Held.depth -= 1
+        if not _Held.depth and _Held.pending is not None:
+            signum, _Held.pending = _Held.pending, None
+            raise Interrupted(signum)
 
 
 def ignore_signals() -> None:

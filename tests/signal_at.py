@@ -17,6 +17,7 @@ import os
 import signal
 import sys
 import tempfile
+import threading
 from types import FrameType
 from typing import Any
 
@@ -85,6 +86,10 @@ def main() -> None:
     """``SIGNAL SPEC COMMAND…``: SPEC is ``module:function:text`` (armed once the temporary
     output exists), ``start:module:function:text`` (armed at once) or ``import:module``."""
     sig, spec, *command = sys.argv[1:]
+    if os.environ.get("SIGNAL_AT_THREAD"):
+        # A thread that blocks no signal, as a library's native one: the kernel may hand it
+        # a signal the main thread blocks.
+        threading.Thread(target=threading.Event().wait, daemon=True).start()
     if spec.startswith("import:"):
         arm_at_import(signal.Signals[sig], spec.removeprefix("import:"))
     elif spec.startswith("start:"):

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from build_tools.errors import BookError, Location
-from build_tools.interrupt import Interrupted, raise_interrupted
+from build_tools.interrupt import SIGNALS, Interrupted, held, raise_interrupted
 from build_tools.sources.epoch import ZIP_EPOCH_MIN
 
 if TYPE_CHECKING:
@@ -59,7 +59,7 @@ def atomic_output(target: Path) -> Iterator[Path]:
     temporary: Path | None = None
     with interruptions_raised():
         try:
-            with _signals_held(), _write_errors(target):  # a signal is raised at the block's end
+            with held(), _write_errors(target):  # a signal is raised at the block's end
                 handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
                 os.close(handle)
                 temporary = Path(name)
@@ -68,7 +68,7 @@ def atomic_output(target: Path) -> Iterator[Path]:
             with _write_errors(target):
                 os.replace(temporary, target)
         finally:
-            with _signals_held():
+            with held():
                 if temporary is not None:
                     temporary.unlink(missing_ok=True)
 
@@ -104,26 +104,6 @@ def save_pdf(pdf: pikepdf.Pdf, target: Path) -> None:
         stream.write(buffer.getbuffer())
 
 
-_HELD = {signal.SIGINT, signal.SIGTERM}
-
-
-@contextmanager
-def _signals_held() -> Iterator[None]:
-    """Delay SIGINT and SIGTERM to the end of the block (POSIX; elsewhere, do nothing).
-
-    Unblocking a pending signal runs its Python handler inside ``pthread_sigmask`` itself
-    (CPython checks for signals before it returns), so its exception comes out exactly there.
-    """
-    if not hasattr(signal, "pthread_sigmask"):
-        yield
-        return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
-
-
 @contextmanager
 def interruptions_raised() -> Iterator[None]:
     """Make SIGINT and SIGTERM raise ``Interrupted``, so that the process ends through the
@@ -133,7 +113,7 @@ def interruptions_raised() -> Iterator[None]:
         yield  # only the main thread may set signal handlers
         return
 
-    previous = {signum: signal.signal(signum, raise_interrupted) for signum in _HELD}
+    previous = {signum: signal.signal(signum, raise_interrupted) for signum in SIGNALS}
     try:
         yield
     finally:
