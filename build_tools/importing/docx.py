@@ -150,7 +150,7 @@ class _Images:
         self._names: dict[str, str] = {}
 
     def __call__(self, image: Any) -> list[Any]:
-        import mammoth.html  # type: ignore[import-untyped]  # mammoth ships no types
+        import mammoth.html
 
         with image.open() as stream:
             data = stream.read()

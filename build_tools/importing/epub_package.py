@@ -170,7 +170,7 @@ def _manifest(path: Path, opf: str, files: dict[str, bytes]) -> dict[str, Item]:
 
 def _load(path: Path, files: dict[str, bytes], opf: str, by_id: dict[str, Item]) -> Package:
     """The package through ebooklib, its assorted exceptions said as one line."""
-    from ebooklib import epub  # type: ignore[import-untyped]
+    from ebooklib import epub
 
     where = Location(path / opf)
     missing = sorted({item.path for item in by_id.values()} - set(files))
