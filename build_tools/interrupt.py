@@ -1,4 +1,4 @@
-"""The interruption of a command: SIGINT (Ctrl+C) and SIGTERM raised as ``Interrupted``.
+"""The interruption of a command: SIGINT (Ctrl+C), SIGTERM and SIGHUP raised as ``Interrupted``.
 
 It imports nothing but ``signal``: the console script (``entry.py``) installs the handler before
 it imports anything heavier, so that a signal during the imports is reported as one later is.
@@ -11,11 +11,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
 
-SIGNALS = (signal.SIGINT, signal.SIGTERM)
+# SIGHUP (the terminal closed) ends a command as SIGTERM does: by default it ended the process
+# on the spot, its temporary folder left behind. Windows has none.
+SIGNALS = (signal.SIGINT, signal.SIGTERM, *([signal.SIGHUP] if hasattr(signal, "SIGHUP") else []))
 
 
 class Interrupted(BaseException):
-    """The build was stopped by SIGINT (Ctrl+C) or SIGTERM (``kill``, a CI timeout).
+    """The build was stopped by SIGINT (Ctrl+C), SIGTERM (``kill``, a CI timeout) or SIGHUP.
 
     A BaseException, like KeyboardInterrupt, so that no ``except Exception`` swallows it; the
     command reports it and exits with the shell's code for the signal, 128 + its number.
@@ -63,7 +65,7 @@ def raise_interrupted(signum: int, frame: FrameType | None) -> None:
 
 @contextmanager
 def held() -> Iterator[None]:
-    """Delay SIGINT and SIGTERM to the end of the block, where ``Interrupted`` is raised.
+    """Delay the ``SIGNALS`` to the end of the block, where ``Interrupted`` is raised.
 
     Raised inside a library's clean-up (a zip entry being closed, ``zipfile``'s ``finally`` not
     yet run), it left the library broken: closing the archive failed with "Can't close the ZIP
@@ -83,7 +85,7 @@ def held() -> Iterator[None]:
 
 
 def ignore_signals() -> None:
-    """Ignore SIGINT and SIGTERM from now on: once the process reports an interruption and
+    """Ignore the ``SIGNALS`` from now on: once the process reports an interruption and
     cleans up, a second Ctrl+C must not break the report into a traceback."""
     for signum in SIGNALS:
         signal.signal(signum, signal.SIG_IGN)

@@ -259,7 +259,7 @@ def test_a_folder_without_write_permission_is_one_line(tmp_path: Path) -> None:
     assert list(out.iterdir()) == []
 
 
-# --- (10) a signal at any moment: 130 or 143, one line, nothing left in $TMPDIR -------------
+# --- (10) a signal at any moment: 130, 143 or 129, one line, nothing left in $TMPDIR ---------
 
 SIGNAL_AT = Path(__file__).resolve().parent / "signal_at.py"
 LINE = "interrupted by {}: unfinished outputs were removed, the previous ones are intact"
@@ -291,7 +291,9 @@ def _signalled(tmp_path: Path, sig: signal.Signals, spec: str, target: str) -> t
 
 
 @pytest.mark.parametrize("moment", EARLY)
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+@pytest.mark.parametrize(
+    "sig", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP], ids=["SIGINT", "SIGTERM", "SIGHUP"]
+)
 def test_a_signal_before_the_writing_is_one_line(tmp_path: Path, sig: signal.Signals, moment: str) -> None:
     target, spec = EARLY[moment]
     status, stderr, temp = _signalled(tmp_path, sig, spec, target)
@@ -447,7 +449,7 @@ def test_the_print_worker_dies_with_the_server(tmp_path: Path, sig: signal.Signa
     workers = _children(server.process.pid)
     assert workers, "the print view started no worker process"
     handles = {pid: os.pidfd_open(pid) for pid in workers}
-    server.stop(sig)
+    stderr = server.stop(sig)
     try:
         for pid, handle in handles.items():
             readable, _, _ = select.select([handle], [], [], HANG_GUARD_S)  # readable: it ended
@@ -455,3 +457,6 @@ def test_the_print_worker_dies_with_the_server(tmp_path: Path, sig: signal.Signa
     finally:
         for handle in handles.values():
             os.close(handle)
+    if sig == signal.SIGHUP:  # handled as SIGTERM: stopped cleanly, its temporary folder removed
+        assert server.process.returncode == 0 and stderr.splitlines()[-1] == "preview stopped", stderr
+        assert not list(tmp_path.glob("book-*"))
