@@ -97,6 +97,20 @@ def is_mention(element_id: str) -> bool:
     return element_id.startswith(("ix-", "ixr-"))
 
 
+def index(number: int) -> str:
+    """The ``number``-th index of the back matter (from 1): ``index``, ``index-2``."""
+    return INDEX if number == 1 else f"{INDEX}-{number}"
+
+
+def index_title(number: int) -> str:
+    return INDEX_TITLE if number == 1 else f"{index(number)}-title"
+
+
+def index_file(number: int) -> str:
+    """The EPUB document of the ``number``-th index: ``index.xhtml``, ``index-2.xhtml``."""
+    return f"{index(number)}.xhtml"
+
+
 def index_entry(entry: str) -> str:
     return f"ix-entry-{entry}"
 
@@ -105,12 +119,13 @@ def index_see(number: int) -> str:
     return f"ix-see-{number}"
 
 
-def index_group(letter: str) -> str:
-    return f"index-{letter}"
+def index_group(letter: str, number: int = 1) -> str:
+    """A letter group of the ``number``-th index: ``index-A``, ``index-2-A``."""
+    return f"{index(number)}-{letter}"
 
 
-def index_group_heading(letter: str) -> str:
-    return f"index-h-{letter}"
+def index_group_heading(letter: str, number: int = 1) -> str:
+    return f"{index(number)}-h-{letter}"
 
 
 def query(number: int) -> str:

@@ -286,6 +286,24 @@ class Part:
 
 
 @dataclass(frozen=True)
+class Index:
+    """One index of the back matter (``[contents] indexes`` in book.toml): its number (from
+    1), its title, and the kinds of entry it holds (every kind: empty)."""
+
+    number: int
+    title: str
+    kinds: tuple[str, ...] = ()
+
+    @property
+    def id(self) -> str:
+        return ids.index(self.number)
+
+    @property
+    def file(self) -> str:
+        return ids.index_file(self.number)
+
+
+@dataclass(frozen=True)
 class Book:
     """Everything the writers need, gathered from the whole manuscript before anything is written."""
 
@@ -301,6 +319,15 @@ class Book:
     mentions: tuple[Mention, ...] = ()
     images: tuple[Image, ...] = ()
     parts: tuple[Part, ...] = ()
+    indexes: tuple[Index, ...] = ()  # as book.toml asks; none: one index of every entry
+
+    @property
+    def index_list(self) -> tuple[Index, ...]:
+        """The indexes printed, in order: none without entries, one titled by the language's
+        label unless book.toml asks for several."""
+        if not self.names:
+            return ()
+        return self.indexes or (Index(1, self.meta.words.index),)
 
     def matter(self, name: str) -> tuple[Section, ...]:
         """The sections of the front matter, the body or the back matter, in reading order."""
