@@ -129,8 +129,9 @@ def build_command(
 def run() -> None:
     """The console script: no traceback reaches the user, whatever happens.
 
-    An interrupted build (Ctrl+C, SIGTERM) says so and exits with 128 + the signal's number
-    (130, 143), as a shell does; its unfinished output was removed, the previous one is kept.
+    An interrupted build (Ctrl+C, SIGTERM, SIGHUP) says so and exits with 128 + the signal's
+    number (130, 143, 129), as a shell does; its unfinished output was removed, the previous one
+    is kept. The handler is installed by the console script (``entry.py``) before the imports.
     """
     try:
         main(standalone_mode=True)

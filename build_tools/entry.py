@@ -1,11 +1,11 @@
-"""The console script ``book``: SIGINT and SIGTERM handled from its first line, then the command.
+"""The console script ``book``: SIGINT, SIGTERM and SIGHUP handled from its first line, then the command.
 
 The handler is installed when this module is imported (the script's ``from build_tools.entry
 import run``), before click and the toolchain are: a Ctrl+C during the imports, which take a
 quarter of a second, printed a KeyboardInterrupt traceback, and one during click's parsing was
 turned into "Aborted!" and exit 1 by click's standalone mode. Now every moment ends the same
-way: the one line of ``cli.run``, exit 130 (SIGINT) or 143 (SIGTERM). Only the interpreter's own
-start, before this module runs, is outside its reach.
+way: the one line of ``cli.run``, exit 130 (SIGINT), 143 (SIGTERM) or 129 (SIGHUP). Only the
+interpreter's own start, before this module runs, is outside its reach.
 
 The command's temporary files (WeasyPrint's ``weasyprint-*`` font folders, a worker's files) go
 into a folder of its own, removed at the end however the command ends, short of SIGKILL:
@@ -31,9 +31,12 @@ def run() -> None:
 
     folder = None
     try:
-        folder = tempfile.mkdtemp(prefix="book-")
-        # The environment too: the preview's worker process and validators inherit it.
-        os.environ["TMPDIR"] = tempfile.tempdir = folder
+        try:
+            folder = tempfile.mkdtemp(prefix="book-")
+        except OSError:  # no temporary folder can be made (a full disk): the libraries' own then
+            pass
+        else:  # the environment too: the preview's worker process and validators inherit it
+            os.environ["TMPDIR"] = tempfile.tempdir = folder
         from build_tools.cli import run as command
 
         command()
