@@ -33,7 +33,7 @@ from build_tools.importing.docx_parts import (
     plain_text,
     w,
 )
-from build_tools.importing.text import collapse, text_of
+from build_tools.importing.text import collapse, remove_keeping_tail, text_of, unwrap
 
 _QUOTES: tuple[str, ...] = (
     "Quote",
@@ -199,7 +199,7 @@ def _notes(root: etree._Element) -> dict[str, etree._Element]:
             note.text = item.text
             note.extend(list(item))
             notes[key] = note
-        _remove(listing)
+        remove_keeping_tail(listing)
     for link in list(root.iter("a")):
         href = str(link.get("href", ""))
         if _NOTE_ID.match(href[1:]) and str(link.get("id", "")).startswith(href[1:].replace("-", "-ref-", 1)):
@@ -224,44 +224,14 @@ def _drop_backlink(item: etree._Element, href: str) -> None:
         previous.tail = (previous.tail or "").rstrip()
     elif paragraph is not None:
         paragraph.text = (paragraph.text or "").rstrip()
-    _remove(link)
+    remove_keeping_tail(link)
     if (
         paragraph is not None
         and paragraph.tag == "p"
         and not text_of(paragraph).strip()
         and not len(paragraph)
     ):
-        _remove(paragraph)
-
-
-def _remove(node: etree._Element) -> None:
-    """Take ``node`` out of the tree, keeping its tail text."""
-    parent = node.getparent()
-    assert parent is not None
-    if node.tail:
-        previous = node.getprevious()
-        if previous is not None:
-            previous.tail = (previous.tail or "") + node.tail
-        else:
-            parent.text = (parent.text or "") + node.tail
-    parent.remove(node)
-
-
-def _unwrap(node: etree._Element) -> None:
-    """Put ``node``'s text and children in its place."""
-    parent = node.getparent()
-    assert parent is not None
-    index = parent.index(node)
-    previous = node.getprevious()
-    if node.text:
-        if previous is not None:
-            previous.tail = (previous.tail or "") + node.text
-        else:
-            parent.text = (parent.text or "") + node.text
-    for offset, child in enumerate(list(node)):
-        parent.insert(index + offset, child)
-    node.text = None
-    _remove(node)  # its tail goes to the last child moved, now just before it
+        remove_keeping_tail(paragraph)
 
 
 def _front_lines(root: etree._Element, info: dict[str, str | list[str]]) -> None:
@@ -274,7 +244,7 @@ def _front_lines(root: etree._Element, info: dict[str, str | list[str]]) -> None
             text = collapse(text_of(node)).strip()
             if text and not info.get(key):
                 info[key] = text
-            _remove(node)
+            remove_keeping_tail(node)
 
 
 def _figures(root: etree._Element) -> None:
@@ -317,10 +287,10 @@ def _tidy(root: etree._Element) -> None:
                 if index:
                     paragraph.insert(0, etree.Element("br"))
                     paragraph[0].tail, paragraph.text = paragraph.text, None
-                _unwrap(paragraph)
+                unwrap(paragraph)
     for link in list(root.iter("a")):
         if link.get("href") is None and link.get("data-note") is None and not len(link) and not link.text:
-            _remove(link)
+            remove_keeping_tail(link)
     for node in root.iter():
         if node.get("class") is not None and not (node.tag == "span" and node.get("class") == "smallcaps"):
             del node.attrib["class"]

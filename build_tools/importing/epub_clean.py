@@ -19,7 +19,8 @@ from lxml import etree
 
 from build_tools.importing.document import Loss
 from build_tools.importing.epub_package import Package, resolve
-from build_tools.importing.epub_xhtml import classes, remove_keeping_tail, semantics, text, unwrap
+from build_tools.importing.epub_xhtml import classes, semantics, text
+from build_tools.importing.text import remove_keeping_tail, unwrap
 
 _DROP = {"script", "style", "head", "meta", "link", "title", "nav", "template", "noscript", "form"}
 _DROP |= {"input", "button", "select", "textarea", "iframe", "object", "embed", "video", "audio"}

@@ -24,7 +24,8 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from build_tools.importing.epub_package import resolve
-from build_tools.importing.epub_xhtml import classes, remove_keeping_tail, semantics, text
+from build_tools.importing.epub_xhtml import classes, semantics, text
+from build_tools.importing.text import remove_keeping_tail
 
 _CALL_TYPES = {"noteref"}
 _CALL_CLASSES = {"footnote-ref", "noteref", "footnote-reference", "footnoteref"}

@@ -24,6 +24,7 @@ from build_tools.importing.text import (
     link_target,
     local,
     merge_adjacent,
+    remove_keeping_tail,
     text_of,
 )
 
@@ -83,7 +84,7 @@ def _title(state: _Section, body: etree._Element) -> str:
         return escape_line_starts(escape(collapse(state.section.title))) or "Untitled"
     _take_calls(state, heading)
     title = _closing_hash(_inline_text(state, heading, _Context(one_line=True)).strip())
-    _remove_keeping_tail(heading)
+    remove_keeping_tail(heading)
     return escape_line_starts(title) or escape(collapse(state.section.title)) or "Untitled"
 
 
@@ -91,22 +92,10 @@ def _take_calls(state: _Section, heading: etree._Element) -> None:
     calls = [node for node in heading.iter() if is_note_call(node)]
     for call in calls:
         state.pending.append(str(call.get("data-note")))
-        _remove_keeping_tail(call)
+        remove_keeping_tail(call)
     if calls:
         words = collapse(text_of(heading)).strip()
         state.lose(f"the note call in the heading “{words}” moved to the end of the paragraph after it")
-
-
-def _remove_keeping_tail(node: etree._Element) -> None:
-    parent = node.getparent()
-    assert parent is not None
-    if node.tail and node.tail.strip():
-        previous = node.getprevious()
-        if previous is not None:
-            previous.tail = (previous.tail or "") + node.tail
-        else:
-            parent.text = (parent.text or "") + node.tail
-    parent.remove(node)
 
 
 def _blocks(state: _Section, container: etree._Element) -> list[str]:

@@ -114,3 +114,40 @@ def merge_adjacent(root: etree._Element) -> etree._Element:
             node.getparent().remove(following)  # type: ignore[union-attr]
             following = node.getnext()
     return root
+
+
+def remove_keeping_tail(node: etree._Element) -> None:
+    """Take ``node`` out of its tree; the text after it stays where it was."""
+    parent = node.getparent()
+    if parent is None:
+        return
+    if node.tail:
+        previous = node.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + node.tail
+        else:
+            parent.text = (parent.text or "") + node.tail
+    parent.remove(node)
+
+
+def unwrap(node: etree._Element) -> None:
+    """Replace ``node`` by its content (text and children)."""
+    parent = node.getparent()
+    if parent is None:
+        return
+    index = parent.index(node)
+    previous = node.getprevious()
+    lead = node.text or ""
+    if previous is not None:
+        previous.tail = (previous.tail or "") + lead
+    else:
+        parent.text = (parent.text or "") + lead
+    children = list(node)
+    for offset, child in enumerate(children):
+        parent.insert(index + offset, child)
+    last = children[-1] if children else parent[index - 1] if index > 0 else None
+    if last is not None:
+        last.tail = (last.tail or "") + (node.tail or "")
+    else:
+        parent.text = (parent.text or "") + (node.tail or "")
+    parent.remove(node)
