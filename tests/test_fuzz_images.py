@@ -112,6 +112,7 @@ PIECES = [
     '<set attributeName="href" to="javascript:alert(1)"/>',
     '<text x="1" y="9">&ent;</text>',
     '<text x="1" y="9">Hunan</text>',
+    '<?xml-stylesheet href="http://192.0.2.1/x.css"?>',
 ]
 
 

@@ -145,6 +145,7 @@ def test_a_damaged_cover_is_refused_at_book_toml_s_line(tmp_path: Path) -> None:
         ("external-entity.svg", "an SVG with a DOCTYPE that declares entities or names a DTD"),
         ("external-dtd.svg", "an SVG with a DOCTYPE that declares entities or names a DTD"),
         ("css-import.svg", "an SVG whose CSS has @import is not allowed"),
+        ("xml-stylesheet.svg", "an SVG with a processing instruction (<?…?>) is not allowed"),
         ("css-url.svg", "an SVG whose CSS loads 'http://192.0.2.1/p.svg#g' is not allowed"),
         ("set-href.svg", "an SVG with <set> is not allowed"),
         ("use-loop.svg", "an SVG whose <use> refers to itself is not allowed"),
@@ -170,7 +171,9 @@ def test_the_use_bomb_is_counted_in_linear_work() -> None:
     assert counter.steps <= 2 * len(list(svg.iter()))  # each target's subtree walked once
 
 
-GOOD_SVG = f"""{SVG} xmlns:inkscape="http://www.inkscape.org/namespaces/inkscape"
+GOOD_SVG = f"""<?xml version="1.0" encoding="UTF-8" standalone="no"?>
+<!-- Created with Inkscape (http://www.inkscape.org/) -->
+{SVG} xmlns:inkscape="http://www.inkscape.org/namespaces/inkscape"
   xmlns:sodipodi="http://sodipodi.sourceforge.net/DTD/sodipodi-0.dtd"
   xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" width="200" height="100" viewBox="0 0 200 100">
   <sodipodi:namedview inkscape:zoom="1"/>

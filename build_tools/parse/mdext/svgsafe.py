@@ -6,7 +6,8 @@ entities and CSS ``@import`` of a URL accepted, and a 1.7 KB ``<use>`` bomb hang
 build. ``check_svg`` refuses, each an error at the Markdown line that shows the picture:
 
 - a DOCTYPE declaring entities or naming an external DTD (none is ever loaded or expanded:
-  the parser neither reads DTDs nor resolves entities; an SVG needs no DOCTYPE);
+  the parser neither reads DTDs nor resolves entities; an SVG needs no DOCTYPE), and processing
+  instructions (``<?xml-stylesheet?>`` loads a stylesheet);
 - any element of the XHTML namespace, and in any namespace ``script``, ``foreignObject``,
   ``iframe``, ``handler`` and the animation elements (``set`` can rewrite a link);
 - elements of a namespace that is neither SVG nor an editor's own (Inkscape's, RDF metadata);
@@ -97,6 +98,12 @@ def check_svg(data: bytes, src: str, where: Location) -> None:
 
 
 def _check_doctype(svg: etree._Element, src: str, where: Location) -> None:
+    """No DOCTYPE that could load or expand anything, and no processing instruction outside the
+    drawing (``<?xml-stylesheet href=…?>`` loads a stylesheet in a browser)."""
+    if any(isinstance(node, etree._ProcessingInstruction) for node in svg.itersiblings(preceding=True)):
+        raise ManuscriptError(
+            f"image {src!r}: an SVG with a processing instruction (<?…?>) is not allowed", where
+        )
     info = svg.getroottree().docinfo
     if info.internalDTD is not None or info.system_url or info.public_id:
         raise ManuscriptError(
@@ -108,8 +115,12 @@ def _check_doctype(svg: etree._Element, src: str, where: Location) -> None:
 
 def _node_problem(node: etree._Element) -> str:
     """What makes one node unsafe ('' if nothing)."""
-    if not isinstance(node.tag, str):
-        return "an SVG with an entity reference is not allowed" if isinstance(node, etree._Entity) else ""
+    if isinstance(node, etree._Entity):
+        return "an SVG with an entity reference is not allowed"
+    if isinstance(node, etree._ProcessingInstruction):
+        return "an SVG with a processing instruction (<?…?>) is not allowed"
+    if not isinstance(node.tag, str):  # a comment
+        return ""
     name = etree.QName(node)
     if name.localname in FORBIDDEN or name.namespace == XHTML:
         return f"an SVG with <{name.localname}> is not allowed in a book"
