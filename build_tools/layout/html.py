@@ -27,7 +27,7 @@ from build_tools.layout.proofs import NOTE, ProofQuery, mark_queries, query_list
 from build_tools.layout.structure import contents, display_pages, divisions
 from build_tools.layout.xrefs import page_refs
 from build_tools.markup import render, unwrap
-from build_tools.model import Book, Note
+from build_tools.model import Book, Index, Note
 from build_tools.sources.epoch import iso_utc
 from build_tools.textpos import Place, places
 
@@ -136,8 +136,8 @@ def _back_matter(
         parts.append(chronology_section(book, facts.labels if facts else None))
     if book.notes:
         parts.append(_notes(book, facts.heads if facts else {}, words))
-    if book.names:
-        parts.append(_index(book, facts.folios, words) if facts else _index_stub(words))
+    for chosen in book.index_list:
+        parts.append(_index(book, chosen, facts.folios, words) if facts else _index_stub(chosen))
     if proof and book.queries:  # pass 1: the heading alone; it comes last, it moves nothing
         parts.append(query_list(facts.queries if facts else (), facts.labels if facts else {}, words))
     return parts
@@ -188,24 +188,24 @@ def _css_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _index(book: Book, folios: dict[str, int], words: Labels) -> etree._Element:
-    """Two columns, letter groups, hanging indents; locators are the pages of pass 1.
+def _index(book: Book, chosen: Index, folios: dict[str, int], words: Labels) -> etree._Element:
+    """An index of the back matter (of the entries of its kinds): two columns, letter groups,
+    hanging indents; locators are the pages of pass 1.
 
     The locators are plain text in print: as links (inline boxes) they made WeasyPrint lay out
     the index eight times slower (3,786 locators: 3.9 s against 0.5 s); the EPUB's index is the
     one that links, to the exact mention."""
     groups = []
-    for letter, items in index.entries(book, lambda key: str(folios[key])):
+    for letter, items in index.entries(book, lambda key: str(folios[key]), chosen.kinds or None):
         lines = [_index_line(item, words) for item in items]
         groups.append(
-            f'<div class="ix-group" id="{ids.index_group(letter)}"><h2>{letter}</h2>\n'
+            f'<div class="ix-group" id="{ids.index_group(letter, chosen.number)}"><h2>{letter}</h2>\n'
             + "\n".join(lines)
             + "</div>"
         )
-    return etree.fromstring(
-        f'<section class="index" id="{ids.INDEX}"><h1 class="chapter-title" id="{ids.INDEX_TITLE}">'
-        f'{escape(words.index)}</h1>\n<div class="ix-columns">\n' + "\n".join(groups) + "\n</div></section>"
-    )
+    section = _index_stub(chosen)
+    section.append(etree.fromstring('<div class="ix-columns">\n' + "\n".join(groups) + "\n</div>"))
+    return section
 
 
 def _index_line(item: index.IndexEntry, words: Labels) -> str:
@@ -234,9 +234,10 @@ def _index_line(item: index.IndexEntry, words: Labels) -> str:
     return "".join(lines) + f"{closes}</p>"
 
 
-def _index_stub(words: Labels) -> etree._Element:
-    """Pass 1 lays out only the index's first page: it comes last, so its length moves nothing."""
+def _index_stub(chosen: Index) -> etree._Element:
+    """Pass 1 lays out only an index's first page: the indexes come last, so the length of one
+    moves nothing before it (of two, the second moves: paginate.py lays the book out again)."""
     return etree.fromstring(
-        f'<section class="index" id="{ids.INDEX}"><h1 class="chapter-title" id="{ids.INDEX_TITLE}">'
-        f"{escape(words.index)}</h1></section>"
+        f'<section class="index" id="{chosen.id}"><h1 class="chapter-title" '
+        f'id="{ids.index_title(chosen.number)}">{escape(chosen.title)}</h1></section>'
     )

@@ -10,7 +10,8 @@ passages of an event share a page, so that the page prints once (``chronology.py
 done again with every word it split across a page turn kept whole (``keeps.py``), until none
 is, ``MAX_LAYOUTS`` times at most (a page still split is a warning); in a proof, also until no
 block moves a query's note off its marker's page (``proofs.py``). The notes keep their
-length (running heads are in the margin); if they did not, the whole book is laid out again.
+length (running heads are in the margin); if they did not, the whole book is laid out again,
+as it is when the book has two indexes or more (the contents prints the page of each).
 Importing this module imports WeasyPrint.
 """
 
@@ -120,14 +121,18 @@ def _passes(
             second = _settled(
                 renderer, inside, lambda keeps: back_html(book, facts, keeps, proof), kept, restart, start
             )
-        if _before_index(second.document.pages) == _before_index(document.pages) - start and _kept(
-            book, pages, first_pages(second.document.pages), start
+        # Of two indexes or more, pass 1's stubs gave the contents wrong pages for all but the
+        # first: only a whole layout, with them full, prints each index's page there.
+        if (
+            len(book.index_list) < 2
+            and _before_index(second.document.pages) == _before_index(document.pages) - start
+            and _kept(book, pages, first_pages(second.document.pages), start)
         ):
             # Pages before `start` are pass 1's, and the back matter keeps its length: only its
             # pages need reading, and the mentions in it have theirs (`moved`).
             document = document.copy(document.pages[:start] + second.document.pages)
             texts = texts[:start] + second.texts
-        else:  # the notes changed length, or an event its page: lay out the whole book again
+        else:  # the notes changed length, an event its page, or two indexes: lay out the whole book again
             whole = _settled(
                 renderer, inside, lambda keeps: book_html(book, family, facts, keeps, proof), second.keeps
             )

@@ -59,7 +59,7 @@ def contents(book: Book, words: Labels) -> etree._Element:
     back_parts = [
         (ids.CHRONOLOGY, words.chronology, book.chronology),
         (ids.NOTES, words.notes, book.notes),
-        (ids.INDEX, words.index, book.names),
+        *((chosen.id, chosen.title, True) for chosen in book.index_list),
     ]
     later = [(target, escape(label)) for target, label, there in back_parts if there]
     for number, (target, label) in enumerate([(t, f'<slot name="{t}"/>') for t, _ in back] + later):

@@ -13,6 +13,7 @@ from build_tools.parse.chronology import ParsedChronology, parse_chronology
 from build_tools.parse.convert import IndexMark
 from build_tools.parse.section import ParsedSection, Parser
 from build_tools.parse.xrefs import resolve
+from build_tools.sources import indexes
 from build_tools.sources import names as names_file
 from build_tools.sources.manuscript import Manuscript, SourceFile
 
@@ -42,6 +43,7 @@ def parse_book(manuscript: Manuscript, source_date_epoch: int) -> ParsedBook:
     names = None
     if manuscript.names is not None:
         names = names_file.load(manuscript.names.path, manuscript.names.text)
+        indexes.check(manuscript.indexes, names.entries)  # before the text is parsed
     parser = Parser(names, manuscript.root, manuscript.meta.language)
     if names is not None:
         names = headings.rendered(names, parser.heading)
@@ -79,6 +81,7 @@ def parse_book(manuscript: Manuscript, source_date_epoch: int) -> ParsedBook:
         names=names.entries if names else (),
         cross_refs=names.cross_refs if names else (),
         mentions=mentions,
+        indexes=manuscript.indexes.chosen,
         images=_unique_images(
             [
                 *(image for section in sections for image in section.section.images),

@@ -3,8 +3,9 @@
 Section, notes and chronology bodies are the EPUB writer's (``build_tools.epub``), so that the
 preview shows what the e-book shows, styled by ``styles/epub.css`` and the faces of ``fonts.toml``.
 Only their links change: ``section-001.xhtml`` becomes ``/section-001.html`` (and so the
-index of names, ``index.xhtml``, is ``/index.html``; the contents is ``/``). A section's notes
-are also put in the page as popovers, which ``preview.js`` opens beside their reference.
+index of names, ``index.xhtml``, is ``/index.html``, a second index ``/index-2.html``; the
+contents is ``/``). A section's notes are also put in the page as popovers, which
+``preview.js`` opens beside their reference.
 Editorial queries, invisible in the e-book, are shown (issue 16): the text queried tinted, the
 query's words beside it as a side note (and a tooltip), a chronology entry's after it.
 """
@@ -24,7 +25,7 @@ from build_tools.design.styles import check_stylesheets
 from build_tools.errors import BookError
 from build_tools.lang.labels import ENGLISH, Labels
 from build_tools.markup import inner_xml
-from build_tools.model import Book, Section
+from build_tools.model import Book, Index, Section
 from build_tools.writers.epub.bodies import XHTML, plain
 from build_tools.writers.epub.documents import document, homes, plan
 
@@ -71,8 +72,11 @@ def page(frame: Frame, title: str, main: str, views: tuple[tuple[str, str], ...]
         links.append(("/chronology.html", labels.chronology))
     if book and book.notes:
         links.append(("/notes.html", labels.notes))
-    if book and book.names:
+    chosen = book.index_list if book else ()
+    if len(chosen) == 1:
         links.append(("/index.html", labels.preview_index))
+    else:  # several indexes: each by its title
+        links += [(f"/{one.id}.html", one.title) for one in chosen]
     bar = " ".join(f'<a href="{href}">{escape(label)}</a>' for href, label in (*links, *views))
     return (
         f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
@@ -109,7 +113,7 @@ def contents(book: Book) -> str:
     back = (
         ("chronology", labels.chronology, book.chronology),
         ("notes", labels.notes, book.notes),
-        ("index", labels.index, book.names),
+        *((chosen.id, chosen.title, True) for chosen in book.index_list),
     )
     for name, label, present in back:
         if present:
@@ -153,8 +157,8 @@ def chronology(book: Book) -> str:
     return _body(book, "chronology.xhtml")
 
 
-def index(book: Book) -> str:
-    return _body(book, "index.xhtml")
+def index(book: Book, chosen: Index) -> str:
+    return _body(book, chosen.file)
 
 
 def _body(book: Book, href: str) -> str:

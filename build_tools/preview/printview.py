@@ -75,7 +75,7 @@ def lay_out(book: Book, styles: Path, version: int) -> Layout | str:
 
 
 def _parts(book: Book) -> list[str]:
-    return [section.id for section in book.sections] + list(BACK_MATTER)
+    return [section.id for section in book.sections] + list(BACK_MATTER) + [i.id for i in book.index_list[1:]]
 
 
 class PrintView:

@@ -2,8 +2,8 @@
 
     /                              contents (with the warnings and open queries)
     /section-001.html …            a section as in the e-book, its notes opening in place
-    /chronology.html, /notes.html  the back matter, when the book has it, and the index of
-    /index.html                    names (the e-book's file names, as its links say)
+    /chronology.html, /notes.html  the back matter, when the book has it, and its indexes
+    /index.html, /index-2.html …   (the e-book's file names, as its links say)
     /print/section-001.html …      the print view of a part (sections or back matter)
     /print/<layout>/page-<n>.png   one printed page
     /css/book.css                  the e-book's CSS; the fonts are served from /fonts/
@@ -22,14 +22,14 @@ from pathlib import Path
 from build_tools import ids
 from build_tools.errors import BookError
 from build_tools.lang.labels import Labels
-from build_tools.model import Book
+from build_tools.model import Book, Index
 from build_tools.parse.mdext.svgsafe import check_svg
 from build_tools.preview import pages
 from build_tools.preview.livebook import LiveBook
 from build_tools.preview.printview import PrintView
 from build_tools.preview.server import Page
 
-_PART = re.compile(r"/(print/)?(section-(\d{3})|chronology|notes|index)\.html")
+_PART = re.compile(r"/(print/)?(section-(\d{3})|chronology|notes|index(?:-\d+)?)\.html")
 _IMAGE = re.compile(r"/print/(\d+)/page-(\d+)\.png")
 
 
@@ -95,9 +95,12 @@ class Site:
         if not _has(book, name):
             return None
         # The index's mentions are numbered across the book: only a whole read has them right.
-        whole = (self.book.settled or book) if name == "index" else book
-        main = {"chronology": pages.chronology, "notes": pages.notes, "index": pages.index}[name]
-        return Page(pages.page(frame, _title(frame.labels, name), main(whole), views))
+        if name.startswith("index"):
+            whole = self.book.settled or book
+            main = pages.index(whole, _index(whole, name))
+        else:
+            main = {"chronology": pages.chronology, "notes": pages.notes}[name](book)
+        return Page(pages.page(frame, _title(frame.labels, book, name), main, views))
 
     def _print_view(self, frame: pages.Frame, book: Book, name: str, number: str | None) -> Page | None:
         if number is not None:
@@ -105,7 +108,7 @@ class Site:
                 return None
             part, title = ids.section(int(number)), book.sections[int(number) - 1].title
         elif _has(book, name):
-            part, title = name, _title(frame.labels, name)
+            part, title = name, _title(frame.labels, book, name)
         else:
             return None
         settled = self.book.settled  # the print layout needs the book read whole
@@ -130,10 +133,18 @@ def _picture(book: Book, path: str) -> Page | None:
     return None
 
 
-def _title(labels: Labels, part: str) -> str:
+def _title(labels: Labels, book: Book, part: str) -> str:
     """The title of a part of the back matter."""
-    return {"chronology": labels.chronology, "notes": labels.notes, "index": labels.index}[part]
+    if part.startswith("index"):
+        return _index(book, part).title
+    return {"chronology": labels.chronology, "notes": labels.notes}[part]
+
+
+def _index(book: Book, part: str) -> Index:
+    return next(chosen for chosen in book.index_list if chosen.id == part)
 
 
 def _has(book: Book, part: str) -> bool:
-    return bool({"chronology": book.chronology, "notes": book.notes, "index": book.names}[part])
+    if part.startswith("index"):
+        return any(chosen.id == part for chosen in book.index_list)
+    return bool({"chronology": book.chronology, "notes": book.notes}[part])

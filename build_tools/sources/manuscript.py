@@ -16,7 +16,9 @@ from build_tools.lang.isbn import IsbnError, isbn13
 from build_tools.lang.labels import FIELDS, template_problem
 from build_tools.lang.slug import file_slug, slug_problem
 from build_tools.model import Certification, Metadata
+from build_tools.sources import indexes
 from build_tools.sources.contents import PartTitle, Placement, reading_order
+from build_tools.sources.indexes import Indexes
 
 CONFIG_NAME = "book.toml"
 REQUIRED = ("title", "author", "language", "identifier", "publisher", "rights")
@@ -41,7 +43,7 @@ PAPERS = ("white", "cream")
 ASSETS = {"cover": (".jpg", ".jpeg", ".png"), "cover_front": (".jpg", ".jpeg", ".png", ".pdf")}
 SCHEMA = {
     "book": (*REQUIRED, *OPTIONAL, "subjects", "credits"),
-    "contents": ("front", "files", "back", "chronology", "names"),
+    "contents": ("front", "files", "back", "chronology", "names", "indexes"),
     "labels": FIELDS,  # any generated string, by its name in lang/labels.py
     # Who certifies the EPUB's accessibility: without certified_by, no conformance claim.
     "accessibility": ("certified_by", "credential", "report"),
@@ -70,6 +72,7 @@ class Manuscript:
     names: SourceFile | None = None
     placements: tuple[Placement, ...] = ()  # one per file: front, body or back matter, role, part
     parts: tuple[PartTitle, ...] = ()
+    indexes: Indexes = Indexes()  # [contents] indexes (sources/indexes.py)
 
     def placement(self, index: int) -> Placement:
         """Where file ``index`` stands (a body chapter when the manuscript was made in code)."""
@@ -132,6 +135,7 @@ def load(root: Path) -> Manuscript:
         parts=tuple(parts),
         chronology=_optional_file(config, config_path, config_text, "chronology"),
         names=_optional_file(config, config_path, config_text, "names"),
+        indexes=indexes.read(contents if isinstance(contents, dict) else {}, config_path, config_text),
     )
 
 

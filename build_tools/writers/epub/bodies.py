@@ -18,7 +18,7 @@ from build_tools import ids
 from build_tools.index import entries as index
 from build_tools.lang.frontmatter import copyright_lines, imprint
 from build_tools.markup import Fragment, render, unwrap
-from build_tools.model import Book, Mention, Note, Part, PrintLayout, Section
+from build_tools.model import Book, Index, Mention, Note, Part, PrintLayout, Section
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 OPS_NS = "http://www.idpf.org/2007/ops"
@@ -158,8 +158,9 @@ def _holding(element: etree._Element) -> etree._Element:
     return holder
 
 
-def index_body(book: Book, layout: PrintLayout | None) -> etree._Element:
-    """The index of names with EPUB Indexes 1.0 semantics; every locator links to the mention.
+def index_body(book: Book, chosen: Index, layout: PrintLayout | None) -> etree._Element:
+    """An index (of the entries of its kinds) with EPUB Indexes 1.0 semantics, a document of
+    its own; every locator links to the mention.
 
     Locators are the print pages when the PDF was laid out in the same build, numbered links
     otherwise (REFERENCE.md §1).
@@ -167,20 +168,23 @@ def index_body(book: Book, layout: PrintLayout | None) -> etree._Element:
     folios = layout.folios if layout else None
     words = book.meta.words
     groups = []
-    for letter, items in index.entries(book, folios.__getitem__ if folios else None):
+    number = chosen.number
+    for letter, items in index.entries(book, folios.__getitem__ if folios else None, chosen.kinds or None):
         lines = "\n".join(_index_entry(item, escape(words.see), escape(words.see_also)) for item in items)
+        heading = ids.index_group_heading(letter, number)
         groups.append(
-            f'<section epub:type="index-group" id="{ids.index_group(letter)}" '
-            f'aria-labelledby="{ids.index_group_heading(letter)}">\n'
-            f'<h2 id="{ids.index_group_heading(letter)}">{letter}</h2>\n<ul epub:type="index-entry-list">\n'
+            f'<section epub:type="index-group" id="{ids.index_group(letter, number)}" '
+            f'aria-labelledby="{heading}">\n'
+            f'<h2 id="{heading}">{letter}</h2>\n<ul epub:type="index-entry-list">\n'
             + lines
             + "\n</ul>\n</section>"
         )
     # The heading stands outside the index element: a document of index content only would need
     # its body typed "index" (EPUBCheck's idx-xhtml-index.sch), which Ace flags for its role.
+    title = ids.index_title(number)
     return content(
-        f'<h1 id="{ids.INDEX_TITLE}">{escape(words.index)}</h1>\n<section id="{ids.INDEX}" class="index" '
-        f'epub:type="index" role="doc-index" aria-labelledby="{ids.INDEX_TITLE}">\n'
+        f'<h1 id="{title}">{escape(chosen.title)}</h1>\n<section id="{chosen.id}" class="index" '
+        f'epub:type="index" role="doc-index" aria-labelledby="{title}">\n'
         + "\n".join(groups)
         + "\n</section>"
     )

@@ -58,7 +58,7 @@ class Planned:
 def plan(book: Book, family: str, layout: PrintLayout | None) -> list[Planned]:
     """The documents of the EPUB in reading order: the cover, the title and copyright pages, a dedication
     and an epigraph, the contents, the rest of the front matter, the body (a part's title page
-    before its first section), the back matter, the chronology, the notes, the index."""
+    before its first section), the back matter, the chronology, the notes, the indexes."""
     words = book.meta.words
     files = {s.number: f"{s.file_stem}.xhtml" for s in book.sections}
 
@@ -91,9 +91,9 @@ def plan(book: Book, family: str, layout: PrintLayout | None) -> list[Planned]:
         found.append(Planned("chronology.xhtml", words.chronology, chronology, "backmatter"))
     if book.notes:
         found.append(Planned("notes.xhtml", words.notes, partial(bodies.notes_body, book), "backmatter"))
-    if book.names:
-        index = partial(bodies.index_body, book, layout)
-        found.append(Planned("index.xhtml", words.index, index, "backmatter"))
+    for chosen in book.index_list:
+        index = partial(bodies.index_body, book, chosen, layout)
+        found.append(Planned(chosen.file, chosen.title, index, "backmatter"))
     return found
 
 
@@ -159,8 +159,9 @@ def homes(book: Book) -> dict[str, str]:
     for event in book.chronology:
         where[ids.event(event.id)] = "chronology.xhtml"
         add(event.body, "chronology.xhtml")
-    for entry in book.names:
-        where[ids.index_entry(entry.id)] = "index.xhtml"
+    home = {kind: chosen.file for chosen in book.index_list for kind in chosen.kinds}
+    for entry in book.names:  # an entry is in the index of its kind (the one index: of every kind)
+        where[ids.index_entry(entry.id)] = home.get(entry.kind, ids.index_file(1))
     return where
 
 

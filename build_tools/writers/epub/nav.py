@@ -17,7 +17,7 @@ def part_file(part: Part) -> str:
     return f"part-{part.number:02d}.xhtml"
 
 
-_WORDS = ("cover", "title_page", "copyright", "contents", "chronology", "notes", "index", "landmarks")
+_WORDS = ("cover", "title_page", "copyright", "contents", "chronology", "notes", "landmarks")
 
 
 def nav(book: Book, files: dict[int, str]) -> etree._Element:
@@ -54,7 +54,7 @@ def nav(book: Book, files: dict[int, str]) -> etree._Element:
     for name, label, href, there in (
         ("chronology", w["chronology"], "chronology.xhtml", book.chronology),
         ("endnotes", w["notes"], "notes.xhtml", book.notes),
-        ("index", w["index"], "index.xhtml", book.names),
+        *(("index", escape(chosen.title), chosen.file, True) for chosen in book.index_list),
     ):
         if there:
             items.append(f'<li><a href="{href}">{label}</a></li>')
