@@ -12,13 +12,21 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from markdown import treeprocessors
 from preview_tools import STYLES, changed, save
 from project_tools import CONFIG, in_empty_folder, project, refused
 from starlette.testclient import TestClient
 
 from build_tools.cli import main
+from build_tools.errors import ManuscriptError
 from build_tools.lang.slug import FILE_SLUG_BYTES, file_slug
+from build_tools.parse import xrefs
+from build_tools.parse.limits import MAX_MARKS, MAX_PARAGRAPH
+from build_tools.parse.mdext.code import without_code_spans
+from build_tools.parse.mdext.queries import QUERY
+from build_tools.parse.parser import parse
 from build_tools.preview import open_preview
+from build_tools.sources.manuscript import load
 
 HOSTILE = Path(__file__).resolve().parent / "hostile" / "text"
 EVENT = 'events:\n  - id: e1\n    date: "{date}"\n    label: "L"\n    event: {event}\n    links: [here]\n'
@@ -167,3 +175,119 @@ def test_a_slug_that_is_not_a_file_name_is_refused_at_its_line(
     source = project(tmp_path, book_toml=CONFIG.replace('title = "T"\n', f'title = "T"\nslug = "{slug}"\n'))
     message = refused(tmp_path, source)
     assert message.startswith(f"{source / 'book.toml'}:3: 'slug' ") and problem in message, message
+
+
+# ---------------------------------------------------------------- scanners (finding 3)
+
+OPENINGS = ["{==", "{>>", "{==a==}", "{==a==}{>>", "[^", "[^a]", "[", "![", "](", "[a](", "[a]{@x}", "[a]{"]
+OPENINGS += [
+    "{@",
+    "{@a:start}",
+    "{!",
+    "{#",
+    "{",
+    "{++",
+    "*",
+    "**",
+    "_",
+    "`",
+    ":::",
+    "|",
+    "<",
+    "<span",
+    "&",
+    "&#",
+]
+OPENINGS += ["\\", "~", "==", ">", "(", "^", '"', "--"]
+
+
+@pytest.fixture
+def inline_steps(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many times Python-Markdown applies an inline pattern: each application reads (and
+    copies) at most the paragraph, so with the paragraph's length this bounds the work."""
+    count = [0]
+    apply = treeprocessors.InlineProcessor._InlineProcessor__applyPattern  # type: ignore[attr-defined]
+
+    def counted(self: object, *args: object) -> object:
+        count[0] += 1
+        return apply(self, *args)
+
+    monkeypatch.setattr(treeprocessors.InlineProcessor, "_InlineProcessor__applyPattern", counted)
+    return count
+
+
+@pytest.mark.parametrize("separator", [" ", ""], ids=["spaced", "run"])
+@pytest.mark.parametrize("opening", OPENINGS)
+def test_200_kb_of_an_opening_mark_is_refused_or_built_in_bounded_work(
+    tmp_path: Path, inline_steps: list[int], opening: str, separator: str
+) -> None:
+    unit = opening + separator
+    paragraph = unit * ((MAX_PARAGRAPH - 1) // len(unit))
+    source = project(tmp_path, text__one_md=f"# One\n\n{paragraph}\n")
+    try:
+        parse(load(source), 0)
+    except ManuscriptError as error:
+        assert error.location is not None and error.location.file == source / "text/one.md"
+        assert error.location.line == 3, error.format_message()
+    assert inline_steps[0] <= 2 * MAX_MARKS
+
+
+def test_a_paragraph_of_too_many_marks_is_refused_before_conversion(tmp_path: Path) -> None:
+    source = project(tmp_path, text__one_md="# One\n\nText.\n\n" + "\\\\ " * (MAX_MARKS // 2 + 1) + "\n")
+    assert refused(tmp_path, source) == (
+        f"{source / 'text/one.md'}:5: a paragraph with more than {MAX_MARKS:,} marks of Markdown "
+        "(* _ ` [ { < & \\): split it with blank lines (the limit keeps conversion time reasonable)"
+    )
+
+
+def test_a_query_is_never_looked_for_past_the_next_opening() -> None:
+    """Each attempt stops at the next ``{==`` or ``{>>``: a line of them is read once."""
+    found = QUERY.search("{==a {==b==}{>>c<<}")
+    assert found is not None and found.start() == 5 and found["text"] == "b"
+    comment = QUERY.search("{>>a {>>b<<}")
+    assert comment is not None and comment.start() == 5
+    assert QUERY.match("{==" * 1000 + "==}") is None
+
+
+@pytest.mark.parametrize(
+    ("line", "blanked"),
+    [
+        ("a `b` c", "a     c"),
+        ("``a`b`` x `c", "        x `c"),
+        ("```a``", "```a``"),
+        ("`a` `b`", "       "),
+        ("a `` b `` c `d`", "a         c    "),
+    ],
+)
+def test_code_spans_are_blanked_as_commonmark_closes_them(line: str, blanked: str) -> None:
+    assert without_code_spans(line) == blanked
+
+
+def test_code_spans_of_every_length_are_found_once_each() -> None:
+    """10,000 backticks took 41 s with a regex; the runs are now looked up, each once."""
+    line = "x" + "`" * 100_000 + "".join("`" * k + "y" for k in range(1, 400))
+    assert without_code_spans(line) == line  # no run closes another: all text
+    assert without_code_spans("`" * 3 + "a" + "`" * 3) == " " * 7
+
+
+def test_the_lines_of_a_file_are_counted_once_for_all_its_notes(tmp_path: Path) -> None:
+    """Each note's cross-references were placed by counting the file's lines again: 20,000
+    notes took four minutes. The count is cached per file text."""
+    notes = "".join(f"Text[^{i}] [see](#here).\n\n[^{i}]: A note [back](#here).\n\n" for i in range(300))
+    source = project(tmp_path, text__one_md=f"# One\n\nHere {{#here}}.\n\n{notes}")
+    xrefs._line_starts.cache_clear()
+    parse(load(source), 0)
+    assert xrefs._line_starts.cache_info().misses <= 4
+
+
+def test_book_check_pdf_on_a_pdf_of_no_pages(tmp_path: Path) -> None:
+    import pikepdf
+
+    empty = tmp_path / "empty.pdf"
+    pikepdf.new().save(empty)
+    source = project(tmp_path)
+    result = CliRunner().invoke(main, ["check", "pdf", str(empty), "--source", str(source)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert (
+        result.output.strip() == f"Error: {empty}: the PDF has no pages: build it again with 'book build pdf'"
+    )

@@ -74,6 +74,8 @@ def preflight(path: Path, profile: Profile, trim_width: float, trim_height: floa
     except pikepdf.PdfError as exc:
         raise BookError(f"not a readable PDF: {exc}", Location(path)) from None
     with pdf:
+        if not len(pdf.pages):  # pdfium refuses to open it: "internal error" (issue 17)
+            raise BookError("the PDF has no pages: build it again with 'book build pdf'", Location(path))
         text = _TextPages(path)
         blank = [text.chars(i) == 0 and not _draws(page) for i, page in enumerate(pdf.pages)]
         found = painted(pdf)  # what each page draws in colour or transparency, forms included

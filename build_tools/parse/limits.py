@@ -14,6 +14,9 @@ from build_tools.sources.manuscript import SourceFile
 MAX_PARAGRAPH = 200_000
 MAX_BRACKET_SCAN = 2_000_000
 MAX_DEPTH = 16
+MAX_MARKS = 20_000
+
+_MARK = re.compile(r"[`*_\[{<&\\]")  # what may open an inline element: each one found, one element
 
 _QUOTE_MARK = re.compile(r"( *)>")
 _RAW_HTML = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(\s[^<>]*)?/?>")
@@ -39,7 +42,12 @@ def check_limits(text: str, path: Path, first_line: int = 1) -> None:
     looked for to the paragraph's end: 5,000 of them take over ten seconds; real text reads a
     few characters per bracket) and nesting of lists and block quotes deeper than
     ``MAX_DEPTH`` (deeper nesting exhausts Python's recursion limit, and XML parsers refuse
-    trees over 256 deep). ``first_line`` is the line of ``path`` the text starts at (0: unknown).
+    trees over 256 deep), and a paragraph of more than ``MAX_MARKS`` characters that may open
+    an inline element (each element found copies the rest of the paragraph: 200 KB of ``\\``
+    took 17 s, of `` ` ` `` 9 s, issue 17; a backslash counts twice, as ``\\.`` is one element
+    of two characters, and the 200 KB of prose with four elements in every 80 characters that
+    test_limits.py builds has 15,000). ``first_line`` is the line of ``path`` the text starts
+    at (0: unknown).
     """
 
     def where(index: int) -> Location:
@@ -63,6 +71,12 @@ def check_limits(text: str, path: Path, first_line: int = 1) -> None:
             raise ManuscriptError(
                 "a paragraph with many '[' or '](' never closed (or nested very deeply): close "
                 "them or split the paragraph (each one is looked for to the paragraph's end)",
+                where(start),
+            )
+        if len(_MARK.findall(paragraph)) + paragraph.count("\\") > MAX_MARKS:
+            raise ManuscriptError(
+                f"a paragraph with more than {MAX_MARKS:,} marks of Markdown (* _ ` [ {{ < & \\): "
+                "split it with blank lines (the limit keeps conversion time reasonable)",
                 where(start),
             )
 

@@ -17,7 +17,7 @@ import re
 FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 DIV = re.compile(r"^(?:[ \t]*>[ \t]?)*[ \t]*:::(?P<kind>.*)$")
 _CONTAINER = re.compile(r"^\s{0,3}(?:[-*+]|\d{1,9}[.)])[ \t]|^\[\^[^\[\]\s]+\]:")
-_CODE_SPAN = re.compile(r"(`+).+?\1")
+_TICKS = re.compile(r"`+")
 
 
 def code_lines(lines: list[str]) -> list[bool]:
@@ -55,8 +55,29 @@ def code_lines(lines: list[str]) -> list[bool]:
 
 
 def without_code_spans(line: str) -> str:
-    """The line with each code span blanked (same length: columns stay right)."""
-    return _CODE_SPAN.sub(lambda m: " " * len(m[0]), line)
+    """The line with each code span blanked (same length: columns stay right).
+
+    A span opens at a run of backticks and closes at the next run of as many (CommonMark
+    §6.1); a run that no later one matches is text. Each run's match is looked up, never
+    searched for: the regex ``(`+).+?\\1`` this replaces took 41 s on 10,000 backticks
+    (it tries every shorter run at every start, issue 17).
+    """
+    runs = [(found.start(), found.end()) for found in _TICKS.finditer(line)]
+    following: list[int | None] = [None] * len(runs)  # the next run of the same length
+    last: dict[int, int] = {}
+    for index in range(len(runs) - 1, -1, -1):
+        length = runs[index][1] - runs[index][0]
+        following[index], last[length] = last.get(length), index
+    pieces, kept, index = [], 0, 0
+    while index < len(runs):
+        closing = following[index]
+        if closing is None:
+            index += 1
+            continue
+        start, end = runs[index][0], runs[closing][1]
+        pieces += [line[kept:start], " " * (end - start)]
+        kept, index = end, closing + 1
+    return "".join([*pieces, line[kept:]])
 
 
 def prose_lines(lines: list[str]) -> list[str]:

@@ -19,11 +19,12 @@ from build_tools.errors import Location, ManuscriptError
 from build_tools.model import Query
 from build_tools.parse.mdext.inline import ElementPattern
 
-# The text ends at the first "==}" and the comment holds no "{>>": a line of many unclosed marks
-# is then read in linear time (a plain ".+?" would rescan the rest of the line from each).
+# The text ends at the first "==}" and holds no "{==", the comment holds no "{>>": a line of
+# many unclosed marks is then read in linear time (a plain ".+?", or a text that may hold
+# "{==", rescans the rest of the line from each: 200 KB of "{==" took minutes, issue 17).
 # A brace escaped as \{ is a brace printed (README), never the start of a query.
 QUERY = re.compile(
-    r"(?:(?<!\\)\{==(?P<text>(?:(?!==\}).)+)==\})?(?<!\\)\{>>(?P<comment>(?:(?!\{>>|<<\}).)+)<<\}"
+    r"(?:(?<!\\)\{==(?P<text>(?:(?!==\}|\{==).)+)==\})?(?<!\\)\{>>(?P<comment>(?:(?!\{>>|<<\}).)+)<<\}"
 )
 _OPEN = re.compile(r"(?<!\\)\{>>|(?<!\\)\{==")
 
