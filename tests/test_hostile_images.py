@@ -121,17 +121,18 @@ def test_pictures_at_the_limits_build(tmp_path: Path) -> None:
     assert [image.href for image in book.images] == ["text/images/strip.png", "text/images/square.png"]
 
 
-def test_a_damaged_cover_is_refused_at_book_toml_s_line(tmp_path: Path) -> None:
-    config = CONFIG.replace("[contents]", 'cover = "images/cover.png"\n\n[contents]')
+@pytest.mark.parametrize("key", ["cover", "cover_front"])
+def test_a_damaged_cover_is_refused_at_book_toml_s_line(tmp_path: Path, key: str) -> None:
+    config = CONFIG.replace("[contents]", f'{key} = "images/cover.png"\n\n[contents]')
     source = project(tmp_path, book_toml=config)
     (source / "images").mkdir()
     (source / "images" / "cover.png").write_bytes(declared_png(0, 0))
-    number = config.splitlines().index('cover = "images/cover.png"') + 1
+    number = config.splitlines().index(f'{key} = "images/cover.png"') + 1
     assert refused(tmp_path, source).startswith(
-        f"{source / 'book.toml'}:{number}: 'cover' cover.png is not a readable PNG file"
+        f"{source / 'book.toml'}:{number}: '{key}' cover.png is not a readable PNG file"
     )
     (source / "images" / "cover.png").write_bytes(declared_png(30000, 30000))
-    assert "'cover' cover.png is too large" in refused(tmp_path, source)
+    assert f"'{key}' cover.png is too large" in refused(tmp_path, source)
 
 
 # ---------------------------------------------------------------- SVG (finding 6)

@@ -235,8 +235,8 @@ def _metadata(config: dict[str, object], path: Path, text: str) -> Metadata:
     return replace(
         _core(values, tuple(subjects), _isbn(values, "isbn_print", path, text)),
         isbn_ebook=_isbn(values, "isbn_ebook", path, text),
-        cover=_picture(_asset(values, "cover", path, text), path, text),
-        cover_front=_asset(values, "cover_front", path, text),
+        cover=_picture(_asset(values, "cover", path, text), path, text, "cover"),
+        cover_front=_picture(_asset(values, "cover_front", path, text), path, text, "cover_front"),
         paper=paper,
         price=_price(values["price"], path, text),
         credits=tuple(c.strip() for c in credits),
@@ -276,15 +276,16 @@ def _asset(values: dict[str, str], key: str, path: Path, text: str) -> Path | No
     return candidate
 
 
-def _picture(found: Path | None, path: Path, text: str) -> Path | None:
-    """The e-book cover, decoded whole within the pictures' limits (``pictures.py``)."""
-    if found is None:
-        return None
+def _picture(found: Path | None, path: Path, text: str, key: str) -> Path | None:
+    """A cover picture, decoded whole within the pictures' limits (``pictures.py``); a print
+    front that is a PDF is read when the cover is made (``writers/cover/sheet.py``)."""
+    if found is None or found.suffix.lower() == ".pdf":
+        return found
     from build_tools.sources.pictures import raster_problem  # only a book with a cover pays Pillow
 
     problem, _ = raster_problem(found, "image/png" if found.suffix.lower() == ".png" else "image/jpeg")
     if problem:
-        raise ManuscriptError(f"'cover' {found.name} {problem}", key_location(path, text, "cover"))
+        raise ManuscriptError(f"'{key}' {found.name} {problem}", key_location(path, text, key))
     return found
 
 
