@@ -7,8 +7,8 @@ attributes, links and CSS URLs). Each goes through the image check the parser ru
 (``check_image``): it is accepted, and then the print conversion reads it whole (a raster
 made gray, an SVG rasterised by WeasyPrint) without an error or a warning, or it is refused
 with a ManuscriptError at the Markdown line given: never another exception. The examples are
-derandomized; the "fuzz" profile of tests/conftest.py sets how many, when it is registered
-(``make fuzz`` runs more), else the small settings below.
+derandomized in ``make test`` (conftest's ``examples``: 40 each); ``make fuzz`` runs more,
+new ones each time.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-from hypothesis.errors import InvalidArgument
 from PIL import Image
 
 from build_tools.errors import Location, ManuscriptError
@@ -29,16 +28,16 @@ from build_tools.layout.images import grayscale, rasterise_svg
 from build_tools.layout.weasy import _ProjectFetcher
 from build_tools.parse.mdext.images import check_image
 
+try:  # the shared profiles (tests/conftest.py): "short" in make test, "fuzz" in make fuzz
+    from conftest import examples
+except ImportError:  # a tree without them: a short run, the same examples every time
 
-def _profile() -> settings:
-    try:
-        return settings.get_profile("fuzz")
-    except InvalidArgument:  # not registered: a short run, the same examples every time
-        return settings(max_examples=40, derandomize=True, deadline=None)
+    def examples(short: int) -> settings:
+        return settings(max_examples=short, derandomize=True, deadline=None, database=None)
 
 
 FUZZ = settings(
-    _profile(),
+    examples(40),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
