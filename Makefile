@@ -2,6 +2,7 @@
 #
 #   make            set up .venv (+ Debian libraries) and build dist/<slug>.epub and .pdf
 #   make test       set up + test tools (Chromium, poppler, Java, DAISY Ace), run pytest
+#   make fuzz       the property tests (tests/test_fuzz*.py) with many new random examples
 #   make bench      set up + pandoc (pypandoc_binary), run bench/bench.py
 #   make clean      remove dist/ and build artefacts (keeps .venv and node_modules)
 #   make distclean  clean + remove .venv and node_modules
@@ -60,7 +61,7 @@ if (( $${#missing[@]} )); then \
 fi
 endef
 
-.PHONY: all build setup test-setup bench-setup deb-build deb-test test bench clean distclean
+.PHONY: all build setup test-setup bench-setup deb-build deb-test test fuzz bench clean distclean
 
 all: build
 
@@ -100,6 +101,11 @@ test-setup: deb-test $(PIP_TEST_STAMP) $(NPM_STAMP)
 
 test: test-setup
 	$(VENV_PY) -m pytest $(PYTEST_JOBS) $(PYTEST_ARGS)
+
+# The property tests with many new random examples (tests/conftest.py's "fuzz" profile);
+# make test runs the same few every time.
+fuzz: test-setup
+	HYPOTHESIS_PROFILE=fuzz $(VENV_PY) -m pytest $(PYTEST_JOBS) $(PYTEST_ARGS) $(wildcard tests/test_fuzz*.py)
 
 bench-setup: deb-build $(PIP_BENCH_STAMP)
 

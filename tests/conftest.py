@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from build_tools.build import FORMATS, Project, build
 
@@ -19,6 +20,26 @@ STYLES = ROOT / "styles"
 EPOCH = "1767225600"  # 2026-01-01: the date of the session's books, for stable golden files
 # As the session found it: the books above set their date for their own build only.
 ENVIRONMENT_EPOCH = os.environ.get("SOURCE_DATE_EPOCH")
+
+# The fuzz tests' profiles (issue 17): "short" in make test, the same examples every run;
+# "fuzz" (HYPOTHESIS_PROFILE=fuzz, make fuzz) new random ones, FUZZ_SCALE times as many.
+# No example database: a failure prints its example (and the blob that replays it).
+FUZZ = os.environ.get("HYPOTHESIS_PROFILE") == "fuzz"
+FUZZ_SCALE = 40
+settings.register_profile(
+    "short",
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.register_profile("fuzz", settings.get_profile("short"), derandomize=False, print_blob=True)
+settings.load_profile("fuzz" if FUZZ else "short")
+
+
+def examples(short: int) -> settings:
+    """A fuzz test's settings: ``short`` examples, or FUZZ_SCALE times as many under make fuzz."""
+    return settings(max_examples=short * FUZZ_SCALE if FUZZ else short)
 
 
 def book_toml(files: list[str], extra: str = "", title: str = "T") -> str:

@@ -6,7 +6,9 @@ anchors, index marks, HTML fragments, stray markup characters) and builds the EP
 either succeeds, and every XHTML document of the EPUB parses as XML and holds no script, or it
 raises a BookError that names a place in the manuscript: never anything else; ``book check``
 reads the same chapters without failing. The examples are
-derandomized and bounded, so that ``make test`` runs the same ones every time, in seconds.
+derandomized and bounded, so that ``make test`` runs the same ones every time, in seconds;
+``make fuzz`` runs many more, new ones each time (conftest.py's "fuzz" profile). The names
+file, the chronology and book.toml are fuzzed in test_fuzz_sources.py.
 """
 
 from __future__ import annotations
@@ -16,8 +18,8 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from conftest import book_toml
-from hypothesis import HealthCheck, event, given, settings
+from conftest import book_toml, examples
+from hypothesis import event, given
 from hypothesis import strategies as st
 from lxml import etree
 
@@ -225,25 +227,13 @@ def assert_safe(root: etree._Element, name: str) -> None:
             assert not value.strip().lower().startswith(("javascript:", "vbscript:")), (name, value)
 
 
-@settings(
-    max_examples=100,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+@examples(100)
 @given(chapter())
 def test_epub_is_well_formed_or_the_error_is_clear(text: str) -> None:
     well_formed_or_clear_error(text, ("epub",))
 
 
-@settings(
-    max_examples=6,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+@examples(6)
 @given(chapter())
 def test_pdf_and_epub_too(text: str) -> None:
     well_formed_or_clear_error(text, ("epub", "pdf"))

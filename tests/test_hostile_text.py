@@ -291,3 +291,19 @@ def test_book_check_pdf_on_a_pdf_of_no_pages(tmp_path: Path) -> None:
     assert (
         result.output.strip() == f"Error: {empty}: the PDF has no pages: build it again with 'book build pdf'"
     )
+
+
+@pytest.mark.parametrize("key", ["names", "chronology", "files", "cover"])
+def test_a_file_name_too_long_for_the_system_is_not_found(tmp_path: Path, key: str) -> None:
+    """Found by the fuzzer: ENAMETOOLONG from is_file() was an "internal error"."""
+    name = "x" * 300
+    if key == "files":
+        config = CONFIG.replace('"text/two.md"', f'"{name}"')
+    elif key == "cover":
+        config = CONFIG.replace('title = "T"\n', f'title = "T"\ncover = "{name}.png"\n')
+    else:
+        config = CONFIG + f'{key} = "{name}"\n'
+    source = project(tmp_path, book_toml=config)
+    message = refused(tmp_path, source)
+    assert message.startswith(f"{source / 'book.toml'}:"), message
+    assert "not found" in message or "does not exist" in message, message

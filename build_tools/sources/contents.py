@@ -95,16 +95,33 @@ class _Reader:
         candidate = (self.root / name).resolve()
         if not candidate.is_relative_to(self.root):
             raise ManuscriptError(f"{name!r} is outside the manuscript folder", self.where(key))
-        if candidate.is_dir():
+        if is_dir(candidate):
             raise ManuscriptError(
                 f"{name!r} in the reading order is a folder, not a text file", self.where(key)
             )
-        if not candidate.is_file():
+        if not is_file(candidate):
             raise ManuscriptError(f"file in the reading order does not exist: {name}", self.where(key))
         if candidate in self.seen:
             raise ManuscriptError(f"file listed twice in the reading order: {name}", self.where(key))
         self.seen.append(candidate)
         return Placement(self.path.parent / candidate.relative_to(self.root), matter, role, part)
+
+
+def is_file(path: Path) -> bool:
+    """``path.is_file()``, and False for a name the system refuses: one too long for a file
+    name (ENAMETOOLONG) raised an "internal error" (issue 17's fuzzer)."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
+
+
+def is_dir(path: Path) -> bool:
+    """``path.is_dir()``, and False for a name the system refuses (as ``is_file``)."""
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
 
 
 def reading_order(

@@ -17,7 +17,7 @@ from build_tools.lang.labels import FIELDS, template_problem
 from build_tools.lang.slug import file_slug, slug_problem
 from build_tools.model import Certification, Metadata
 from build_tools.sources import indexes
-from build_tools.sources.contents import PartTitle, Placement, reading_order
+from build_tools.sources.contents import PartTitle, Placement, is_file, reading_order
 from build_tools.sources.indexes import Indexes
 
 CONFIG_NAME = "book.toml"
@@ -178,7 +178,7 @@ def _optional_file(config: dict[str, object], path: Path, text: str, key: str) -
         raise ManuscriptError(f"'{key}' must be a file name", key_location(path, text, key))
     root = path.parent.resolve()
     candidate = (root / name).resolve()
-    if not candidate.is_relative_to(root) or not candidate.is_file():
+    if not candidate.is_relative_to(root) or not is_file(candidate):
         raise ManuscriptError(
             f"{key} file not found in the manuscript folder: {name}", key_location(path, text, key)
         )
@@ -266,7 +266,7 @@ def _asset(values: dict[str, str], key: str, path: Path, text: str) -> Path | No
         return None
     root = path.parent.resolve()
     candidate = (root / name).resolve()
-    if not candidate.is_relative_to(root) or not candidate.is_file():
+    if not candidate.is_relative_to(root) or not is_file(candidate):
         raise ManuscriptError(
             f"'{key}' file not found in the manuscript folder: {name}", key_location(path, text, key)
         )
