@@ -416,8 +416,9 @@ def test_an_idle_connection_is_closed(served: Served) -> None:
 
 def test_connections_beyond_the_cap_are_refused_and_the_others_answered(tmp_path: Path) -> None:
     server = Served(tmp_path, idle=600, cap=3)
+    idle: list[socket.socket] = []
     try:
-        idle = [server.connect() for _ in range(3)]
+        idle += [server.connect() for _ in range(3)]
         idle[0].sendall(b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n")  # the server has seen all three
         assert idle[0].recv(12).startswith(b"HTTP/1.1 200")
         with server.connect() as refused:
@@ -426,9 +427,9 @@ def test_connections_beyond_the_cap_are_refused_and_the_others_answered(tmp_path
         with server.connect() as connection:  # a place again: it is answered
             connection.sendall(b"GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
             assert _read_all(connection).startswith(b"HTTP/1.1 200")
+    finally:
         for connection in idle:
             connection.close()
-    finally:
         stderr = server.stop()
     assert "Traceback" not in stderr and "Exception" not in stderr, stderr
 

@@ -21,8 +21,8 @@ import uvicorn
 from build_tools.design.styles import check_stylesheets
 from build_tools.errors import BookError, Location, ManuscriptError
 from build_tools.preview.connections import (
+    BACKLOG,
     LOOPBACK,
-    MAX_CONNECTIONS,
     Connections,
     allowed_hosts,
 )
@@ -88,8 +88,10 @@ def serve(
     ready(f"Previewing {title} at http://{shown}:{bound_port}/")
     config = uvicorn.Config(
         preview.server.app,
-        http=Connections,  # idle connections closed, their number capped
-        limit_concurrency=MAX_CONNECTIONS,
+        # Idle connections closed, their number capped (uvicorn's limit_concurrency would answer
+        # 503 on every connection, open ones included, once the cap is reached).
+        http=Connections,
+        backlog=BACKLOG,
         log_level="warning",
         access_log=False,
         lifespan="on",

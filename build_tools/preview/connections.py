@@ -9,7 +9,7 @@
 - ``Connections``: uvicorn's HTTP protocol, closing a connection that sends no request within
   ``IDLE_SECONDS`` (uvicorn starts its keep-alive timer only after a first response: 300 idle
   sockets kept it from accepting any other once the process ran out of file descriptors, each
-  failed accept logged) and refusing connections beyond ``MAX_CONNECTIONS``.
+  failed accept logged) and refusing connections beyond ``connection_limit()``.
 """
 
 from __future__ import annotations
@@ -27,8 +27,20 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1")
 WILDCARDS = ("0.0.0.0", "::", "")
 IDLE_SECONDS = 10  # a browser sends its request at once; its keep-alive lasts as long (uvicorn)
 # A browser opens six connections to a host, and each open preview page one event stream: far
-# more than a writer's tabs need, and far fewer than the 256 files a process may have open.
+# more than a writer's tabs need. Fewer where the process may open few files (a quarter of its
+# limit: 64 of macOS's 256), as the connections accepted in one go come on top (BACKLOG).
 MAX_CONNECTIONS = 100
+BACKLOG = 16  # uvicorn accepts up to its backlog at once (2048 by default), before any is refused
+
+
+def connection_limit() -> int:
+    """``MAX_CONNECTIONS``, or a quarter of the files this process may have open if fewer."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return MAX_CONNECTIONS
+    soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    return MAX_CONNECTIONS if soft == resource.RLIM_INFINITY else min(MAX_CONNECTIONS, max(4, soft // 4))
 
 
 def is_loopback(host: str) -> bool:
@@ -67,7 +79,7 @@ class Connections(H11Protocol):
     """uvicorn's h11 protocol, with a timeout before the first request and a connection cap."""
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        if len(self.connections) >= MAX_CONNECTIONS:
+        if len(self.connections) >= connection_limit():
             transport.close()  # the browser retries; the server keeps answering the others
             return
         super().connection_made(transport)
