@@ -8,6 +8,7 @@
      │    └─ Image*        the pictures its text and notes show
      ├─ Event*            the chronology, sorted by date
      ├─ NameEntry*, CrossRef*, Mention*   the index of names and every place it points at
+     ├─ Index*            the indexes book.toml asks for (none: one index of every entry)
      ├─ Image*            every picture of the book, once each, in order of first use
      ├─ Query*            editorial queries left open in the text, notes and chronology
      └─ Diagnostic*       warnings gathered while reading
