@@ -20,6 +20,7 @@ from validators import ace, epubcheck, format_messages, format_violations, probl
 
 from build_tools.build import Project, read_book
 from build_tools.errors import ManuscriptError
+from build_tools.index.entries import entries
 from build_tools.preview import open_preview
 
 SOURCE = ROOT / "tests" / "manuscripts" / "indexes"
@@ -311,3 +312,22 @@ def test_indexes_need_a_names_file(tmp_path: Path) -> None:
     (tmp_path / "book.toml").write_text(book_toml(["a.md"], chosen), encoding="utf-8")
     with pytest.raises(ManuscriptError, match="'indexes' needs a names file"):
         read_book(Project(tmp_path, STYLES, tmp_path / "out"))
+
+
+def test_a_periodical_is_in_the_index_of_works(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text("# A\n\nSerge wrote for Clarté in Smolny.\n", encoding="utf-8")
+    (tmp_path / "names.yaml").write_text(
+        'entries:\n  - id: serge\n    heading: "Serge, Victor"\n    forms: ["Serge"]\n'
+        '  - id: clarte\n    heading: "*Clarté*"\n    kind: periodical\n    forms: ["Clarté"]\n'
+        '  - id: smolny\n    heading: "Smolny"\n    kind: place\n    forms: ["Smolny"]\n',
+        encoding="utf-8",
+    )
+    chosen = 'names = "names.yaml"\n' + PLACE_INDEXES + "\n"
+    (tmp_path / "book.toml").write_text(book_toml(["a.md"], chosen), encoding="utf-8")
+    book = read_book(Project(tmp_path, STYLES, tmp_path / "out"))
+    names, places = book.index_list
+    held = {
+        i.title: [e.heading for _, group in entries(book, None, i.kinds) for e in group]
+        for i in (names, places)
+    }
+    assert held == {"Names": ["Clarté", "Serge, Victor"], "Places": ["Smolny"]}

@@ -7,14 +7,15 @@
 
 Without ``indexes`` the book has one index of every entry, titled by the language's label
 (``index`` in [labels]). With it, every kind of the names file's entries is in exactly one
-index, and every index holds an entry (``check``, once the names are read). A *See* entry is
-printed in the index of the entry it points at; a *See also* must point within its entry's
-index: a reader looking up Smolny in the Index of Places is not sent to another index.
+index (a periodical is a work: in the index of works unless one lists it), and every index
+holds an entry (``check``, once the names are read). A *See* entry is printed in the index of
+the entry it points at; a *See also* must point within its entry's index: a reader looking up
+Smolny in the Index of Places is not sent to another index.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from build_tools.errors import Location, ManuscriptError, did_you_mean, key_location
@@ -56,6 +57,8 @@ def read(contents: dict[str, object], path: Path, text: str) -> Indexes:
                 )
             owner[kind] = index.title
         chosen.append(index)
+    if "work" in owner and "periodical" not in owner:  # a periodical is a work (names.py)
+        chosen = [replace(i, kinds=(*i.kinds, "periodical")) if "work" in i.kinds else i for i in chosen]
     return Indexes(tuple(chosen), where)
 
 
