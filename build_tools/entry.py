@@ -8,12 +8,14 @@ way: the one line of ``cli.run``, exit 130 (SIGINT), 143 (SIGTERM) or 129 (SIGHU
 interpreter's own start, before this module runs, is outside its reach.
 
 The command's temporary files (WeasyPrint's ``weasyprint-*`` font folders, a worker's files) go
-into a folder of its own, removed at the end however the command ends, short of SIGKILL:
-WeasyPrint removes its folder in a ``__del__`` that an interrupted build never reached.
+into a folder of its own, ``book-<pid>-…``, removed at the end however the command ends, short of
+SIGKILL, whose folder the next command removes once no process has that number: WeasyPrint
+removes its folder in a ``__del__`` that an interrupted build never reached.
 """
 
 from __future__ import annotations
 
+import os
 import signal
 
 from build_tools.interrupt import SIGNALS, Interrupted, ignore_signals, interrupted_line, raise_interrupted
@@ -24,7 +26,6 @@ for _signum in SIGNALS:
 
 def run() -> None:
     """Run the ``book`` command (``cli.run``) in a temporary folder of its own."""
-    import os
     import shutil
     import sys
     import tempfile
@@ -32,7 +33,8 @@ def run() -> None:
     folder = None
     try:
         try:
-            folder = tempfile.mkdtemp(prefix="book-")
+            _remove_dead(tempfile.gettempdir())
+            folder = tempfile.mkdtemp(prefix=f"book-{os.getpid()}-")
         except OSError:  # no temporary folder can be made (a full disk): the libraries' own then
             pass
         else:  # the environment too: the preview's worker process and validators inherit it
@@ -48,3 +50,21 @@ def run() -> None:
         ignore_signals()  # the clean-up and the interpreter's exit are not interrupted again
         if folder is not None:
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def _remove_dead(temp: str) -> None:
+    """Remove the folders of commands that were killed (SIGKILL: no clean-up ran), known by
+    the process number in their name; a live one's, or another user's, is left alone."""
+    import shutil
+    from pathlib import Path
+
+    for folder in Path(temp).glob("book-*-*"):
+        number = folder.name.split("-")[1]
+        if not number.isdigit() or int(number) == os.getpid():
+            continue
+        try:
+            os.kill(int(number), 0)  # only asks whether the process exists
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except OSError:  # it exists, as another user's: not ours to remove
+            continue

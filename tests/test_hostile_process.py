@@ -461,3 +461,24 @@ def test_the_print_worker_dies_with_the_server(tmp_path: Path, sig: signal.Signa
     if sig == signal.SIGHUP:  # handled as SIGTERM: stopped cleanly, its temporary folder removed
         assert server.process.returncode == 0 and stderr.splitlines()[-1] == "preview stopped", stderr
         assert not list(tmp_path.glob("book-*"))
+
+
+def test_a_killed_commands_folder_is_removed_by_the_next(tmp_path: Path) -> None:
+    """SIGKILL leaves the command's folder; the next command removes it once no process has
+    its number, and leaves a live one's."""
+    ended = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    temp = tmp_path / "tmp"
+    dead, live = temp / f"book-{ended.stdout.strip()}-x", temp / f"book-{os.getpid()}-y"
+    for folder in (dead, live):
+        (folder / "weasyprint-z").mkdir(parents=True)
+    process = subprocess.run(
+        [sys.executable, "-m", "build_tools", "--version"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "TMPDIR": str(temp)},
+        timeout=600,
+    )
+    assert process.returncode == 0, process.stderr
+    assert sorted(p.name for p in temp.iterdir()) == [live.name]
