@@ -25,7 +25,10 @@ from build_tools.preview import open_preview
 
 SOURCE = ROOT / "tests" / "manuscripts" / "indexes"
 NAMES, PLACES = "Index des noms", "Index des lieux"
-NAME_KINDS, PLACE_KINDS = {"person", "organization", "work"}, {"place"}
+NAME_KINDS, PLACE_KINDS = (
+    {"person", "organization", "work", "periodical"},
+    {"place"},
+)  # a periodical is a work
 
 
 @pytest.fixture(scope="module")
