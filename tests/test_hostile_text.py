@@ -21,7 +21,7 @@ from build_tools.cli import main
 from build_tools.errors import ManuscriptError
 from build_tools.lang.slug import FILE_SLUG_BYTES, file_slug
 from build_tools.parse import xrefs
-from build_tools.parse.limits import MAX_MARKS, MAX_PARAGRAPH
+from build_tools.parse.limits import MAX_DEPTH, MAX_MARKS, MAX_PARAGRAPH
 from build_tools.parse.mdext.code import without_code_spans
 from build_tools.parse.mdext.queries import QUERY
 from build_tools.parse.parser import parse
@@ -307,3 +307,20 @@ def test_a_file_name_too_long_for_the_system_is_not_found(tmp_path: Path, key: s
     message = refused(tmp_path, source)
     assert message.startswith(f"{source / 'book.toml'}:"), message
     assert "not found" in message or "does not exist" in message, message
+
+
+# ---------------------------------------------------------------- lines for every error (finding 13)
+
+
+@pytest.mark.parametrize(
+    "opening", ["[^a]: ", "- ", "1. ", "> - "], ids=["note", "list", "numbered", "quote"]
+)
+def test_quotes_deep_after_a_note_or_list_mark_are_refused_at_their_line(
+    tmp_path: Path, opening: str
+) -> None:
+    """24 quote marks after a note's mark took 8 s, each one more twice as long: they were not
+    counted, as the line did not start with one."""
+    deep = opening + "> " * (MAX_DEPTH + 8) + "deep"
+    source = project(tmp_path, text__one_md=f"# One\n\nText[^a].\n\n{deep}\n\n[^a]: A note.\n")
+    message = refused(tmp_path, source)
+    assert message.startswith(f"{source / 'text/one.md'}:5: lists or block quotes nested "), message
