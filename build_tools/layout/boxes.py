@@ -10,6 +10,9 @@ a page after the table's first). Whether a page's text ends with a word WeasyPri
 is read from its last text box: its text ends with the hyphenate character of its style (a
 hyphen WeasyPrint adds, as ``text.line_break.split_first_line`` does). The pictures of a page
 are its replaced boxes (``replaced_boxes``: their element, size and intrinsic pixels).
+A justified paragraph's last line is its block's last line box, on the last page the block is
+on; its length is where its last text box ends; the extra space justification gives a line is
+its text boxes' ``justification_spacing`` (``paragraphs``).
 ``tests/test_layout.py`` pins what this relies on.
 """
 
@@ -19,7 +22,14 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from weasyprint.document import Page
-from weasyprint.formatting_structure.boxes import Box, MarginBox, ReplacedBox, TextBox
+from weasyprint.formatting_structure.boxes import (
+    BlockContainerBox,
+    Box,
+    LineBox,
+    MarginBox,
+    ReplacedBox,
+    TextBox,
+)
 
 from build_tools.textpos import letters
 
@@ -117,3 +127,81 @@ def _replaced(box: Box) -> Iterator[ReplacedBox]:
         return
     for child in getattr(box, "children", None) or ():
         yield from _replaced(child)
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A justified paragraph as laid out: its lines, whether its last line is a runt (shorter
+    than the fraction of the measure asked, or one word), the widest extra space justification
+    gave a line (in ems), and what a trial layout needs to set it again alone: its measure and
+    its first line's indent (CSS pixels), its type size."""
+
+    lines: int
+    runt: bool
+    loosest: float
+    measure: float
+    indent: float
+    size: float
+
+
+def paragraphs(pages: Sequence[Page], fraction: float) -> dict[str, Paragraph]:
+    """The justified paragraphs of ``pages`` (blocks of line boxes), by the innermost element
+    id around each; a paragraph across a page turn is read whole."""
+    found: dict[str, list[tuple[BlockContainerBox, list[LineBox]]]] = {}
+    for page in pages:
+        for owner, block in _justified(page._page_box, None):
+            lines = [child for child in block.children if isinstance(child, LineBox)]
+            if lines:
+                found.setdefault(owner, []).append((block, lines))
+    return {owner: _paragraph(parts, fraction) for owner, parts in found.items()}
+
+
+def _paragraph(parts: list[tuple[BlockContainerBox, list[LineBox]]], fraction: float) -> Paragraph:
+    block = parts[0][0]
+    lines = [line for _, found in parts for line in found]
+    size = block.style["font_size"]
+    indent = block.style["text_indent"]
+    # A word space's width beyond the font's own: the styles' word-spacing (a respaced
+    # paragraph's) and what justification adds.
+    spaces = [
+        max((box.justification_spacing + box.style["word_spacing"] for box in _line_texts(line)), default=0.0)
+        for line in lines[:-1]
+    ] or [0.0]
+    return Paragraph(
+        len(lines),
+        len(lines) > 1 and _runt(lines[-1], block.width * fraction),
+        max(spaces) / size,
+        block.width,
+        indent.value if indent.unit == "px" else 0.0,
+        size,
+    )
+
+
+def _justified(box: Box, owner: str | None) -> Iterator[tuple[str, BlockContainerBox]]:
+    """The blocks of justified lines in ``box``, each with the innermost element id around it."""
+    element = box.element
+    if element is not None and hasattr(element, "get") and element.get("id"):
+        owner = element.get("id")
+    if isinstance(box, MarginBox):
+        return
+    if isinstance(box, BlockContainerBox) and box.children and isinstance(box.children[0], LineBox):
+        if owner and box.style["text_align_all"] == "justify":
+            yield owner, box
+        return
+    for child in getattr(box, "children", None) or ():
+        yield from _justified(child, owner)
+
+
+def _runt(line: LineBox, shortest: float) -> bool:
+    boxes = list(_line_texts(line))
+    words = "".join(box.text for box in boxes).split()
+    end = max((box.position_x + box.width for box in boxes), default=line.position_x)
+    return len(words) == 1 or end - line.position_x < shortest
+
+
+def _line_texts(box: Box) -> Iterator[TextBox]:
+    if isinstance(box, TextBox):
+        yield box
+        return
+    for child in getattr(box, "children", None) or ():
+        yield from _line_texts(child)

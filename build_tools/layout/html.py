@@ -5,7 +5,8 @@ notes, note references, anchors), so that the layout reports pages by them; the 
 mentions are taken out (wrapping thousands of mentions in elements costs WeasyPrint 40 % more
 layout work and as much memory) after their places, in letters (``build_tools.textpos``), are
 read from the same tree: the layout tells which page each place falls on. The words a layout
-split across a page turn are kept whole in the next one (``keeps.py``).
+split across a page turn are kept whole in the next one (``keeps.py``); its paragraphs get a
+compositor's ties and tightening (``compose.py``).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from build_tools.index import entries as index
 from build_tools.lang.labels import Labels
 from build_tools.layout.chronology import chronology as chronology_section
 from build_tools.layout.chronology import shares_pages
+from build_tools.layout.compose import Respace, compose
 from build_tools.layout.images import print_url
 from build_tools.layout.keeps import Keep, keep_words
 from build_tools.layout.proofs import NOTE, ProofQuery, mark_queries, query_list
@@ -60,7 +62,7 @@ class PrintDocument:
 
 
 def book_html(
-    book: Book, family: str, facts: Facts | None, keeps: Collection[Keep] = (), proof: bool = False
+    book: Book, family: str, facts: Facts | None, keeps: Collection[Keep | Respace] = (), proof: bool = False
 ) -> PrintDocument:
     """The whole book for print, ``keeps`` kept whole; pass 1 has no facts of the layout. A
     ``proof`` shows the queries (proofs.py)."""
@@ -75,7 +77,9 @@ def book_html(
     return _document(book, body, keeps, proof=1 if proof else None)
 
 
-def back_html(book: Book, facts: Facts, keeps: Collection[Keep] = (), proof: bool = False) -> PrintDocument:
+def back_html(
+    book: Book, facts: Facts, keeps: Collection[Keep | Respace] = (), proof: bool = False
+) -> PrintDocument:
     """The back matter laid out again in pass 2: the chronology when two passages of an event
     share a page (``chronology.py``), the notes and the index (and a proof's list)."""
     body = etree.Element("body")
@@ -88,7 +92,7 @@ def back_html(book: Book, facts: Facts, keeps: Collection[Keep] = (), proof: boo
 def _document(
     book: Book,
     body: etree._Element,
-    keeps: Collection[Keep],
+    keeps: Collection[Keep | Respace],
     known: Mapping[str, str] | None = None,
     proof: int | None = None,
 ) -> PrintDocument:
@@ -107,7 +111,9 @@ def _document(
     for span in list(root.iter("span")):
         if span.get("class", "").startswith("ix"):
             unwrap(span)
-    keep_words(root, keeps, PRINT_ONLY)
+    # A compositor's touches (compose.py), then the words a page turn split, kept whole.
+    compose(root, [item for item in keeps if isinstance(item, Respace)], PRINT_ONLY)
+    keep_words(root, [item for item in keeps if isinstance(item, Keep)], PRINT_ONLY)
     html = etree.tostring(root, method="html", encoding="unicode", doctype="<!DOCTYPE html>")
     return PrintDocument(html, mentions, root, queries)
 

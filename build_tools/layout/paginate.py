@@ -9,7 +9,9 @@ passages of an event share a page, so that the page prints once (``chronology.py
 (REFERENCE.md §2), unless a page turn splits a word: each layout, of pass 1 as of pass 2, is
 done again with every word it split across a page turn kept whole (``keeps.py``), until none
 is, ``MAX_LAYOUTS`` times at most (a page still split is a warning); in a proof, also until no
-block moves a query's note off its marker's page (``proofs.py``). The notes keep their
+block moves a query's note off its marker's page (``proofs.py``). The first layout's runts and
+loose lines are set again in the next (``compose.py``), which the page turns of the first may
+not need: one layout more at most. The notes keep their
 length (running heads are in the margin); if they did not, the whole book is laid out again,
 as it is when the book has two indexes or more (the contents prints the page of each).
 Importing this module imports WeasyPrint.
@@ -32,8 +34,9 @@ from build_tools.design.profiles import PROFILES, Profile
 from build_tools.errors import BookError
 from build_tools.lang.frontmatter import typefaces
 from build_tools.lang.numbers import page_range
-from build_tools.layout.boxes import PageText, first_pages, page_texts
+from build_tools.layout.boxes import PageText, Paragraph, first_pages, page_texts, paragraphs
 from build_tools.layout.chronology import shares_pages
+from build_tools.layout.compose import Respace, chosen, loose, trial_html
 from build_tools.layout.html import PRINT_ONLY, Facts, PrintDocument, back_html, book_html
 from build_tools.layout.keeps import Keep, splits
 from build_tools.layout.proofs import ProofQuery, loosened, moved_by, proof_css
@@ -44,7 +47,8 @@ from build_tools.textpos import Place
 FIRST_GUTTER = 0.875  # inches: the printers' gutter for the longest books, tried first
 _log = logging.getLogger(__name__)
 MAX_LAYOUTS = 4  # of one document, until no page turn splits a word
-Keeps = frozenset[Keep]
+Keeps = frozenset[Keep | Respace]
+RUNT_FRACTION = 1 / 3  # of the measure: a shorter last line is a runt (as checks/pagecheck.py)
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,14 @@ class _Settled:
     layouts: int
     split: dict[int, Keep]
     queries: tuple[ProofQuery, ...] = ()  # a proof's (proofs.py)
+    runts: frozenset[Respace] = frozenset()  # runts to set again (compose.py)
+
+    def again(self) -> Keeps:
+        """What the next layout keeps, if there is one: the words it split, the paragraphs
+        respaced (the first layout's runts and loose lines: ``compose.py``)."""
+        if self.split or self.runts:
+            return self.keeps | frozenset(self.split.values()) | self.runts
+        return frozenset()
 
 
 def lay_out(book: Book, styles: Path, profile: str | None = None, proof: bool = False) -> PrintLayout:
@@ -154,8 +166,8 @@ def _settled(
     others, until no page turn splits a word (issue 13 item 3). ``before``: the pages before
     this document's first in the book, for the warning that names a page still split."""
     layout = _layout(renderer, inside, make(keeps), extra, keeps, 1)
-    while layout.split and layout.layouts < MAX_LAYOUTS:
-        keeps, count = layout.keeps | frozenset(layout.split.values()), layout.layouts + 1
+    while (more := layout.again()) and layout.layouts < MAX_LAYOUTS:
+        keeps, count = more, layout.layouts + 1
         del layout  # never two layouts of the book in memory (WeasyPrint keeps what it took)
         layout = _layout(renderer, inside, make(keeps), extra, keeps, count)
     for number, keep in layout.split.items():  # `number` begins inside the word: the page before ends with it
@@ -186,7 +198,37 @@ def _layout(
         document = renderer.render(printed.html, inside, extra + loosened(loose))
         texts = page_texts(document.pages, PRINT_ONLY)
     split = splits(printed.tree, texts, PRINT_ONLY)
-    return _Settled(printed.mentions, document, texts, keeps, count, split, printed.queries)
+    # The first layout's runts only: each trial costs most of a small layout (compose.py).
+    runts = _respaced(renderer, inside, printed, document.pages, keeps) if count == 1 else frozenset()
+    return _Settled(printed.mentions, document, texts, keeps, count, split, printed.queries, runts)
+
+
+def _respaced(
+    renderer: Renderer, inside: float, printed: PrintDocument, pages: Sequence[Page], keeps: Keeps
+) -> frozenset[Respace]:
+    """The runts of this layout (not yet respaced) and the variant that sets each without one,
+    found by a trial of their paragraphs alone (compose.py)."""
+    done = {item.owner for item in keeps if isinstance(item, Respace)}
+    found = paragraphs(pages, RUNT_FRACTION)
+    runts = {
+        owner: setting
+        for owner, setting in found.items()
+        if (setting.runt or loose(setting)) and owner not in done
+    }
+    if not runts:
+        return frozenset()
+    html, trials = trial_html(printed.tree, runts)
+    tried = paragraphs(renderer.render(html, inside).pages, RUNT_FRACTION)
+    by_owner: dict[str, dict[Respace, Paragraph]] = {}
+    for trial_id, setting in tried.items():
+        if trial_id in trials:
+            by_owner.setdefault(trials[trial_id].owner, {})[trials[trial_id]] = setting
+    out = set()
+    for owner, settings in by_owner.items():
+        variant = chosen(runts[owner], settings)
+        if variant is not None:
+            out.add(Respace(owner, variant))
+    return frozenset(out)
 
 
 def _result(

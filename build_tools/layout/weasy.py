@@ -32,6 +32,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 from build_tools.design.fonts import FontSet
 from build_tools.design.profiles import Profile
 from build_tools.errors import BookError
+from build_tools.layout.compose import RESPACE_CSS
 from build_tools.layout.images import PrintImages
 from build_tools.layout.keeps import KEEP_CSS
 from build_tools.model import Book
@@ -47,9 +48,10 @@ class Renderer:
     ) -> None:
         self.book, self.styles, self.profile = book, styles.resolve(), profile
         self.font_css = fonts.css(lambda face: face.path.resolve().as_uri())
-        # The keeps after the book's styles: a word kept whole across a page turn (keeps.py).
+        # The keeps after the book's styles: a word kept whole across a page turn (keeps.py),
+        # a paragraph tightened (compose.py).
         book_css = fonts.listed((self.styles / "print.css").read_text(encoding="utf-8"))
-        self.print_css = book_css + KEEP_CSS + extra_css
+        self.print_css = book_css + KEEP_CSS + RESPACE_CSS + extra_css
         self.fonts = FontConfiguration()
         roots = (self.styles, book.root.resolve())
         # The pictures as the printer's interior takes them (images.py), made once per layout.

@@ -1,0 +1,173 @@
+"""A compositor's last touches to the print HTML (issue 16 item 4): no lone word, no runt.
+
+- **Ties**: a paragraph's last two words are joined by a no-break space (print only; the EPUB
+  reflows), so that its last line never holds one word alone.
+- **Anchors before the space**: an anchor (``{#name}``) is an empty span; WeasyPrint 70 breaks
+  a line badly when an inline box follows a space and the words after it do not fit: it sets
+  the word before alone on a line of its own ("under", issue 16's p. 5). The space goes after
+  the span, which then ends the words before it (a page turned at that very space gives the
+  anchor the page before: the page its sentence's first word is on is the next).
+- **Respacing**: a justified paragraph whose last line a layout left shorter than a third of
+  the measure (``boxes.paragraphs``) is set again with its spaces a little narrower (the runt
+  comes up into the line above) or wider (a line is driven out, the last one longer), within
+  what a compositor accepts; WeasyPrint justifies by widening spaces only, so the full lines
+  still look even. Which one is tried first on the paragraphs alone, each variant once, in a
+  small document of the same measure (``trial_html``): the variant kept leaves no runt and no
+  line looser than the paragraph had. It is named by the paragraph's element id, found in one
+  layout, applied in the next, in the loop that keeps the words a page turn split
+  (``paginate._settled``).
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Protocol
+
+from lxml import etree
+
+# Within the limits of a good compositor: a word space of about a quarter em, 0.04 em less or
+# more, letters 0.5 % closer.
+VARIANTS = {
+    "set-tight": "word-spacing: -0.04em; letter-spacing: -0.005em",
+    "set-tight-words": "word-spacing: -0.04em",
+    "set-loose": "word-spacing: 0.04em",
+}
+RESPACE_CSS = "".join(f"\n.{name} {{ {rule}; }}" for name, rule in VARIANTS.items()) + "\n"
+# Em of space a justified line adds to the font's word space (about 0.2 em): more makes a word
+# space twice the usual, a loose line to the page checker (checks/pagecheck.py).
+LOOSEST = 0.26
+NO_BREAK = "\u00a0"
+_LAST_SPACE = re.compile(r"[ \t\n\r]+(?=\S+\s*$)")
+_TIED_LONGEST = 24  # characters: two longer words tied would leave the line before too loose
+_UNTIED = frozenset({"index", "verse", "contents", "halftitle", "titlepage", "copyright", "chronology"})
+
+
+@dataclass(frozen=True, order=True)
+class Respace:
+    """A paragraph laid out again with other spaces: the element id that holds it, the class
+    of its variant (``VARIANTS``)."""
+
+    owner: str
+    variant: str
+
+
+class Setting(Protocol):
+    """What a trial tells of a paragraph (``boxes.Paragraph``)."""
+
+    @property
+    def runt(self) -> bool: ...
+    @property
+    def loosest(self) -> float: ...
+    @property
+    def measure(self) -> float: ...
+    @property
+    def indent(self) -> float: ...
+    @property
+    def size(self) -> float: ...
+
+
+def compose(root: etree._Element, respaced: Iterable[Respace], skip: frozenset[str]) -> None:
+    """Tie the paragraphs' last words, put the anchors before their space, respace
+    ``respaced``; ``skip`` names the classes of print-only text (never tied)."""
+    for anchor in list(root.iter("span")):
+        if anchor.get("class") == "anchor" and anchor.get("id") and not len(anchor) and not anchor.text:
+            _space_after(anchor)
+    for paragraph in root.iter("p"):
+        if not any(_UNTIED.intersection(_classes(e)) for e in (paragraph, *paragraph.iterancestors())):
+            _tie(paragraph, skip)
+    variants = {item.owner: item.variant for item in respaced}
+    for element in root.iter():
+        if element.get("id") in variants:
+            element.set("class", " ".join([*_classes(element), variants[element.get("id", "")]]))
+
+
+def trial_html(root: etree._Element, runts: Mapping[str, Setting]) -> tuple[str, dict[str, Respace]]:
+    """A document of each paragraph of ``runts`` set alone in each variant, on its measure
+    and with its indent, and the variant each trial's id stands for."""
+    trials: dict[str, Respace] = {}
+    html = etree.Element("html")
+    for key in ("lang", "data-title"):  # the language hyphenates
+        html.set(key, root.get(key, ""))
+    body = etree.SubElement(html, "body")
+    elements = {element.get("id", ""): element for element in root.iter("p") if element.get("id") in runts}
+    for number, (owner, setting) in enumerate(sorted(runts.items())):
+        for name in VARIANTS if owner in elements else ():
+            trial = copy.deepcopy(elements[owner])
+            for inner in trial.iter():
+                if "id" in inner.attrib:
+                    del inner.attrib["id"]
+            trial_id = f"trial-{number}-{name}"
+            trial.set("id", trial_id)
+            trial.set("class", " ".join([*_classes(trial), name]))
+            trial.set("style", f"text-indent: {setting.indent}px; margin: 0")
+            trial.tail = None
+            holder = etree.SubElement(
+                body, "div", {"style": f"width: {setting.measure}px; font-size: {setting.size}px"}
+            )
+            holder.append(trial)
+            trials[trial_id] = Respace(owner, name)
+    return etree.tostring(html, method="html", encoding="unicode", doctype="<!DOCTYPE html>"), trials
+
+
+def loose(setting: Setting) -> bool:
+    """The paragraph has a loose line."""
+    return setting.loosest > LOOSEST
+
+
+def chosen(before: Setting, trials: Mapping[Respace, Setting]) -> str | None:
+    """The variant that leaves fewer faults (a runt, a loose line) than the paragraph had and
+    no loose line where it had none, the least loose of them; None if none does."""
+    faults = before.runt + loose(before)
+    good = [
+        (after.runt + loose(after), after.loosest, item.variant)
+        for item, after in trials.items()
+        if after.runt + loose(after) < faults and loose(after) <= loose(before)
+    ]
+    return min(good)[2] if good else None
+
+
+def _classes(element: etree._Element) -> list[str]:
+    return (element.get("class") or "").split()
+
+
+def _space_after(anchor: etree._Element) -> None:
+    """The white space that ends the text before the anchor goes after it."""
+    before = anchor.getprevious()
+    node, slot = (before, "tail") if before is not None else (anchor.getparent(), "text")
+    if node is None:
+        return
+    text = getattr(node, slot) or ""
+    words = text.rstrip()
+    if words and len(words) < len(text):
+        setattr(node, slot, words)
+        anchor.tail = text[len(words) :] + (anchor.tail or "")
+
+
+def _slots(element: etree._Element, skip: frozenset[str]) -> list[tuple[etree._Element, str]]:
+    slots: list[tuple[etree._Element, str]] = [(element, "text")]
+    for child in element:
+        if isinstance(child.tag, str) and not skip.intersection(_classes(child)):
+            slots += _slots(child, skip)
+        slots.append((child, "tail"))
+    return slots
+
+
+def _tie(paragraph: etree._Element, skip: frozenset[str]) -> None:
+    """The white space before the paragraph's last word becomes one no-break space, when it
+    stands in one text slot (not between elements) and the two words are not too long."""
+    slots = _slots(paragraph, skip)
+    text = "".join(getattr(node, slot) or "" for node, slot in slots)
+    space = _LAST_SPACE.search(text)
+    if space is None or len(text[text.rfind(" ", 0, space.start()) + 1 :].strip()) > _TIED_LONGEST:
+        return
+    seen = 0
+    for node, slot in slots:
+        value = getattr(node, slot) or ""
+        if seen <= space.start() and space.end() <= seen + len(value):
+            start = space.start() - seen
+            setattr(node, slot, value[:start] + NO_BREAK + value[space.end() - seen :])
+            return
+        seen += len(value)
