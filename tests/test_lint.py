@@ -21,7 +21,11 @@ MAX_MODULE_LINES = 400
 # or of its own layer only. A layer is a sub-package of build_tools (lang, design and the
 # top-level modules of rank 0 are one layer, as are those of rank 7).
 LAYERS: dict[str, tuple[int, tuple[str, ...]]] = {
-    "foundation": (0, ("errors.py", "markup.py", "model.py", "ids.py", "textpos.py", "lang", "design")),
+    # interrupt.py: Ctrl+C and SIGTERM as an exception, which the writers hold and the command reports.
+    "foundation": (
+        0,
+        ("errors.py", "markup.py", "model.py", "ids.py", "textpos.py", "interrupt.py", "lang", "design"),
+    ),
     "sources": (1, ("sources",)),
     "index": (2, ("index",)),
     "parse": (3, ("parse",)),
@@ -30,7 +34,7 @@ LAYERS: dict[str, tuple[int, tuple[str, ...]]] = {
     "checks": (5, ("checks",)),
     "preview": (6, ("preview",)),
     "importing": (6, ("importing",)),  # book new and book import: they read sources, parse back
-    "command": (7, ("build.py", "cli.py", "__main__.py", "__init__.py")),
+    "command": (7, ("build.py", "cli.py", "entry.py", "__main__.py", "__init__.py")),
 }
 WRITERS = ("writers/epub", "writers/pdf")  # siblings: neither imports the other
 

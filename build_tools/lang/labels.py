@@ -55,8 +55,10 @@ class Labels:
     page_reference: str  # a chronology entry's page: {page}
     page_references: str  # a chronology entry's pages, separate passages: {pages} ("2, 17")
     note_locator: str  # an index locator in a note: {page}, {number} (the note's)
-    note_locator_chapter: str  # a note locator a page shares with a note of another chapter: {locator}, {chapter}
-    note_locator_section: str  # the same, the note of a section that is no chapter: {locator}, {section} (its title)
+    # A note locator that a page shares with another chapter's note: {locator}, {chapter}; and
+    # the same for a section that is no chapter: {locator}, {section} (its title).
+    note_locator_chapter: str
+    note_locator_section: str
     continued: str  # an index heading repeated at the top of a page: {heading}
 
     # EPUB package metadata.
