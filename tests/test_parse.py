@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from build_tools.errors import ManuscriptError
 from build_tools.model import Query, Section
@@ -88,7 +89,7 @@ def test_raw_html_is_text_and_warned() -> None:
 
 
 def test_parsing_keeps_nothing_from_one_section_to_the_next(tmp_path: Path) -> None:
-    (tmp_path / "map.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    Image.new("RGB", (4, 4), "gray").save(tmp_path / "map.png")  # a real picture: they are decoded
     parser = Parser(load(Path("names.yaml"), NAMES), tmp_path)
     first = SourceFile(
         tmp_path / "one.md",
