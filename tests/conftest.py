@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -64,10 +65,10 @@ def save_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--save-golden-files"))
 
 
-def _built(
-    tmp_path_factory: pytest.TempPathFactory, source: Path, name: str, formats: Sequence[str] = FORMATS
-):  # type: ignore[no-untyped-def]
-    out = tmp_path_factory.mktemp(name)
+@contextmanager
+def quiet_layout() -> Iterator[None]:
+    """A build at the session's date that WeasyPrint must lay out without a warning: like
+    WeasyPrint's own assert_no_logs, a stray warning is a layout problem unseen."""
     records: list[logging.LogRecord] = []
     handler = logging.Handler(logging.WARNING)
     handler.emit = records.append  # type: ignore[method-assign]
@@ -75,11 +76,18 @@ def _built(
     try:
         with pytest.MonkeyPatch.context() as patch:  # for this build only: never the session's
             patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-            book, written = build(Project(source, STYLES, out), formats)
+            yield
     finally:
         logging.getLogger("weasyprint").removeHandler(handler)
-    # Like WeasyPrint's own assert_no_logs: a stray warning is a layout problem unseen.
     assert [r.getMessage() for r in records] == []
+
+
+def _built(
+    tmp_path_factory: pytest.TempPathFactory, source: Path, name: str, formats: Sequence[str] = FORMATS
+):  # type: ignore[no-untyped-def]
+    out = tmp_path_factory.mktemp(name)
+    with quiet_layout():
+        book, written = build(Project(source, STYLES, out), formats)
     return book, {path.suffix: path for path in written}
 
 

@@ -6,14 +6,13 @@ Asserted from the printed PDF's text, page by page (pdfium), and the preview's p
 
 from __future__ import annotations
 
-import logging
 import re
 from pathlib import Path
 
 import pikepdf
 import pytest
 from click.testing import CliRunner
-from conftest import EPOCH, FIXTURES, ROOT, STYLES
+from conftest import FIXTURES, ROOT, STYLES, quiet_layout
 from epub_tools import documents
 from pdf_tools import letters, page_texts
 from starlette.testclient import TestClient
@@ -34,17 +33,8 @@ SLUG = "Uncorrected proofs: not for press"
 def proof(tmp_path_factory: pytest.TempPathFactory) -> tuple[Book, Path]:
     """The first book's proof PDF, no WeasyPrint warning on the way."""
     out = tmp_path_factory.mktemp("proof")
-    records: list[logging.LogRecord] = []
-    handler = logging.Handler(logging.WARNING)
-    handler.emit = records.append  # type: ignore[method-assign]
-    logging.getLogger("weasyprint").addHandler(handler)
-    try:
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-            book, written = build(Project(ROOT / "manuscript", STYLES, out), ("pdf",), proof=True)
-    finally:
-        logging.getLogger("weasyprint").removeHandler(handler)
-    assert [r.getMessage() for r in records] == []
+    with quiet_layout():
+        book, written = build(Project(ROOT / "manuscript", STYLES, out), ("pdf",), proof=True)
     assert [path.name for path in written] == [f"{book.meta.slug}-proof.pdf"]
     return book, written[0]
 
