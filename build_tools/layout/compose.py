@@ -109,7 +109,18 @@ def trial_html(root: etree._Element, runts: Mapping[str, Setting]) -> tuple[str,
             )
             holder.append(trial)
             trials[trial_id] = Respace(owner, name)
+    _targets(body)
     return etree.tostring(html, method="html", encoding="unicode", doctype="<!DOCTYPE html>"), trials
+
+
+def _targets(body: etree._Element) -> None:
+    """An empty element for each place the trials link to: a page reference's target is
+    elsewhere in the book, and WeasyPrint warns of a link to nothing (its number is then "1",
+    about as wide as most)."""
+    for target in sorted(
+        {str(a.get("href"))[1:] for a in body.iter("a") if str(a.get("href", "")).startswith("#")}
+    ):
+        etree.SubElement(body, "span", {"id": target})
 
 
 def loose(setting: Setting) -> bool:
