@@ -352,3 +352,15 @@ def test_the_first_book_s_periodicals_are_italic_in_the_printed_index(essay) -> 
     for entry in book.names:
         if entry.kind == "periodical":
             assert entry.heading.replace(" ", "") in italic.replace(" ", ""), entry.heading
+
+
+def test_no_line_of_the_index_breaks_a_name_at_its_hyphen(essay) -> None:  # type: ignore[no-untyped-def]
+    """Kai-shek, Yat-sen, Tse-tung: each stays on one line (a hyphenated word of a heading is
+    never broken at its hyphen), read from the index pages' lines."""
+    from build_tools.checks.pagelines import read_pages
+
+    _, files = essay
+    pages = read_pages(files[".pdf"])
+    lines = [line for i in index_pages(files[".pdf"], "Index") for line in pages[i].lines]
+    assert lines
+    assert [line.text for line in lines if line.hyphenated] == []

@@ -11,6 +11,7 @@ compositor's ties and tightening (``compose.py``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from html import escape
@@ -214,19 +215,28 @@ def _index(book: Book, chosen: Index, folios: dict[str, int], words: Labels) -> 
     return section
 
 
+_HYPHENATED = re.compile(r"(<[^>]*>)|(\w+(?:[-\u2010]\w+)+)")
+
+
+def _unbroken(markup: str) -> str:
+    """A heading's hyphenated words ("Kai-shek", "Yat-sen") never broken at their hyphen: a
+    name is not split over two lines of the index (issue 16). Tags are left as they are."""
+    return _HYPHENATED.sub(lambda m: m[1] or f'<span class="nobreak">{m[2]}</span>', markup)
+
+
 def _index_line(item: index.IndexEntry, words: Labels) -> str:
     """An entry, its subentries after it, indented. Each entry sets the string the index's
     "(continued)" head reads (``styles/print.css``): its heading after its first word, nothing
     after its last, so that a page that begins inside an entry repeats the heading. (Their
     class does not begin with "ix": the mentions' spans, which do, are taken out.)"""
-    term = item.markup
+    term = _unbroken(item.markup)
     if item.see:
-        see = f"<i>{escape(words.see)}</i> {item.see.markup}"
+        see = f"<i>{escape(words.see)}</i> {_unbroken(item.see.markup)}"
         return f'<p class="ix-entry" id="{item.anchor}">{term}. {see}</p>'
     qualifier = f" ({escape(item.qualifier)})" if item.qualifier else ""
     locators = ", ".join(loc.label for loc in item.locators)
     also = (
-        f". <i>{escape(words.see_also)}</i> {'; '.join(h.markup for h in item.see_also)}"
+        f". <i>{escape(words.see_also)}</i> {'; '.join(_unbroken(h.markup) for h in item.see_also)}"
         if item.see_also
         else ""
     )
@@ -236,7 +246,8 @@ def _index_line(item: index.IndexEntry, words: Labels) -> str:
     head = f"{term}{opens}{qualifier}{', ' if locators else ''}{locators}{also}"
     lines = [f'<p class="ix-entry" id="{item.anchor}">{head}']
     for sub in item.subentries:
-        lines.append(f'</p>\n<p class="ix-sub">{sub.markup}, {", ".join(loc.label for loc in sub.locators)}')
+        locators = ", ".join(loc.label for loc in sub.locators)
+        lines.append(f'</p>\n<p class="ix-sub">{_unbroken(sub.markup)}, {locators}')
     return "".join(lines) + f"{closes}</p>"
 
 
