@@ -192,7 +192,10 @@ def _columns(lines: list[Line]) -> tuple[list[Line], int]:
                 Line(line.baseline, line.size, line.words[:gap]),
                 Line(line.baseline, line.size, line.words[gap:]),
             ]
-    if across < 5:
+    # Two columns: five lines parted across the middle, or (their baselines apart, as the
+    # index's letter groups set them) five lines wholly on each side of it.
+    beside = min(sum(line.right < middle for line in split), sum(line.left > middle for line in split))
+    if across < 5 and beside < 5:
         return lines, 1
     return sorted(split, key=lambda line: (line.left >= middle, -line.baseline)), 2
 
