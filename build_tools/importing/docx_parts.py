@@ -17,6 +17,7 @@ from urllib.parse import unquote
 from lxml import etree
 
 from build_tools.errors import BookError, Location
+from build_tools.lang.tags import is_language_tag
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {
@@ -248,7 +249,6 @@ def for_mammoth(package: Package, language: str) -> tuple[io.BytesIO, list[str]]
 
 
 _LANG_ID, _LANG_NAME = "BookImportLanguage-", "book import language"
-_LANG_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")  # BCP 47's shape, safe in a style map
 
 
 def _mark_languages(root: etree._Element, language: str) -> set[str]:
@@ -262,7 +262,8 @@ def _mark_languages(root: etree._Element, language: str) -> set[str]:
         tag = str(lang.get(w("val"), ""))
         if properties is None or run is None or run.tag != w("r") or properties.tag != w("rPr"):
             continue
-        if not _LANG_TAG.match(tag) or tag.split("-")[0].lower() == primary:
+        # BCP 47's shape (safe in a style map), and another language than the book's
+        if not is_language_tag(tag) or tag.split("-")[0].lower() == primary:
             continue
         if properties.find(w("rStyle")) is None:
             properties.insert(0, etree.Element(w("rStyle"), {w("val"): _LANG_ID + tag}))

@@ -14,6 +14,7 @@ from lxml import etree
 
 from build_tools.errors import BookError
 from build_tools.importing.epub_package import Package
+from build_tools.importing.text import text_of
 
 _OPS_TYPE = "{http://www.idpf.org/2007/ops}type"
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -84,4 +85,4 @@ def body_of(root: etree._Element) -> etree._Element:
 
 def text(node: etree._Element) -> str:
     """The element's words, white space collapsed."""
-    return " ".join("".join(str(part) for part in node.itertext()).split())
+    return " ".join(text_of(node).split())

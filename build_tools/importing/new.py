@@ -28,13 +28,13 @@ from build_tools.design.trims import TRIMS
 from build_tools.errors import BookError, Location
 from build_tools.lang.labels import ENGLISH, FIELDS, labels_for, placeholders
 from build_tools.lang.slug import slug
+from build_tools.lang.tags import is_language_tag
 from build_tools.sources.contents import BACK_ROLES, FRONT_ROLES
 from build_tools.sources.manuscript import PAPERS
 
 CHAPTER = "text/01-how-this-book-is-written.md"
 PICTURE = "images/open-book.png"
 # The tag book.toml accepts (sources/manuscript.py): a primary subtag, then subtags.
-_LANG = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{1,8})*$")
 # What TOML's basic strings may not hold unescaped (TOML 1.0, "String"), and what no book may.
 _CONTROL = re.compile("[\x00-\x1f\x7f]")
 # The picture's pixels: the widest text block is 4.5 in (a 6 in trim, less the 0.625 in outside
@@ -98,7 +98,7 @@ def _values(title: str, author: str, language: str) -> dict[str, str]:
             raise BookError(f"{option} must not be empty")
         if _CONTROL.search(value):
             raise BookError(f"{option} {value!r} has a control character, which no book may hold")
-    if not _LANG.match(language):
+    if not is_language_tag(language):
         raise BookError(f"--language must be a BCP 47 tag such as 'en', 'fr' or 'en-GB', not {language!r}")
     title, author = " ".join(title.split()), " ".join(author.split())
     return {

@@ -7,6 +7,8 @@ from urllib.parse import quote
 
 from lxml import etree
 
+from build_tools.lang.tags import is_language_tag
+
 _SPACE = re.compile(r"[ \t\n\r\f]+")  # HTML's white space: no-break spaces stay
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Characters Markdown or our extensions would read as markup wherever they stand.
@@ -14,7 +16,6 @@ _SPECIAL = re.compile(r"([\\`*_\[\]{}|])")
 _ENTITY = re.compile(r"&(?=#?\w+;)")
 # What starts a heading, a quotation, a list, a rule or a code block when it starts a line.
 _LINE_START = re.compile(r"^(#|>|[-+](?=\s|$)|\d+(?=[.)](?:\s|$))|=+$|-+$)")
-_LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 
 
 def local(node: etree._Element) -> str:
@@ -86,7 +87,7 @@ def attributes(node: etree._Element) -> tuple[str, ...]:
     if "smallcaps" in str(node.get("class", "")).split():
         out.append(".smallcaps")
     lang = str(node.get("lang", "")).strip()
-    if lang and _LANG.match(lang):
+    if lang and is_language_tag(lang):
         out.append(f"lang={lang}")
     return tuple(out)
 

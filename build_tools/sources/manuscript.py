@@ -15,6 +15,7 @@ from build_tools.errors import Location, ManuscriptError, did_you_mean, key_loca
 from build_tools.lang.isbn import IsbnError, isbn13
 from build_tools.lang.labels import FIELDS, template_problem
 from build_tools.lang.slug import file_slug, slug_problem
+from build_tools.lang.tags import is_language_tag
 from build_tools.model import Certification, Metadata
 from build_tools.sources import indexes
 from build_tools.sources.contents import PartTitle, Placement, is_file, reading_order
@@ -50,7 +51,6 @@ SCHEMA = {
 }
 # XML 1.0 §2.2: these code points may not appear in a document at all.
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_LANG = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{1,8})*$")
 
 
 @dataclass(frozen=True)
@@ -201,7 +201,7 @@ def _metadata(config: dict[str, object], path: Path, text: str) -> Metadata:
                 f"missing metadata field '{key}' in [book]",
                 key_location(path, text, key) if key in book else Location(path),
             )
-    if not _LANG.match(values["language"]):
+    if not is_language_tag(values["language"]):
         raise ManuscriptError(
             f"'language' must be a BCP 47 tag such as 'en' or 'en-GB', not {values['language']!r}",
             key_location(path, text, "language"),

@@ -23,13 +23,13 @@ from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 
 from build_tools.errors import Location, ManuscriptError
+from build_tools.lang.tags import is_language_tag
 from build_tools.parse.mdext.code import prose_lines
 from build_tools.parse.mdext.inline import ElementPattern
 
 CLASSES = ("smallcaps",)
 # No brackets or braces inside (as the index marks): an unclosed run fails at the next one.
 SPAN = re.compile(r"(?<!\\)\[([^\[\]\n]+)\]\{(?![@=#!>])([^{}\n]*)\}")
-_LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 _ATTRIBUTE = re.compile(
     r"""\.(?P<cls>[^\s.=]+)|(?P<key>[^\s=]+)=(?P<value>"[^"]*"|'[^']*'|[^\s"']*)|(?P<other>\S+)"""
 )
@@ -80,7 +80,7 @@ def attributes(written: str, where: Location) -> dict[str, str]:
             classes.append(item["cls"])
         elif item["key"] == "lang":
             language = item["value"].strip("\"'")
-            if not _LANGUAGE.fullmatch(language):
+            if not is_language_tag(language):
                 raise ManuscriptError(
                     f"{{{written}}}: lang= takes a language tag (BCP 47), as lang=fr or lang=zh-Hant",
                     at,
