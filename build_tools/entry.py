@@ -11,6 +11,9 @@ The command's temporary files (WeasyPrint's ``weasyprint-*`` font folders, a wor
 into a folder of its own, ``book-<pid>-…``, removed at the end however the command ends, short of
 SIGKILL, whose folder the next command removes once no process has that number: WeasyPrint
 removes its folder in a ``__del__`` that an interrupted build never reached.
+
+WeasyPrint's native libraries are found by their sonames (``libraries.py``), not by
+``ctypes.util.find_library``'s runs of ``gcc`` (16 at each PDF build's start).
 """
 
 from __future__ import annotations
@@ -40,6 +43,9 @@ def run() -> None:
         else:  # the environment too: the preview's worker process and validators inherit it
             os.environ["TMPDIR"] = tempfile.tempdir = folder
         from build_tools.cli import run as command
+        from build_tools.libraries import install
+
+        install()  # WeasyPrint's libraries by their sonames: no gcc at each PDF build's start
 
         command()
     except Interrupted as interruption:  # before the command could report it: the imports
