@@ -44,7 +44,7 @@ KEYS = ("family", *FACES)
 # an OpenType/TrueType table directory (OpenType spec, "Table directory"), WOFF and WOFF2 headers.
 MEDIA_TYPES = {".ttf": "font/ttf", ".otf": "font/otf", ".woff": "font/woff", ".woff2": "font/woff2"}
 _SFNT = (b"\x00\x01\x00\x00", b"true", b"OTTO")
-_SIGNATURES = {".ttf": _SFNT, ".otf": _SFNT, ".woff": (b"wOFF",), ".woff2": (b"wOF2",)}
+SIGNATURES = {".ttf": _SFNT, ".otf": _SFNT, ".woff": (b"wOFF",), ".woff2": (b"wOF2",)}
 # A family name goes into a CSS string and the copyright page as it is.
 _BAD_FAMILY = re.compile(r'["\\\x00-\x1f\x7f]')
 
@@ -246,6 +246,6 @@ def _face_file(styles: Path, value: object, key: str, where: Location) -> Path:
         raise BookError(f"font file not found: {value}", where)
     with path.open("rb") as file:
         signature = file.read(4)
-    if signature not in _SIGNATURES[path.suffix.lower()]:
+    if signature not in SIGNATURES[path.suffix.lower()]:
         raise BookError(f"'{key}': {value} is not a {path.suffix.lower()} font file", where)
     return path

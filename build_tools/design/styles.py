@@ -72,7 +72,10 @@ def css_urls(css: str) -> Iterator[tuple[str, str, int, int]]:
     pending: list[list[Any]] = [list(tinycss2.parse_component_value_list(css, skip_comments=True))]
     while pending:
         tokens = pending.pop()
+        target = None  # an @import's: its URL is the import's, not a url() of its own
         for index, token in enumerate(tokens):
+            if token is target:
+                continue
             if token.type == "at-keyword" and token.lower_value == "import":
                 target = next((t for t in tokens[index + 1 :] if t.type != "whitespace"), None)
                 yield "import", _url_of(target), token.source_line, token.source_column
@@ -102,21 +105,43 @@ def _url_of(token: Any) -> str:
 
 
 def check_stylesheets(folder: Path, names: tuple[str, ...] = ("epub.css", "print.css")) -> None:
-    """A BookError at the line of the first URL a stylesheet of ``folder`` may not load: any
-    in epub.css, and in print.css one with a scheme (``http:``, ``data:``…) or outside the
-    folder. Fragments (``url(#clip)``) name nothing outside the document."""
+    """A BookError at the line of the first problem of a stylesheet of ``folder``: bytes not
+    UTF-8, nesting too deep, or a URL it may not load (any in epub.css; in print.css one with a
+    scheme, ``http:``, ``data:``…, or outside the folder, or a file missing or not what it is
+    used as: a font in ``@font-face``, else a picture verified as the manuscript's are). The
+    stylesheets print.css imports are checked alike. Fragments (``url(#clip)``) name nothing
+    outside the document."""
+    from build_tools.design import csscheck  # it reads css_urls here, and SVGs (which do too)
+
     root = folder.resolve()
-    for name in names:
-        path = folder / name
-        if not path.is_file():
+    pending = [(folder / name, name) for name in reversed(names)]
+    seen: set[Path] = set()
+    while pending:
+        path, name = pending.pop()
+        if path.resolve() in seen or not path.is_file():
             continue
-        for kind, url, line, column in css_urls(path.read_text(encoding="utf-8", errors="replace")):
-            problem = _url_problem(kind, url, name, root)
+        seen.add(path.resolve())
+        css = csscheck.read_stylesheet(path)
+        csscheck.check_depth(css, path)
+        fonts = csscheck.font_positions(css)
+        if name != "epub.css":
+            csscheck.check_page_rules(css, path)
+        for kind, url, line, column in css_urls(css):
+            where = Location(path, line, column)
+            target = path.parent / unquote(url.split("#")[0].split("?")[0])
+            problem = _url_problem(kind, url, name, root, target)
+            if not problem and kind == "url" and not url.startswith("#"):
+                problem = csscheck.target_problem(target, url, (line, column) in fonts, where)
+            if not problem and kind == "import":
+                problem = (
+                    "" if target.is_file() else f"@import {url[:80]!r} names no file of the styles folder"
+                )
+                pending.append((target, name))
             if problem:
-                raise BookError(problem, Location(path, line, column))
+                raise BookError(problem, where)
 
 
-def _url_problem(kind: str, url: str, name: str, root: Path) -> str:
+def _url_problem(kind: str, url: str, name: str, root: Path, target: Path) -> str:
     what = "@import" if kind == "import" else "url()"
     shown = url[:80]
     if url.startswith("#") and kind == "url":
@@ -128,6 +153,6 @@ def _url_problem(kind: str, url: str, name: str, root: Path) -> str:
         )
     if not url.strip() or url.startswith("//") or _SCHEME.match(url):
         return f"{name} may load only files of the styles folder, not {what} {shown!r}"
-    if not (root / unquote(url.split("#")[0].split("?")[0])).resolve().is_relative_to(root):
+    if not target.resolve().is_relative_to(root):
         return f"{name}: {what} {shown!r} is outside the styles folder"
     return ""
