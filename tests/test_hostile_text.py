@@ -324,3 +324,37 @@ def test_quotes_deep_after_a_note_or_list_mark_are_refused_at_their_line(
     source = project(tmp_path, text__one_md=f"# One\n\nText[^a].\n\n{deep}\n\n[^a]: A note.\n")
     message = refused(tmp_path, source)
     assert message.startswith(f"{source / 'text/one.md'}:5: lists or block quotes nested "), message
+
+
+@pytest.mark.parametrize(
+    ("name", "line", "message"),
+    [
+        ("names-deep-heading.yaml", 6, "lists or block quotes nested 40 levels deep"),
+        ("names-deep-subentry.yaml", 8, "a paragraph with many '[' or '](' never closed"),
+    ],
+)
+def test_a_names_heading_nested_deep_is_refused_at_its_line(
+    tmp_path: Path, name: str, line: int, message: str
+) -> None:
+    """A heading is inline Markdown: 40 quote marks in one took minutes (never refused)."""
+    text = (HOSTILE / name).read_text(encoding="utf-8")
+    config = CONFIG + 'names = "names.yaml"\n'
+    source = project(tmp_path, book_toml=config, text__one_md="# One\n\nMao.\n", names_yaml=text)
+    assert refused(tmp_path, source).startswith(f"{source / 'names.yaml'}:{line}: {message}")
+    assert f"{source / 'names.yaml'}:{line}:" in checked(source)
+
+
+@pytest.mark.parametrize(
+    "event", ['"' + "> " * 40 + 'x"', '"' + "[" * 3000 + 'x"'], ids=["quotes", "brackets"]
+)
+def test_an_event_nested_deep_is_refused_at_its_line(tmp_path: Path, event: str) -> None:
+    source = dated(tmp_path, EVENT.format(date="1927", event=event))
+    assert refused(tmp_path, source).startswith(f"{source / 'chronology.yaml'}:5: ")
+
+
+@pytest.mark.parametrize(
+    "fence", ["> " * 15 + "::: verse\n" + "> " * 20 + "x\n", "::: verse\n" + "    " * 17 + "x\n:::\n"]
+)
+def test_nesting_inside_a_fence_is_refused_at_its_line(tmp_path: Path, fence: str) -> None:
+    source = project(tmp_path, text__one_md=f"# One\n\nText.\n\n{fence}")
+    assert refused(tmp_path, source).startswith(f"{source / 'text/one.md'}:6: lists or block quotes nested ")

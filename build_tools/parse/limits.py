@@ -5,11 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lxml import etree
 
 from build_tools.errors import Diagnostic, Location, ManuscriptError
-from build_tools.sources.manuscript import SourceFile
+
+if TYPE_CHECKING:  # the names file checks its headings here, and the manuscript reads names
+    from build_tools.sources.manuscript import SourceFile
 
 MAX_PARAGRAPH = 200_000
 MAX_BRACKET_SCAN = 2_000_000

@@ -26,10 +26,21 @@ import yaml
 
 from build_tools.errors import Location, ManuscriptError
 from build_tools.model import CrossRef, NameEntry, SubEntry
+from build_tools.parse.limits import check_limits
 from build_tools.sources.yamlsource import compose, where
 from build_tools.sources.yamlsource import text as field_text
 
 _ID = re.compile(r"^[a-z][a-z0-9-]*$")
+
+
+def _heading(path: Path, fields: dict[str, yaml.Node], node: yaml.Node, what: str) -> str:
+    """A heading: inline Markdown within the text's limits (issue 17: 40 '> ' in a heading
+    took minutes to convert, each one more twice as long), refused at its line."""
+    heading = field_text(path, fields, "heading", node, what)
+    check_limits(heading, path, where(path, fields["heading"]).line)
+    return heading
+
+
 # "organisation" is the British spelling of "organization"; a periodical is a work, printed
 # in italics as every work is.
 KINDS = ("person", "organization", "place", "work", "periodical")
@@ -79,7 +90,7 @@ def load(path: Path, text: str) -> Names:
             raise ManuscriptError("an entry must be a mapping of 'field: value'", where(path, node))
         fields = {str(k.value): v for k, v in node.value}
         if "see" in fields:
-            heading = field_text(path, fields, "heading", node, "entry")
+            heading = _heading(path, fields, node, "entry")
             target = field_text(path, fields, "see", node, "entry")
             crossrefs.append((CrossRef(heading, target, where(path, node)), fields["see"]))
             continue
@@ -126,7 +137,7 @@ def _entry(
         raise ManuscriptError(f"entry id {entry_id!r}: use lowercase letters, digits, hyphens", place)
     if entry_id in seen:
         raise ManuscriptError(f"duplicate entry id {entry_id!r}", place)
-    heading = field_text(path, fields, "heading", node, "entry")
+    heading = _heading(path, fields, node, "entry")
     kind = field_text(path, fields, "kind", node, "entry") if "kind" in fields else "person"
     kind = ALIASES.get(kind, kind)
     if kind not in KINDS:
@@ -191,7 +202,7 @@ def _subentries(
             )
         if any(s.id == sub_id for s in made):
             raise ManuscriptError(f"duplicate subentry id {sub_id!r} in {entry_id!r}", where(path, node))
-        heading = field_text(path, sub, "heading", node, "subentry")
+        heading = _heading(path, sub, node, "subentry")
         sort = field_text(path, sub, "sort", node, "subentry") if "sort" in sub else heading
         forms = _forms(path, sub, f"{entry_id}>{sub_id}", owners)
         made.append(SubEntry(sub_id, heading, sort, tuple(forms)))
