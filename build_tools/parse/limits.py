@@ -115,13 +115,15 @@ def _depth(line: str) -> int:
     """How deep a line is nested: its block-quote, list and note marks and its indentation in
     steps of four."""
     line = line.expandtabs(4)
-    depth = 0
-    while found := _QUOTE_MARK.match(line):
+    depth = start = 0
+    # Matched in place, not on the rest cut off each time: 100,000 '> ' took 2 s copying.
+    while found := _QUOTE_MARK.match(line, start):
         # A list's or a note's mark opens the level its next lines are indented to: counted
         # as they are (in steps of four), not here.
         depth += len(found[1]) // 4 + (found[0].endswith(">"))
-        line = line[found.end() :].removeprefix(" ")
-    return depth + (len(line) - len(line.lstrip(" "))) // 4
+        start = found.end() + line.startswith(" ", found.end())
+    rest = line[start:]
+    return depth + (len(rest) - len(rest.lstrip(" "))) // 4
 
 
 def raw_html_warnings(source: SourceFile) -> tuple[Diagnostic, ...]:
