@@ -21,7 +21,7 @@ from build_tools.cli import main
 from build_tools.errors import ManuscriptError
 from build_tools.lang.slug import FILE_SLUG_BYTES, file_slug
 from build_tools.parse import xrefs
-from build_tools.parse.limits import MAX_DEPTH, MAX_MARKS, MAX_PARAGRAPH
+from build_tools.parse.limits import MAX_DEPTH, MAX_EMPHASIS, MAX_MARKS, MAX_PARAGRAPH
 from build_tools.parse.mdext.code import without_code_spans
 from build_tools.parse.mdext.queries import QUERY
 from build_tools.parse.parser import parse
@@ -358,3 +358,20 @@ def test_an_event_nested_deep_is_refused_at_its_line(tmp_path: Path, event: str)
 def test_nesting_inside_a_fence_is_refused_at_its_line(tmp_path: Path, fence: str) -> None:
     source = project(tmp_path, text__one_md=f"# One\n\nText.\n\n{fence}")
     assert refused(tmp_path, source).startswith(f"{source / 'text/one.md'}:6: lists or block quotes nested ")
+
+
+@pytest.mark.parametrize(
+    "emphasis",
+    ["**" * 1000 + "x" + "**" * 1000, "*a _b " * 500 + "x" + " b_ a*" * 500, "_a " * 990 + "x" + " a_" * 990],
+    ids=["strong", "words", "underscores"],
+)
+def test_emphasis_nested_past_python_s_stack_is_refused_at_its_line(tmp_path: Path, emphasis: str) -> None:
+    """988 levels exhausted Python's stack: "nested too deeply to convert", with no line."""
+    source = project(tmp_path, text__one_md=f"# One\n\nText.\n\nA line.\n{emphasis}\n")
+    assert refused(tmp_path, source).startswith(f"{source / 'text/one.md'}:6: emphasis nested ")
+
+
+def test_emphasis_never_closed_nests_nothing(tmp_path: Path) -> None:
+    openers = " ".join(f"_name{i}" for i in range(MAX_EMPHASIS * 3))  # Python names, not in code
+    source = project(tmp_path, text__one_md=f"# One\n\n{openers} and *one* **two**.\n")
+    parse(load(source), 0)

@@ -18,6 +18,9 @@ MAX_PARAGRAPH = 200_000
 MAX_BRACKET_SCAN = 2_000_000
 MAX_DEPTH = 16
 MAX_MARKS = 20_000
+# Python-Markdown converts each emphasis inside another by recursion: 988 levels exhausted
+# Python's stack (an error without a line, convert.py); real text nests two or three.
+MAX_EMPHASIS = 100
 
 _MARK = re.compile(r"[`*_\[{<&\\]")  # what may open an inline element: each one found, one element
 
@@ -84,6 +87,52 @@ def check_limits(text: str, path: Path, first_line: int = 1) -> None:
                 "split it with blank lines (the limit keeps conversion time reasonable)",
                 where(start),
             )
+        depth, offset = _emphasis_depth(paragraph)
+        if depth > MAX_EMPHASIS:
+            raise ManuscriptError(
+                f"emphasis nested {depth} levels deep (* and _ opened inside one another); the "
+                f"limit is {MAX_EMPHASIS}: close them",
+                where(start + paragraph.count("\n", 0, offset)),
+            )
+
+
+def _emphasis_depth(paragraph: str) -> tuple[int, int]:
+    """How deep the paragraph's emphasis nests, and where it is deepest: its runs of ``*``
+    and ``_`` paired as CommonMark flanks them (an opener followed by text, a closer preceded
+    by it; an ``_`` within a word neither), a closer pairing with the last opener of its mark
+    (those opened after it never close), a pair of runs of n marks n/2 levels. Openers never
+    closed nest nothing (a paragraph of ``_name`` words converts flat). Linear in the runs:
+    each opener is found by its mark's stack, and the pairs, nested or apart, are summed once."""
+    openers: list[tuple[int, int]] = []  # where each open run starts, and its length
+    last: dict[str, list[int]] = {"*": [], "_": []}  # each mark's openers, by index in openers
+    pairs: list[tuple[int, int]] = []  # (where, levels opened there or closed: negative)
+    for run in _EMPHASIS_RUN.finditer(paragraph):
+        mark, start, end = run[0][0], run.start(), run.end()
+        opens = end < len(paragraph) and not paragraph[end].isspace()
+        closes = start > 0 and not paragraph[start - 1].isspace()
+        if opens and closes and mark == "_":
+            continue
+        if closes and last[mark]:
+            cut = last[mark][-1]
+            where, length = openers[cut]
+            levels = (min(length, end - start) + 1) // 2
+            pairs += [(where, levels), (start, -levels)]
+            del openers[cut:]
+            for stack in last.values():
+                while stack and stack[-1] >= cut:
+                    stack.pop()
+        elif opens:
+            last[mark].append(len(openers))
+            openers.append((start, end - start))
+    deepest = depth = at = 0
+    for where, levels in sorted(pairs):
+        depth += levels
+        if depth > deepest:
+            deepest, at = depth, where
+    return deepest, at
+
+
+_EMPHASIS_RUN = re.compile(r"\*+|_+")
 
 
 def _paragraphs(lines: list[str]) -> Iterator[tuple[int, str]]:
