@@ -111,3 +111,34 @@ def test_a_page_in_two_columns_is_read_column_by_column(tmp_path: Path) -> None:
     assert texts.index("Entry 00, 0, 3, 9") < texts.index("Entry 01, 1, 4, 10")  # down the first column
     assert all(text.count("Entry") <= 1 for text in texts)  # never two columns' entries as one line
     assert check_pages(path).problems == ()
+
+
+def test_finds_a_widow_and_an_orphan(tmp_path: Path, measure_lines: list[str]) -> None:
+    """p. 2 begins with a paragraph's short last line; p. 3 ends with a paragraph's indented
+    first line: a widow and an orphan, and nothing else (the pages end on one line)."""
+    full = measure_lines
+    words = full[1].split()
+    shortest = min(range(len(words)), key=lambda index: len(words[index]))
+    opening = " ".join(words[:shortest] + words[shortest + 1 :])  # a word less: room for the indent
+    ending = " ".join(full[2].split()[:8])
+    orphan = f'<div class="full" style="text-indent: 1em">{opening}</div>'
+    body = (
+        "<h1>One</h1>"
+        + _page(full[:19])
+        + _page(full[:19]).replace("<section>", f'<section><div class="last">{ending}</div>')
+        + _page(full[:19], orphan)
+        + _page(full[:20])
+    )
+    report = check_pages(_pdf(tmp_path / "stranded.pdf", body))
+    assert [(p.kind, p.page) for p in report.problems] == [("widow", "2"), ("orphan", "3")]
+    assert report.problems[0].text == f"“{ending}”"
+
+
+def test_display_pages_are_not_a_spread_to_balance(tmp_path: Path, measure_lines: list[str]) -> None:
+    """A copyright page of a few lines facing a dedication: no text block, nothing to balance."""
+    body = (
+        _page(measure_lines[:20])
+        + '<section><div class="last">Copyright</div><div class="last">ISBN</div></section>'
+        + '<section><div class="last">For the printers.</div></section>'
+    )
+    assert check_pages(_pdf(tmp_path / "display.pdf", body)).problems == ()

@@ -5,7 +5,9 @@
 - **unbalanced spread**: facing pages whose text blocks end on different lines, where neither
   page ends a section (the outline's entries say where sections start);
 - **loose line**: a justified line whose word spaces average more than twice the book's usual
-  space.
+  space;
+- **widow**: a page of running text that begins with a paragraph's last line, short;
+- **orphan**: a page of running text that ends with a paragraph's first line (indented).
 
 Lines come from pdfium (``pagelines.py``); a paragraph's last line is a short line after a full
 one of the same type size. Nothing here knows the manuscript: the same checks read any PDF.
@@ -26,7 +28,7 @@ from build_tools.errors import BookError, Location
 RUNT_FRACTION = 1 / 3  # of the measure (issue 16: "shorter than, say, a third of the measure")
 LOOSE_FACTOR = 2.0  # times the book's median word space
 BALANCE_TOLERANCE = 1.0  # points between the last baselines of two facing pages
-KINDS = ("runt", "page-turn hyphen", "unbalanced spread", "loose line")
+KINDS = ("runt", "page-turn hyphen", "unbalanced spread", "loose line", "widow", "orphan")
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,7 @@ def check_pages(path: Path) -> PageReport:
         starts = {item.get_dest().get_index() for item in document.get_toc() if item.get_dest() is not None}
     finally:
         document.close()
-    problems = [*_runts(pages), *_turns(pages), *_spreads(pages, starts), *_loose(pages)]
+    problems = [*_runts(pages), *_turns(pages), *_spreads(pages, starts), *_loose(pages), *_stranded(pages)]
     order = {page.label: page.index for page in pages}
     problems.sort(key=lambda p: (order.get(p.page.split("–")[0], 0), KINDS.index(p.kind)))
     return PageReport(len(pages), tuple(problems))
@@ -124,6 +126,8 @@ def _spreads(pages: list[Page], starts: set[int]) -> list[Problem]:
         if (
             verso.blank
             or recto.blank
+            or _full_lines(verso) < 5  # a display page (title, copyright, dedication): no text block
+            or _full_lines(recto) < 5
             or _ends_section(verso, starts, pages)
             or _ends_section(recto, starts, pages)
         ):
@@ -144,6 +148,41 @@ def _ends_section(page: Page, starts: set[int], pages: list[Page]) -> bool:
     """The page is a section's last: a section starts on the next page that has text."""
     following = next((p for p in pages[page.index + 1 :] if not p.blank), None)
     return following is None or following.index in starts
+
+
+def _stranded(pages: list[Page]) -> list[Problem]:
+    """Widows and orphans: a paragraph's last line alone at the top of a page, its first line
+    alone at the foot, on pages of running text that follow each other (one column)."""
+    out = []
+    text_pages = [page for page in pages if page.columns == 1 and _full_lines(page) >= 5]
+    for page, following in zip(text_pages, text_pages[1:], strict=False):
+        if following.index != page.index + 1:
+            continue
+        last, first = page.lines[-1], following.lines[0]
+        right, left = _right_edge(page), _left_edge(following)
+        same = abs(last.size - first.size) < 0.5
+        if (
+            same
+            and _full(last, right)
+            and not _full(first, _right_edge(following))
+            and abs(first.left - left) < 1
+        ):
+            out.append(Problem("widow", following.label, f"“{first.text}”"))
+        indent = last.left - _left_edge(page)
+        if (
+            same
+            and _full(last, right)
+            and 0.5 * last.size < indent < 2.5 * last.size
+            and abs(first.left - left) < 1
+        ):
+            out.append(Problem("orphan", page.label, f"“{last.text}”"))
+    return out
+
+
+def _left_edge(page: Page) -> float:
+    """The left edge most of the page's lines start at."""
+    edges = Counter(round(line.left) for line in page.lines)
+    return float(max(edges, key=lambda edge: (edges[edge], -edge))) if edges else 0.0
 
 
 def _loose(pages: list[Page]) -> list[Problem]:

@@ -211,8 +211,11 @@ def _split_margins(lines: list[Line], height: float) -> tuple[list[Line], list[L
     if top.baseline > 0.85 * height and (steps[0] > 1.4 * leading or _folio(top, 0) or _folio(top, -1)):
         margins.append(lines.pop(0))
     if len(lines) >= 2 and lines[-1].baseline < 0.15 * height:
-        apart = lines[-2].baseline - lines[-1].baseline > 1.4 * leading
-        if apart or (len(lines[-1].words) == 1 and _folio(lines[-1], 0)):
+        # a foot line apart from the text is a folio only if it holds one: a line of text
+        # after a quotation's space also stands apart
+        last = lines[-1]
+        apart = lines[-2].baseline - last.baseline > 1.4 * leading
+        if (_folio(last, 0) or _folio(last, -1)) and (apart or len(last.words) == 1):
             margins.append(lines.pop())
     return lines, margins
 
