@@ -284,9 +284,17 @@ def _passage_page(model, texts: list[str], anchor: str) -> int:  # type: ignore[
     first words after ``anchor``: as many words as it takes to find only one."""
     source = next(s for s in model.sections if any(a == anchor for a, _ in s.anchors))
     pages: list[int] = []
+    # The pages' text run together: the words may run on across a page turn; the passage's
+    # page is the one its first word is on.
+    normal = [
+        " ".join(text.split()).replace("\u2010 ", "") for text in texts
+    ]  # a word the layout hyphenated, whole
+    starts = [sum(len(text) + 1 for text in normal[:i]) for i in range(len(normal))]
+    whole = " ".join(normal)
     for count in range(3, 16):
         words = _words_after_anchor(source.body.xml, anchor, count)
-        pages = [i for i, text in enumerate(texts) if words in " ".join(text.split())]
+        found = [m.start() for m in re.finditer(re.escape(words), whole)]
+        pages = [max(i for i, start in enumerate(starts) if start <= at) for at in found]
         if len(pages) <= 1:
             break
     assert len(pages) == 1, (anchor, pages)

@@ -125,10 +125,14 @@ def test_a_split_word_is_found_by_its_letters_and_kept_whole_in_each_slot_it_has
         PageText(("p", 11), {}, False),  # inside represen|tative, across the <i>: a split
         PageText(("p", 29), {}, True),  # inside a word, but the page before ends unhyphenated
         PageText(("p", 34), {}, True),  # "and": a whole word
-        PageText(("p", 40), {}, True),  # Kai-|shek: the source's hyphen
+        PageText(("p", 40), {}, True),  # Kai-|shek: the source's hyphen, at a turn all the same
         PageText(("p", 51), {}, True),  # fore|see: a soft hyphen
     ]
-    assert splits(root, texts, skip) == {1: Keep("p", "representative", 0), 5: Keep("p", "fore\xadsee.", 0)}
+    assert splits(root, texts, skip) == {
+        1: Keep("p", "representative", 0),
+        4: Keep("p", "Kai-shek,", 0),
+        5: Keep("p", "fore\xadsee.", 0),
+    }
     keep_words(root, [Keep("p", "representative,", 0), Keep("p", "representative", 0)], skip)
     assert etree.tostring(root, encoding="unicode") == (
         '<div><p id="p">The <a class="note-number">12.</a> <span class="keep">represen</span>'

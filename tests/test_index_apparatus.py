@@ -66,10 +66,17 @@ def lines(pdf: Path, index: int) -> list[tuple[float, str, float]]:
     text (without spaces) and its top."""
     found: dict[tuple[int, float], list[tuple[float, str]]] = {}
     characters = chars(pdf, index)
-    middle = sum(c[1] for c in characters) / max(len(characters), 1)
-    for char, left, top, _ in characters:
+    lefts = [c[1] for c in characters if c[0].strip()] or [0.0]
+    middle = (min(lefts) + max(lefts)) / 2  # the gutter between the columns
+    tops: dict[int, list[float]] = {0: [], 1: []}  # per column, the lines' tops found so far
+    for char, left, top, _ in sorted(characters, key=lambda c: -c[2]):
         if char.strip():
-            found.setdefault((int(left > middle), round(top)), []).append((left, char))
+            column = int(left > middle)
+            # a capital's box stands a little higher than its line's small letters': one line
+            line = next((t for t in tops[column] if abs(t - top) < 3), None)
+            if line is None:
+                tops[column].append(line := top)
+            found.setdefault((column, line), []).append((left, char))
     ordered = sorted(found.items(), key=lambda item: (item[0][0], -item[0][1]))
     return [
         (min(x for x, _ in run), "".join(c for _, c in sorted(run)), float(key[1])) for key, run in ordered

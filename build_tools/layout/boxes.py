@@ -88,9 +88,9 @@ def page_texts(pages: Sequence[Page], skip: frozenset[str] = frozenset()) -> lis
 
 def _hyphenated(box: TextBox | None) -> bool:
     """The text box ends with its hyphenate character (``hyphenate-character``, U+2010 unless
-    the styles say otherwise)."""
+    the styles say otherwise), or with a hyphen of the text (a compound broken at it)."""
     mark = box.style["hyphenate_character"] if box is not None else ""
-    return bool(mark) and box is not None and box.text.endswith(mark)
+    return box is not None and (bool(mark) and box.text.endswith(mark) or box.text.endswith(("-", "\u2010")))
 
 
 def _texts(
@@ -142,23 +142,24 @@ class Paragraph:
     measure: float
     indent: float
     size: float
+    parts: tuple[tuple[int, int], ...] = ()  # (page index, lines on it), in order
 
 
 def paragraphs(pages: Sequence[Page], fraction: float) -> dict[str, Paragraph]:
     """The justified paragraphs of ``pages`` (blocks of line boxes), by the innermost element
     id around each; a paragraph across a page turn is read whole."""
-    found: dict[str, list[tuple[BlockContainerBox, list[LineBox]]]] = {}
-    for page in pages:
+    found: dict[str, list[tuple[int, BlockContainerBox, list[LineBox]]]] = {}
+    for number, page in enumerate(pages):
         for owner, block in _justified(page._page_box, None):
             lines = [child for child in block.children if isinstance(child, LineBox)]
             if lines:
-                found.setdefault(owner, []).append((block, lines))
+                found.setdefault(owner, []).append((number, block, lines))
     return {owner: _paragraph(parts, fraction) for owner, parts in found.items()}
 
 
-def _paragraph(parts: list[tuple[BlockContainerBox, list[LineBox]]], fraction: float) -> Paragraph:
-    block = parts[0][0]
-    lines = [line for _, found in parts for line in found]
+def _paragraph(parts: list[tuple[int, BlockContainerBox, list[LineBox]]], fraction: float) -> Paragraph:
+    block = parts[0][1]
+    lines = [line for _, _, found in parts for line in found]
     size = block.style["font_size"]
     indent = block.style["text_indent"]
     # A word space's width beyond the font's own: the styles' word-spacing (a respaced
@@ -174,6 +175,7 @@ def _paragraph(parts: list[tuple[BlockContainerBox, list[LineBox]]], fraction: f
         block.width,
         indent.value if indent.unit == "px" else 0.0,
         size,
+        tuple((number, len(found)) for number, _, found in parts),
     )
 
 

@@ -28,20 +28,34 @@ from typing import Protocol
 
 from lxml import etree
 
+from build_tools.layout.keeps import KEEP
+
 # Within the limits of a good compositor: a word space of about a quarter em, 0.04 em less or
 # more, letters 0.5 % closer.
+TIES = {"tied-24": 24, "tied-32": 32}  # variants that tie the last words, 24 or 32 characters of them
 VARIANTS = {
     "set-tight": "word-spacing: -0.04em; letter-spacing: -0.005em",
     "set-tight-words": "word-spacing: -0.04em",
     "set-loose": "word-spacing: 0.04em",
+    # Letters 1 % closer or wider: a paragraph a line shorter or longer, its word spaces as they
+    # were (stranded.py mends a page turn with them).
+    "set-tighter": "word-spacing: -0.04em; letter-spacing: -0.01em",
+    "set-looser": "letter-spacing: 0.01em",
+    **dict.fromkeys(TIES, "word-spacing: 0"),
 }
 RESPACE_CSS = "".join(f"\n.{name} {{ {rule}; }}" for name, rule in VARIANTS.items()) + "\n"
 # Em of space a justified line adds to the font's word space (about 0.2 em): more makes a word
 # space twice the usual, a loose line to the page checker (checks/pagecheck.py).
 LOOSEST = 0.26
 NO_BREAK = "\u00a0"
-_LAST_SPACE = re.compile(r"[ \t\n\r]+(?=\S+\s*$)")
+_SPACE = re.compile(r"\s+")  # a no-break space too: a tie already made counts
+_WORD_BEFORE = re.compile(r"\S+$")
+_WORD_AT = re.compile(r"\S+\s*")
 _TIED_LONGEST = 24  # characters: two longer words tied would leave the line before too loose
+_TIED_MOST = 40  # characters: the words a runt's trial ties (``TIES``)
+# Words kept on the line of an event's pages: as many in pass 1, where the pages are the
+# layout's to print (target-counter), as in pass 2, where they are written in (paginate.py).
+CHRONOLOGY_WORDS = 3
 _UNTIED = frozenset({"index", "verse", "contents", "halftitle", "titlepage", "copyright", "chronology"})
 
 
@@ -75,13 +89,17 @@ def compose(root: etree._Element, respaced: Iterable[Respace], skip: frozenset[s
     for anchor in list(root.iter("span")):
         if anchor.get("class") == "anchor" and anchor.get("id") and not len(anchor) and not anchor.text:
             _space_after(anchor)
+    variants = {item.owner: item.variant for item in sorted(respaced)}
     for paragraph in root.iter("p"):
-        if not any(_UNTIED.intersection(_classes(e)) for e in (paragraph, *paragraph.iterancestors())):
-            _tie(paragraph, skip)
-    variants = {item.owner: item.variant for item in respaced}
+        classes = {name for e in (paragraph, *paragraph.iterancestors()) for name in _classes(e)}
+        if "chronology" in classes:  # ragged: its pages never alone on a short last line
+            _keep_with_pages(paragraph)
+        elif not _UNTIED.intersection(classes):
+            _tie(paragraph, skip, 2, TIES.get(variants.get(paragraph.get("id", ""), ""), 0))
     for element in root.iter():
         if element.get("id") in variants:
-            element.set("class", " ".join([*_classes(element), variants[element.get("id", "")]]))
+            kept = [name for name in _classes(element) if name not in VARIANTS]
+            element.set("class", " ".join([*kept, variants[element.get("id", "")]]))
 
 
 def trial_html(root: etree._Element, runts: Mapping[str, Setting]) -> tuple[str, dict[str, Respace]]:
@@ -101,7 +119,9 @@ def trial_html(root: etree._Element, runts: Mapping[str, Setting]) -> tuple[str,
                     del inner.attrib["id"]
             trial_id = f"trial-{number}-{name}"
             trial.set("id", trial_id)
-            trial.set("class", " ".join([*_classes(trial), name]))
+            trial.set("class", " ".join([*(c for c in _classes(trial) if c not in VARIANTS), name]))
+            if name in TIES:
+                _tie(trial, frozenset(), 2, TIES[name])
             trial.set("style", f"text-indent: {setting.indent}px; margin: 0")
             trial.tail = None
             holder = etree.SubElement(
@@ -166,14 +186,50 @@ def _slots(element: etree._Element, skip: frozenset[str]) -> list[tuple[etree._E
     return slots
 
 
-def _tie(paragraph: etree._Element, skip: frozenset[str]) -> None:
-    """The white space before the paragraph's last word becomes one no-break space, when it
-    stands in one text slot (not between elements) and the two words are not too long."""
+def _tie(paragraph: etree._Element, skip: frozenset[str], words: int = 2, least: int = 0) -> None:
+    """The white space before the paragraph's last ``words - 1`` words, and before more until
+    the words tied hold ``least`` characters, becomes one no-break space each, where it stands
+    in one text slot (not between elements); never so many that the line before is left loose
+    (``_TIED_LONGEST`` characters for two words, ``_TIED_MOST`` for more)."""
     slots = _slots(paragraph, skip)
     text = "".join(getattr(node, slot) or "" for node, slot in slots)
-    space = _LAST_SPACE.search(text)
-    if space is None or len(text[text.rfind(" ", 0, space.start()) + 1 :].strip()) > _TIED_LONGEST:
+    spaces = list(_SPACE.finditer(text.rstrip()))[::-1]
+    longest = _TIED_LONGEST if words <= 2 and not least else _TIED_MOST
+    chosen = []
+    for number, space in enumerate(spaces, start=2):  # number: the words tied with this space
+        if number > words and len(text[space.end() :].strip()) >= least:
+            break
+        word = _WORD_BEFORE.search(text, 0, space.start())
+        if word is None or len(text[word.start() :].strip()) > longest:
+            break
+        chosen.append(space)
+    for space in chosen:
+        _replace_space(slots, space)
+
+
+def _keep_with_pages(event: etree._Element) -> None:
+    """A chronology event's page references and the ``CHRONOLOGY_WORDS`` words before them
+    set on one line (a ``keep`` span: no break, no hyphen), so that its last
+    line is never its pages alone, nor a word broken before them."""
+    refs = next((child for child in event if "page-refs" in _classes(child)), None)
+    if refs is None:
         return
+    before = refs.getprevious()
+    node, slot = (before, "tail") if before is not None else (event, "text")
+    text = getattr(node, slot) or ""
+    words = list(_WORD_AT.finditer(text))[-CHRONOLOGY_WORDS:]
+    if not words:
+        return
+    cut = words[0].start()
+    keep = etree.Element("span", {"class": KEEP})
+    keep.text = text[cut:]
+    setattr(node, slot, text[:cut])
+    refs.addprevious(keep)
+    keep.append(refs)
+    keep.tail, refs.tail = refs.tail, None
+
+
+def _replace_space(slots: list[tuple[etree._Element, str]], space: re.Match[str]) -> None:
     seen = 0
     for node, slot in slots:
         value = getattr(node, slot) or ""

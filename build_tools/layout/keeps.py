@@ -5,7 +5,8 @@ next page, which goes on inside that word (its first letter and the letter befor
 nothing but a soft hyphen between them in the print document), split that word across the
 turn. The word (from white space to white space) is wrapped in ``<span class="keep">``
 (``hyphens: none``, after the book's styles) for the next layout; a break the source has there
-(a hard hyphen, "Kai-shek"; a dash; a space) is no split. A kept word is named by the element
+(a dash; a space) is no split, but a compound's own hyphen ("Cassandra-like") is: a
+hyphen at a page turn is one, whoever put it there. A kept word is named by the element
 with an id around it, its text and how many times the same word comes before it there, not by
 letters: the notes laid out again in pass 2 print the page references pass 1 left to the
 layout, and keep their words. A span with no id changes no place (``build_tools.textpos``).
@@ -24,7 +25,8 @@ if TYPE_CHECKING:  # boxes.py imports WeasyPrint; the print HTML (html.py) does 
     from build_tools.layout.boxes import PageText
 
 KEEP = "keep"
-KEEP_CSS = f"\nspan.{KEEP} {{ hyphens: none; }}\n"
+KEEP_CSS = f"\nspan.{KEEP} {{ hyphens: none; white-space: nowrap; }}\n"
+_HARD_HYPHENS = ("-", "\u2010")  # a compound broken at its own hyphen is split by the turn too
 _SOFT_HYPHEN = "\xad"
 _WORD = re.compile(r"\S+")
 
@@ -98,8 +100,8 @@ def _split_word(element: etree._Element, owner: str, offset: int, skip: frozense
     if not 0 < offset < len(places):
         return None
     before, at = places[offset - 1], places[offset]
-    if text[before + 1 : at].strip(_SOFT_HYPHEN):
-        return None  # a hyphen, a dash or a space of the source: a break it has
+    if text[before + 1 : at].strip(_SOFT_HYPHEN) not in ("", *_HARD_HYPHENS):
+        return None  # a dash or a space of the source: a break it has (a compound's hyphen is kept)
     for match in _WORD.finditer(text):
         if match.start() <= at < match.end():
             word = match.group()

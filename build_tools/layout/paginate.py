@@ -40,6 +40,7 @@ from build_tools.layout.compose import Respace, chosen, loose, trial_html
 from build_tools.layout.html import PRINT_ONLY, Facts, PrintDocument, back_html, book_html
 from build_tools.layout.keeps import Keep, splits
 from build_tools.layout.proofs import ProofQuery, loosened, moved_by, proof_css
+from build_tools.layout.stranded import mended, neighbours, stranded
 from build_tools.layout.weasy import Renderer
 from build_tools.model import Book, PageStart, PrintLayout
 from build_tools.textpos import Place
@@ -64,13 +65,16 @@ class _Settled:
     layouts: int
     split: dict[int, Keep]
     queries: tuple[ProofQuery, ...] = ()  # a proof's (proofs.py)
-    runts: frozenset[Respace] = frozenset()  # runts to set again (compose.py)
+    runts: frozenset[Respace] = frozenset()  # paragraphs to set again (compose.py, stranded.py)
+    respaced_runts: bool = False  # they are runts: the next layout mends its stranded lines
 
     def again(self) -> Keeps:
         """What the next layout keeps, if there is one: the words it split, the paragraphs
         respaced (the first layout's runts and loose lines: ``compose.py``)."""
         if self.split or self.runts:
-            return self.keeps | frozenset(self.split.values()) | self.runts
+            again = {item.owner for item in self.runts}  # a paragraph set again takes its new variant
+            kept = {item for item in self.keeps if not (isinstance(item, Respace) and item.owner in again)}
+            return frozenset(kept) | frozenset(self.split.values()) | self.runts
         return frozenset()
 
 
@@ -165,11 +169,11 @@ def _settled(
     """Lay out ``make(keeps)`` again, each word split across a page turn kept whole with the
     others, until no page turn splits a word (issue 13 item 3). ``before``: the pages before
     this document's first in the book, for the warning that names a page still split."""
-    layout = _layout(renderer, inside, make(keeps), extra, keeps, 1)
+    layout = _layout(renderer, inside, make(keeps), extra, keeps, 1, True)
     while (more := layout.again()) and layout.layouts < MAX_LAYOUTS:
-        keeps, count = more, layout.layouts + 1
+        keeps, count, mend = more, layout.layouts + 1, layout.layouts == 1 and layout.respaced_runts
         del layout  # never two layouts of the book in memory (WeasyPrint keeps what it took)
-        layout = _layout(renderer, inside, make(keeps), extra, keeps, count)
+        layout = _layout(renderer, inside, make(keeps), extra, keeps, count, mend)
     for number, keep in layout.split.items():  # `number` begins inside the word: the page before ends with it
         _log.warning(
             "page %d of the PDF: its last word, %r, is split across the page turn, and still was "
@@ -183,7 +187,13 @@ def _settled(
 
 
 def _layout(
-    renderer: Renderer, inside: float, printed: PrintDocument, extra: str, keeps: Keeps, count: int
+    renderer: Renderer,
+    inside: float,
+    printed: PrintDocument,
+    extra: str,
+    keeps: Keeps,
+    count: int,
+    mend: bool,
 ) -> _Settled:
     document = renderer.render(printed.html, inside, extra)
     texts = page_texts(document.pages, PRINT_ONLY)
@@ -198,18 +208,24 @@ def _layout(
         document = renderer.render(printed.html, inside, extra + loosened(loose))
         texts = page_texts(document.pages, PRINT_ONLY)
     split = splits(printed.tree, texts, PRINT_ONLY)
-    # The first layout's runts only: each trial costs most of a small layout (compose.py).
-    runts = _respaced(renderer, inside, printed, document.pages, keeps) if count == 1 else frozenset()
-    return _Settled(printed.mentions, document, texts, keeps, count, split, printed.queries, runts)
+    # The first layout's runts, then its (or the next's) stranded lines: each trial costs most
+    # of a small layout (compose.py, stranded.py).
+    runts, mended = frozenset[Respace](), frozenset[Respace]()
+    if mend and not printed.queries:  # a proof's pages are its own (proofs.py)
+        found = paragraphs(document.pages, RUNT_FRACTION)
+        runts = _respaced(renderer, inside, printed, found, keeps) if count == 1 else runts
+        mended = frozenset() if runts else _mended(renderer, inside, printed, found, keeps, split)
+    return _Settled(
+        printed.mentions, document, texts, keeps, count, split, printed.queries, runts | mended, bool(runts)
+    )
 
 
 def _respaced(
-    renderer: Renderer, inside: float, printed: PrintDocument, pages: Sequence[Page], keeps: Keeps
+    renderer: Renderer, inside: float, printed: PrintDocument, found: dict[str, Paragraph], keeps: Keeps
 ) -> frozenset[Respace]:
     """The runts of this layout (not yet respaced) and the variant that sets each without one,
     found by a trial of their paragraphs alone (compose.py)."""
     done = {item.owner for item in keeps if isinstance(item, Respace)}
-    found = paragraphs(pages, RUNT_FRACTION)
     runts = {
         owner: setting
         for owner, setting in found.items()
@@ -217,18 +233,43 @@ def _respaced(
     }
     if not runts:
         return frozenset()
-    html, trials = trial_html(printed.tree, runts)
-    tried = paragraphs(renderer.render(html, inside).pages, RUNT_FRACTION)
-    by_owner: dict[str, dict[Respace, Paragraph]] = {}
-    for trial_id, setting in tried.items():
-        if trial_id in trials:
-            by_owner.setdefault(trials[trial_id].owner, {})[trials[trial_id]] = setting
+    by_owner = _trials(renderer, inside, printed, runts)
     out = set()
     for owner, settings in by_owner.items():
         variant = chosen(runts[owner], settings)
         if variant is not None:
             out.add(Respace(owner, variant))
     return frozenset(out)
+
+
+def _mended(
+    renderer: Renderer,
+    inside: float,
+    printed: PrintDocument,
+    found: dict[str, Paragraph],
+    keeps: Keeps,
+    split: dict[int, Keep],
+) -> frozenset[Respace]:
+    """The variants that mend the lines this layout strands at a page turn (stranded.py); not
+    at a turn that splits a word, which the next layout keeps whole."""
+    turns = [turn for turn in stranded(found) if turn.page + 1 not in split]
+    near = neighbours(found, turns)
+    if not turns or not near:
+        return frozenset()
+    return mended(found, turns, _trials(renderer, inside, printed, near))
+
+
+def _trials(
+    renderer: Renderer, inside: float, printed: PrintDocument, settings: dict[str, Paragraph]
+) -> dict[str, dict[Respace, Paragraph]]:
+    """Each paragraph of ``settings`` as each variant sets it, by a trial of them alone."""
+    html, trials = trial_html(printed.tree, settings)
+    tried = paragraphs(renderer.render(html, inside).pages, RUNT_FRACTION)
+    by_owner: dict[str, dict[Respace, Paragraph]] = {}
+    for trial_id, setting in tried.items():
+        if trial_id in trials:
+            by_owner.setdefault(trials[trial_id].owner, {})[trials[trial_id]] = setting
+    return by_owner
 
 
 def _result(

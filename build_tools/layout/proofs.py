@@ -174,7 +174,11 @@ def proof_css(words: Labels) -> str:
     grey: they print on a desktop printer and in a black-and-white interior), the notes at the
     foot of the page, the list, the slug line in the outer corner of the foot margin."""
     slug = '"' + words.proof_slug.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    # Two lines kept at each turn, as the book's pages were before they were set full (the
+    # finished book's pages are full, its stranded lines mended: stranded.py); a proof's pages
+    # are its own, and a note is deferred only where ``moved_by`` finds it.
     return f"""
+p, li {{ orphans: 2; widows: 2; }}
 @page {{ @footnote {{ border-top: 0.5pt solid device-cmyk(0 0 0 1); padding-top: 3pt; margin-top: 6pt; }} }}
 @page :left {{ @bottom-left {{ content: {slug}; font-size: 7pt; letter-spacing: 0.06em;
   vertical-align: top; padding-top: 0.14in; }} }}
