@@ -15,8 +15,9 @@ Why these limits: the largest page the toolchain prints is a 6 × 9 in trim with
 bleed, 6.25 × 9.25 in; at 600 ppi, twice what printers ask, a picture covering it is
 3750 × 5550 px, 20.8 Mpx. ``MAX_PIXELS`` (25 Mpx) leaves room for a picture cropped or
 placed a little larger; decoded as RGBA it is 100 MB, and its print conversion (a strip of
-rows at a time, ``layout/images.py``) a quarter of that more. ``MAX_SIDE`` (16,000 px) is near WebP's own limit (16,383) and keeps a long strip under
-the same bound; ``MAX_BYTES`` (64 MiB) is more than a 25 Mpx photograph takes as a PNG.
+rows at a time, ``layout/images.py``) a quarter of that more. ``MAX_SIDE`` (16,000 px) is near
+WebP's own limit (16,383) and keeps a long strip under the same bound; ``MAX_BYTES`` (64 MiB)
+is more than a 25 Mpx photograph takes as a PNG.
 """
 
 from __future__ import annotations
