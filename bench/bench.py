@@ -7,8 +7,10 @@ Raw numbers go to bench/out/results.json. Exits 0 whatever the ratios, non-zero 
 
 Then figures that tests state without timing them (a test never times a machine it does not
 know): `book check` on the essay, a paragraph just under the parser's length limit, a 10 MB
-paragraph refused, and the preview's time from a save to the updated page in headless Chromium
-(issue 6's target: 300 ms). `--figures` measures only these (no pandoc needed).
+paragraph refused, the preview's time from a save to the updated page in headless Chromium
+(issue 6's target: 300 ms), and the command's fixed costs (bench/startup.py: `book --help`, the
+compiler runs of a PDF build, the heavy imports of each command). The garbage collector's
+policies are measured apart: bench/gc_bench.py. `--figures` measures only these (no pandoc needed).
 
 pandoc reads the files with --file-scope: footnote labels are per file, as in our manuscripts,
 and pandoc 3.x's Markdown reader is quadratic in the number of '<' in one text (its raw-HTML
@@ -33,6 +35,8 @@ import tempfile
 import time
 import tomllib
 from pathlib import Path
+
+import startup  # bench/startup.py: the command's fixed costs (issue 18 item 4)
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -84,8 +88,9 @@ def read_book(source: Path) -> tuple[dict, list[Path]]:
     return config["book"], [source / name for name in config["contents"]["files"]]
 
 
-def make_twenty_chapters(manuscript: Path, dest: Path) -> Path:
-    """Write a manuscript whose chapter k (1..20) is the whole essay; return its folder.
+def make_twenty_chapters(manuscript: Path, dest: Path, chapters: int = CHAPTERS) -> Path:
+    """Write a manuscript whose chapter k (1..chapters, default 20) is the whole essay; return
+    its folder.
 
     The rest of the manuscript folder (e.g. files book.toml names besides the text) is copied,
     and anchors {#id} get the suffix -k in chapters 2..20.
@@ -99,7 +104,7 @@ def make_twenty_chapters(manuscript: Path, dest: Path) -> Path:
         (dest / path.relative_to(manuscript)).unlink()
     (dest / "text").mkdir(exist_ok=True)
     names = []
-    for k in range(1, CHAPTERS + 1):
+    for k in range(1, chapters + 1):
         names.append(f"text/chapter-{k:02d}.md")
         chapter = re.sub(r"^# (.*)$", rf"# \1 ({k})", essay, count=1, flags=re.M)
         if k > 1:  # anchors {#id} are unique in a book; the chronology links chapter 1's
@@ -299,6 +304,8 @@ def figures(work: Path) -> dict:
         key: measure(cmd, work / "logs" / key, expect)["seconds"] for key, (cmd, expect) in runs.items()
     }
     found["preview_save_to_update_ms"] = preview_latency(work / "preview")
+    (work / "startup").mkdir()
+    found["startup"] = startup.figures(work / "startup")
     return found
 
 
@@ -384,6 +391,7 @@ def figure_lines(found: dict) -> list[str]:
         f"{found['longest_paragraph_epub_s']:.2f} s |",
         f"| `book build epub` refusing a 10 MB paragraph | {found['ten_mb_paragraph_refused_s']:.2f} s |",
         f"| preview: save to updated page | {shown} |",
+        *startup.lines(found["startup"]),
     ]
 
 
