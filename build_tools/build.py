@@ -7,9 +7,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from build_tools.checks.csscheck import check_stylesheets
 from build_tools.checks.glyphs import check_glyphs
 from build_tools.design.fonts import FontSet, read_fonts
-from build_tools.design.styles import check_stylesheets
 from build_tools.errors import BookError, Diagnostic, Location, ReleaseError
 from build_tools.model import Book, PrintLayout
 from build_tools.parse.parser import parse

@@ -17,8 +17,8 @@ from click.testing import CliRunner
 from conftest import STYLES
 from project_tools import in_empty_folder, project
 
+from build_tools.checks.csscheck import MAX_CSS_DEPTH, check_print_css
 from build_tools.cli import main
-from build_tools.design.csscheck import MAX_CSS_DEPTH, check_print_css
 from build_tools.errors import BookError
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"

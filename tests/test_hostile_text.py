@@ -21,11 +21,11 @@ from build_tools.cli import main
 from build_tools.errors import ManuscriptError
 from build_tools.lang.slug import FILE_SLUG_BYTES, file_slug
 from build_tools.parse import xrefs
-from build_tools.parse.limits import MAX_DEPTH, MAX_EMPHASIS, MAX_MARKS, MAX_PARAGRAPH
 from build_tools.parse.mdext.code import without_code_spans
 from build_tools.parse.mdext.queries import QUERY
 from build_tools.parse.parser import parse
 from build_tools.preview import open_preview
+from build_tools.sources.limits import MAX_DEPTH, MAX_EMPHASIS, MAX_MARKS, MAX_PARAGRAPH
 from build_tools.sources.manuscript import load
 
 HOSTILE = Path(__file__).resolve().parent / "hostile" / "text"

@@ -24,7 +24,17 @@ LAYERS: dict[str, tuple[int, tuple[str, ...]]] = {
     # interrupt.py: Ctrl+C and SIGTERM as an exception, which the writers hold and the command reports.
     "foundation": (
         0,
-        ("errors.py", "markup.py", "model.py", "ids.py", "textpos.py", "interrupt.py", "lang", "design"),
+        (
+            "errors.py",
+            "markup.py",
+            "model.py",
+            "ids.py",
+            "textpos.py",
+            "interrupt.py",
+            "libraries.py",
+            "lang",
+            "design",
+        ),
     ),
     "sources": (1, ("sources",)),
     "index": (2, ("index",)),

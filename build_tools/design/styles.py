@@ -21,11 +21,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
 
 import tinycss2
-
-from build_tools.errors import BookError, Location
 
 FOLDER = "styles"
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
@@ -102,43 +99,6 @@ def _url_of(token: Any) -> str:
     if token.type == "function":
         return next((str(t.value) for t in token.arguments if t.type in ("string", "url")), "")
     return ""
-
-
-def check_stylesheets(folder: Path, names: tuple[str, ...] = ("epub.css", "print.css")) -> None:
-    """A BookError at the line of the first problem of a stylesheet of ``folder``: bytes not
-    UTF-8, nesting too deep, or a URL it may not load (any in epub.css; in print.css one with a
-    scheme, ``http:``, ``data:``…, or outside the folder, or a file missing or not what it is
-    used as: a font in ``@font-face``, else a picture verified as the manuscript's are). The
-    stylesheets print.css imports are checked alike. Fragments (``url(#clip)``) name nothing
-    outside the document."""
-    from build_tools.design import csscheck  # it reads css_urls here, and SVGs (which do too)
-
-    root = folder.resolve()
-    pending = [(folder / name, name) for name in reversed(names)]
-    seen: set[Path] = set()
-    while pending:
-        path, name = pending.pop()
-        if path.resolve() in seen or not path.is_file():
-            continue
-        seen.add(path.resolve())
-        css = csscheck.read_stylesheet(path)
-        csscheck.check_depth(css, path)
-        fonts = csscheck.font_positions(css)
-        if name != "epub.css":
-            csscheck.check_page_rules(css, path)
-        for kind, url, line, column in css_urls(css):
-            where = Location(path, line, column)
-            target = path.parent / unquote(url.split("#")[0].split("?")[0])
-            problem = _url_problem(kind, url, name, root, target)
-            if not problem and kind == "url" and not url.startswith("#"):
-                problem = csscheck.target_problem(target, url, (line, column) in fonts, where)
-            if not problem and kind == "import":
-                problem = (
-                    "" if target.is_file() else f"@import {url[:80]!r} names no file of the styles folder"
-                )
-                pending.append((target, name))
-            if problem:
-                raise BookError(problem, where)
 
 
 def _url_problem(kind: str, url: str, name: str, root: Path, target: Path) -> str:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from build_tools.parse.book import ParsedBook, parse, parse_book
 from build_tools.parse.chronology import ParsedChronology, parse_chronology
-from build_tools.parse.limits import MAX_BRACKET_SCAN, MAX_DEPTH, MAX_PARAGRAPH
 from build_tools.parse.section import ParsedInline, ParsedSection, Parser, manuscript_root
+from build_tools.sources.limits import MAX_BRACKET_SCAN, MAX_DEPTH, MAX_PARAGRAPH
 
 # The parse by stage: limits (checks of the raw text), convert (Markdown to a tree, with the
 # extensions of mdext), blocks (titles and ids), section (one file, or inline text, to one

@@ -15,9 +15,9 @@ from build_tools.markup import Fragment, inner_xml
 from build_tools.model import Image, Mention, Note, Query, Section
 from build_tools.parse.blocks import HEADINGS, name_headings, number_blocks, take_title, text_of
 from build_tools.parse.convert import Converter, IndexMark
-from build_tools.parse.limits import check_limits, check_links, raw_html_warnings
 from build_tools.parse.mdext.notes import Definition
 from build_tools.parse.xrefs import XRef, mark
+from build_tools.sources.limits import check_limits, check_links, raw_html_warnings
 from build_tools.sources.manuscript import SourceFile
 from build_tools.sources.names import Names
 

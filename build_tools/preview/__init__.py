@@ -18,7 +18,7 @@ from pathlib import Path
 
 import uvicorn
 
-from build_tools.design.styles import check_stylesheets
+from build_tools.checks.csscheck import check_stylesheets
 from build_tools.errors import BookError, Location, ManuscriptError
 from build_tools.preview.connections import (
     BACKLOG,

@@ -20,8 +20,8 @@ from pathlib import Path
 from lxml import etree
 
 from build_tools import ids
+from build_tools.checks.csscheck import check_stylesheets
 from build_tools.design.fonts import read_fonts
-from build_tools.design.styles import check_stylesheets
 from build_tools.errors import BookError
 from build_tools.lang.labels import ENGLISH, Labels
 from build_tools.markup import inner_xml

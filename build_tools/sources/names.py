@@ -26,7 +26,7 @@ import yaml
 
 from build_tools.errors import Location, ManuscriptError
 from build_tools.model import CrossRef, NameEntry, SubEntry
-from build_tools.parse.limits import check_limits
+from build_tools.sources.limits import check_limits
 from build_tools.sources.yamlsource import compose, where
 from build_tools.sources.yamlsource import text as field_text
 

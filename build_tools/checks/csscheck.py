@@ -23,7 +23,7 @@ from urllib.parse import unquote
 import tinycss2
 
 from build_tools.design.fonts import MEDIA_TYPES, SIGNATURES
-from build_tools.design.styles import css_urls
+from build_tools.design.styles import _url_problem, css_urls
 from build_tools.errors import BookError, Location
 
 MAX_CSS_DEPTH = 32  # blocks and functions in one another: a real stylesheet nests a few
@@ -208,3 +208,38 @@ def _rules(rules: list[Any]) -> Iterator[Any]:
         if rule.type == "at-rule" and rule.content and rule.lower_at_keyword in _GROUPS:
             inner = tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True)
             pending.extend(reversed(inner))
+
+
+def check_stylesheets(folder: Path, names: tuple[str, ...] = ("epub.css", "print.css")) -> None:
+    """A BookError at the line of the first problem of a stylesheet of ``folder``: bytes not
+    UTF-8, nesting too deep, or a URL it may not load (any in epub.css; in print.css one with a
+    scheme, ``http:``, ``data:``…, or outside the folder, or a file missing or not what it is
+    used as: a font in ``@font-face``, else a picture verified as the manuscript's are). The
+    stylesheets print.css imports are checked alike. Fragments (``url(#clip)``) name nothing
+    outside the document."""
+    root = folder.resolve()
+    pending = [(folder / name, name) for name in reversed(names)]
+    seen: set[Path] = set()
+    while pending:
+        path, name = pending.pop()
+        if path.resolve() in seen or not path.is_file():
+            continue
+        seen.add(path.resolve())
+        css = read_stylesheet(path)
+        check_depth(css, path)
+        fonts = font_positions(css)
+        if name != "epub.css":
+            check_page_rules(css, path)
+        for kind, url, line, column in css_urls(css):
+            where = Location(path, line, column)
+            target = path.parent / unquote(url.split("#")[0].split("?")[0])
+            problem = _url_problem(kind, url, name, root, target)
+            if not problem and kind == "url" and not url.startswith("#"):
+                problem = target_problem(target, url, (line, column) in fonts, where)
+            if not problem and kind == "import":
+                problem = (
+                    "" if target.is_file() else f"@import {url[:80]!r} names no file of the styles folder"
+                )
+                pending.append((target, name))
+            if problem:
+                raise BookError(problem, where)
