@@ -33,6 +33,7 @@ from build_tools.design.fonts import FontSet
 from build_tools.design.profiles import Profile
 from build_tools.errors import BookError
 from build_tools.layout.compose import RESPACE_CSS
+from build_tools.layout.gcpolicy import layout_collection
 from build_tools.layout.images import PrintImages
 from build_tools.layout.keeps import KEEP_CSS
 from build_tools.model import Book
@@ -59,6 +60,7 @@ class Renderer:
         self.fetcher = _ProjectFetcher(roots, self.images)
         self.unbroken = unbroken_words(book)
 
+    @layout_collection()  # no automatic collection during a layout (gcpolicy.py)
     def render(self, html_text: str, inside: float, extra: str = "") -> Document:
         """Lay out ``html_text`` with the gutter ``inside`` (inches) and ``extra`` CSS."""
         fonts, fetcher = self.fonts, self.fetcher

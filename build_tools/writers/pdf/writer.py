@@ -14,6 +14,7 @@ import pikepdf
 from weasyprint import Document
 
 from build_tools.design.profiles import PROFILES, Profile
+from build_tools.layout.gcpolicy import layout_collection
 from build_tools.layout.proofs import PROOF_KEY
 from build_tools.model import Book, PrintLayout
 from build_tools.writers.output import atomic_output, save_pdf
@@ -43,7 +44,8 @@ class PdfWriter:
         profile = self.profile(book)
         document = layout.rendered
         assert isinstance(document, Document), "a print layout holds its rendered pages"
-        data = document.write_pdf(pdf_variant=profile.pdf_variant, uncompressed_pdf=False)
+        with layout_collection():  # drawing the pages allocates as a layout does (gcpolicy.py)
+            data = document.write_pdf(pdf_variant=profile.pdf_variant, uncompressed_pdf=False)
         target = self.target(book, out_dir)
         with atomic_output(target) as temporary:
             finish_pdf(data, temporary, layout.first_text_page, profile, self.proof)
