@@ -9,15 +9,15 @@ open, to ``ctypes.util.find_library``. On Linux that runs ``ldconfig -p``, then 
 names (``libgobject-2.0-0`` is MSYS2's DLL, ``liblib…`` to ``find_library``) or an optional
 library Debian 12 does not have (HarfBuzz's vector library).
 
-``install`` (called by the console script, ``entry.py``) puts a look-up in front of
-``find_library`` for those names only: each gives its library's soname if the dynamic loader
-opens it (the library that WeasyPrint's later names, and ``find_library``, reach on Debian);
-if not, the plain name (``pango-1.0``) is looked up in the loader's cache (one ``ldconfig -p``,
-the first step of ``find_library``: a soname that changed is found there) and the other
+``install`` (called by the console script, ``entry.py``, and the preview's print worker) puts a
+look-up in front of ``find_library`` for those names only: each gives its library's soname if the
+dynamic loader opens it (the library that WeasyPrint's later names, and ``find_library``, reach on
+Debian); if not, the plain name (``pango-1.0``) is looked up in the loader's cache (one
+``ldconfig -p``, the first step of ``find_library``: a soname that changed is found there) and the other
 platforms' names give nothing, as ``find_library`` gives them. What is left out is only its
 ``gcc``/``ld`` step, which finds a development link (``libpango-1.0.so``) outside the loader's
-paths. Any other name, and every name where CPython has no cache look-up, goes to
-``find_library`` unchanged.
+paths. Any other name, and every name where CPython has no cache look-up, goes to ``find_library``
+unchanged.
 """
 
 from __future__ import annotations

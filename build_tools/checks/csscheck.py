@@ -23,7 +23,7 @@ from urllib.parse import unquote
 import tinycss2
 
 from build_tools.design.fonts import MEDIA_TYPES, SIGNATURES
-from build_tools.design.styles import _url_problem, css_urls
+from build_tools.design.styles import css_urls
 from build_tools.errors import BookError, Location
 
 MAX_CSS_DEPTH = 32  # blocks and functions in one another: a real stylesheet nests a few
@@ -33,6 +33,9 @@ _PAGE_OWN = re.compile(r"^(size|marks|bleed(-(top|right|bottom|left))?)$")
 _GROUPS = ("media", "supports", "layer", "container")  # at-rules that hold rules
 _AT = re.compile(r" at (\d+):(\d+)")
 _SELECTOR = re.compile(r"^Invalid or unsupported selector, '(.*)'$", re.DOTALL)
+
+
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
 def read_stylesheet(path: Path) -> str:
@@ -243,3 +246,20 @@ def check_stylesheets(folder: Path, names: tuple[str, ...] = ("epub.css", "print
                 pending.append((target, name))
             if problem:
                 raise BookError(problem, where)
+
+
+def _url_problem(kind: str, url: str, name: str, root: Path, target: Path) -> str:
+    what = "@import" if kind == "import" else "url()"
+    shown = url[:80]
+    if url.startswith("#") and kind == "url":
+        return ""
+    if name == "epub.css":
+        return (
+            f"epub.css may not load anything ({what} {shown!r}): the EPUB carries this stylesheet "
+            "alone; give fonts in fonts.toml and put every rule in epub.css"
+        )
+    if not url.strip() or url.startswith("//") or _SCHEME.match(url):
+        return f"{name} may load only files of the styles folder, not {what} {shown!r}"
+    if not target.resolve().is_relative_to(root):
+        return f"{name}: {what} {shown!r} is outside the styles folder"
+    return ""

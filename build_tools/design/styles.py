@@ -16,7 +16,6 @@ completed from the defaults.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +24,6 @@ from typing import Any
 import tinycss2
 
 FOLDER = "styles"
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 DEFAULT_STYLES = Path(__file__).parent.parent / "data" / FOLDER
 
 
@@ -98,21 +96,4 @@ def _url_of(token: Any) -> str:
         return str(token.value)
     if token.type == "function":
         return next((str(t.value) for t in token.arguments if t.type in ("string", "url")), "")
-    return ""
-
-
-def _url_problem(kind: str, url: str, name: str, root: Path, target: Path) -> str:
-    what = "@import" if kind == "import" else "url()"
-    shown = url[:80]
-    if url.startswith("#") and kind == "url":
-        return ""
-    if name == "epub.css":
-        return (
-            f"epub.css may not load anything ({what} {shown!r}): the EPUB carries this stylesheet "
-            "alone; give fonts in fonts.toml and put every rule in epub.css"
-        )
-    if not url.strip() or url.startswith("//") or _SCHEME.match(url):
-        return f"{name} may load only files of the styles folder, not {what} {shown!r}"
-    if not target.resolve().is_relative_to(root):
-        return f"{name}: {what} {shown!r} is outside the styles folder"
     return ""

@@ -31,6 +31,7 @@ from weasyprint.formatting_structure.boxes import (
     TextBox,
 )
 
+from build_tools.layout.keeps import HARD_HYPHENS
 from build_tools.textpos import letters
 
 _GENERATED = ("::before", "::after", "::marker")
@@ -90,7 +91,7 @@ def _hyphenated(box: TextBox | None) -> bool:
     """The text box ends with its hyphenate character (``hyphenate-character``, U+2010 unless
     the styles say otherwise), or with a hyphen of the text (a compound broken at it)."""
     mark = box.style["hyphenate_character"] if box is not None else ""
-    return box is not None and (bool(mark) and box.text.endswith(mark) or box.text.endswith(("-", "\u2010")))
+    return box is not None and (bool(mark) and box.text.endswith(mark) or box.text.endswith(HARD_HYPHENS))
 
 
 def _texts(

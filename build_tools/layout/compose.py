@@ -28,7 +28,7 @@ from typing import Protocol
 
 from lxml import etree
 
-from build_tools.layout.keeps import KEEP
+from build_tools.layout.keeps import wrap_slot
 
 # Within the limits of a good compositor: a word space of about a quarter em, 0.04 em less or
 # more, letters 0.5 % closer.
@@ -89,17 +89,16 @@ def compose(root: etree._Element, respaced: Iterable[Respace], skip: frozenset[s
     for anchor in list(root.iter("span")):
         if anchor.get("class") == "anchor" and anchor.get("id") and not len(anchor) and not anchor.text:
             _space_after(anchor)
-    variants = {item.owner: item.variant for item in sorted(respaced)}
+    variants = {item.owner: item.variant for item in respaced}
     for paragraph in root.iter("p"):
         classes = {name for e in (paragraph, *paragraph.iterancestors()) for name in _classes(e)}
         if "chronology" in classes:  # ragged: its pages never alone on a short last line
             _keep_with_pages(paragraph)
         elif not _UNTIED.intersection(classes):
-            _tie(paragraph, skip, 2, TIES.get(variants.get(paragraph.get("id", ""), ""), 0))
+            _tie(paragraph, skip, TIES.get(variants.get(paragraph.get("id", ""), ""), 0))
     for element in root.iter():
         if element.get("id") in variants:
-            kept = [name for name in _classes(element) if name not in VARIANTS]
-            element.set("class", " ".join([*kept, variants[element.get("id", "")]]))
+            element.set("class", " ".join([*_classes(element), variants[element.get("id", "")]]))
 
 
 def trial_html(root: etree._Element, runts: Mapping[str, Setting]) -> tuple[str, dict[str, Respace]]:
@@ -121,7 +120,7 @@ def trial_html(root: etree._Element, runts: Mapping[str, Setting]) -> tuple[str,
             trial.set("id", trial_id)
             trial.set("class", " ".join([*(c for c in _classes(trial) if c not in VARIANTS), name]))
             if name in TIES:
-                _tie(trial, frozenset(), 2, TIES[name])
+                _tie(trial, frozenset(), TIES[name])
             trial.set("style", f"text-indent: {setting.indent}px; margin: 0")
             trial.tail = None
             holder = etree.SubElement(
@@ -186,18 +185,18 @@ def _slots(element: etree._Element, skip: frozenset[str]) -> list[tuple[etree._E
     return slots
 
 
-def _tie(paragraph: etree._Element, skip: frozenset[str], words: int = 2, least: int = 0) -> None:
-    """The white space before the paragraph's last ``words - 1`` words, and before more until
-    the words tied hold ``least`` characters, becomes one no-break space each, where it stands
-    in one text slot (not between elements); never so many that the line before is left loose
+def _tie(paragraph: etree._Element, skip: frozenset[str], least: int = 0) -> None:
+    """The white space before the paragraph's last word, and before more until the words tied
+    hold ``least`` characters, becomes one no-break space each, where it stands in one text
+    slot (not between elements); never so many that the line before is left loose
     (``_TIED_LONGEST`` characters for two words, ``_TIED_MOST`` for more)."""
     slots = _slots(paragraph, skip)
     text = "".join(getattr(node, slot) or "" for node, slot in slots)
     spaces = list(_SPACE.finditer(text.rstrip()))[::-1]
-    longest = _TIED_LONGEST if words <= 2 and not least else _TIED_MOST
+    longest = _TIED_MOST if least else _TIED_LONGEST
     chosen = []
     for number, space in enumerate(spaces, start=2):  # number: the words tied with this space
-        if number > words and len(text[space.end() :].strip()) >= least:
+        if number > 2 and len(text[space.end() :].strip()) >= least:
             break
         word = _WORD_BEFORE.search(text, 0, space.start())
         if word is None or len(text[word.start() :].strip()) > longest:
@@ -220,11 +219,7 @@ def _keep_with_pages(event: etree._Element) -> None:
     words = list(_WORD_AT.finditer(text))[-CHRONOLOGY_WORDS:]
     if not words:
         return
-    cut = words[0].start()
-    keep = etree.Element("span", {"class": KEEP})
-    keep.text = text[cut:]
-    setattr(node, slot, text[:cut])
-    refs.addprevious(keep)
+    keep = wrap_slot(node, slot, words[0].start(), len(text))  # just before the references
     keep.append(refs)
     keep.tail, refs.tail = refs.tail, None
 

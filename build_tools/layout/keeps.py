@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # boxes.py imports WeasyPrint; the print HTML (html.py) does 
 
 KEEP = "keep"
 KEEP_CSS = f"\nspan.{KEEP} {{ hyphens: none; white-space: nowrap; }}\n"
-_HARD_HYPHENS = ("-", "\u2010")  # a compound broken at its own hyphen is split by the turn too
+HARD_HYPHENS = ("-", "\u2010")  # a compound broken at its own hyphen is split by the turn too
 _SOFT_HYPHEN = "\xad"
 _WORD = re.compile(r"\S+")
 
@@ -100,7 +100,7 @@ def _split_word(element: etree._Element, owner: str, offset: int, skip: frozense
     if not 0 < offset < len(places):
         return None
     before, at = places[offset - 1], places[offset]
-    if text[before + 1 : at].strip(_SOFT_HYPHEN) not in ("", *_HARD_HYPHENS):
+    if text[before + 1 : at].strip(_SOFT_HYPHEN) not in ("", *HARD_HYPHENS):
         return None  # a dash or a space of the source: a break it has (a compound's hyphen is kept)
     for match in _WORD.finditer(text):
         if match.start() <= at < match.end():
@@ -126,10 +126,11 @@ def _wrap(element: etree._Element, keep: Keep, skip: frozenset[str]) -> None:
             parts.append((node, slot, max(start - seen, 0), min(end - seen, size)))
         seen += size
     for node, slot, cut, stop in reversed(parts):
-        _wrap_slot(node, slot, cut, stop)
+        wrap_slot(node, slot, cut, stop)
 
 
-def _wrap_slot(node: etree._Element, slot: str, cut: int, stop: int) -> None:
+def wrap_slot(node: etree._Element, slot: str, cut: int, stop: int) -> etree._Element:
+    """The letters ``cut`` to ``stop`` of ``node``'s text slot in a keep span, which is returned."""
     value = getattr(node, slot) or ""
     span = etree.Element("span", {"class": KEEP})
     span.text, span.tail = value[cut:stop], value[stop:]
@@ -139,3 +140,4 @@ def _wrap_slot(node: etree._Element, slot: str, cut: int, stop: int) -> None:
     else:
         node.tail = value[:cut]
         node.addnext(span)
+    return span

@@ -65,16 +65,16 @@ class _Settled:
     layouts: int
     split: dict[int, Keep]
     queries: tuple[ProofQuery, ...] = ()  # a proof's (proofs.py)
-    runts: frozenset[Respace] = frozenset()  # paragraphs to set again (compose.py, stranded.py)
-    respaced_runts: bool = False  # they are runts: the next layout mends its stranded lines
+    respaced: frozenset[Respace] = frozenset()  # paragraphs to set again (compose.py, stranded.py)
+    runts: bool = False  # they are runts set again: the next layout mends its stranded lines
 
     def again(self) -> Keeps:
         """What the next layout keeps, if there is one: the words it split, the paragraphs
         respaced (the first layout's runts and loose lines: ``compose.py``)."""
-        if self.split or self.runts:
-            again = {item.owner for item in self.runts}  # a paragraph set again takes its new variant
+        if self.split or self.respaced:
+            again = {item.owner for item in self.respaced}  # a paragraph set again takes its new variant
             kept = {item for item in self.keeps if not (isinstance(item, Respace) and item.owner in again)}
-            return frozenset(kept) | frozenset(self.split.values()) | self.runts
+            return frozenset(kept) | frozenset(self.split.values()) | self.respaced
         return frozenset()
 
 
@@ -171,7 +171,7 @@ def _settled(
     this document's first in the book, for the warning that names a page still split."""
     layout = _layout(renderer, inside, make(keeps), extra, keeps, 1, True)
     while (more := layout.again()) and layout.layouts < MAX_LAYOUTS:
-        keeps, count, mend = more, layout.layouts + 1, layout.layouts == 1 and layout.respaced_runts
+        keeps, count, mend = more, layout.layouts + 1, layout.layouts == 1 and layout.runts
         del layout  # never two layouts of the book in memory (WeasyPrint keeps what it took)
         layout = _layout(renderer, inside, make(keeps), extra, keeps, count, mend)
     for number, keep in layout.split.items():  # `number` begins inside the word: the page before ends with it

@@ -12,7 +12,7 @@ each variant come from the trial layout ``compose.trial_html`` already makes for
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
@@ -61,7 +61,7 @@ def mended(
     out: set[Respace] = set()
     taken: set[str] = set()
     for turn in turns:
-        best = min(_pairs(found, turn, tried, taken), default=None)
+        best = min(_pairs(found, turn, _changes(found, turn, tried, taken)), default=None)
         if best is not None:
             _, first, second = best
             out |= {first, second}
@@ -70,13 +70,9 @@ def mended(
 
 
 def _pairs(
-    found: Mapping[str, Paragraph],
-    turn: Turn,
-    tried: Mapping[str, Mapping[Respace, Paragraph]],
-    taken: set[str],
+    found: Mapping[str, Paragraph], turn: Turn, choices: Iterable[tuple[Respace, int, float]]
 ) -> Iterator[tuple[float, Respace, Respace]]:
-    """Each pair of changes that mends ``turn``, with the looser of the two."""
-    choices = list(_changes(found, turn, tried, taken))
+    """Each pair of ``choices`` (``_changes``) that mends ``turn``, with the looser of the two."""
     for (first, one, loosest_one), (second, two, loosest_two) in combinations(choices, 2):
         if first.owner == second.owner or one + two != 0:
             continue

@@ -58,6 +58,9 @@ def lay_out(book: Book, styles: Path, version: int) -> Layout | str:
     Runs in the worker process. The message is returned, not raised: a ``BookError`` crossing
     the process boundary would lose its location.
     """
+    from build_tools.libraries import install
+
+    install()  # before WeasyPrint's import, as the console script does: no gcc (libraries.py)
     from weasyprint import Document  # WeasyPrint is imported in the worker only
 
     from build_tools.layout.paginate import lay_out as paginate
