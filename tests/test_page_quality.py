@@ -22,8 +22,9 @@ MANUSCRIPTS = Path(__file__).resolve().parent / "manuscripts"
 # the first book had 30, 0, 6, 9; french 9, 0, 0, 1; structure 21, 0, 1, 0 (widows and orphans
 # were not counted; the stylesheet kept two lines at each turn, and the pages ran short). On
 # the grid, with full pages, no spread is unbalanced; the test books' runts left are paragraphs
-# no variant sets without a loose line (their text repeats a few words).
-BOUNDS = {"essay": (1, 0, 0, 5, 0, 3), "french": (3, 0, 0, 0, 1, 0), "structure": (7, 0, 0, 0, 2, 0)}
+# no variant sets without a loose line (their text repeats a few words). The first book's two
+# runts: a paragraph no variant mends, and a chronology event's hyphenated word before its pages.
+BOUNDS = {"essay": (2, 0, 0, 6, 0, 0), "french": (3, 0, 0, 0, 1, 0), "structure": (7, 0, 0, 0, 2, 0)}
 
 
 @pytest.fixture(scope="module")
