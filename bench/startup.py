@@ -1,8 +1,10 @@
 """Fixed costs of the `book` command (issue 18 item 4), for bench.py's figures: the time of
-`book --help`, the compiler runs of a PDF build's start (ctypes' find_library ran gcc and ld for
-WeasyPrint's library names: build_tools/libraries.py), and which heavy libraries each command
-imports (`python -X importtime`): `book --help`, `book check` and `book build epub` need none of
-WeasyPrint, pikepdf and pypdfium2.
+`book --help` (it imports click and no part of the pipeline: cli.py), the compiler runs of a PDF
+build's start and of an EPUB build's, whose generated cover is drawn by a child process
+(writers/cover/raster.py; ctypes' find_library ran gcc and ld for WeasyPrint's library names:
+build_tools/libraries.py), and which heavy libraries each command imports (`python -X
+importtime`): `book --help`, `book check` and `book build epub` need none of WeasyPrint, pikepdf
+and pypdfium2.
 """
 
 from __future__ import annotations
@@ -34,7 +36,8 @@ def figures(work: Path) -> dict:
     return {
         "help_s": statistics.median(_seconds([str(BIN / "book"), "--help"]) for _ in range(TAKES)),
         "imports": {name: _heavy_imports(args) for name, args in commands.items()},
-        "compiler_runs": _compiler_runs(work, commands["book build pdf"]),
+        "compiler_runs": _compiler_runs(work / "pdf-tools", commands["book build pdf"]),
+        "compiler_runs_epub": _compiler_runs(work / "epub-tools", commands["book build epub"]),
         "import_weasyprint_s": {
             "find_library": statistics.median(_import_weasyprint(False) for _ in range(TAKES)),
             "sonames": statistics.median(_import_weasyprint(True) for _ in range(TAKES)),
@@ -50,6 +53,7 @@ def lines(found: dict) -> list[str]:
         f"| `import weasyprint`: find_library / sonames (libraries.py) | "
         f"{weasy['find_library']:.2f} s / {weasy['sonames']:.2f} s |",
         f"| gcc, cc and ld runs in `book build pdf` | {found['compiler_runs']} |",
+        f"| gcc, cc and ld runs in `book build epub` (a generated cover) | {found['compiler_runs_epub']} |",
     ]
     for name, heavy in found["imports"].items():
         rows.append(f"| {', '.join(HEAVY)} imported by `{name}` | {', '.join(heavy) or 'none'} |")
@@ -77,7 +81,7 @@ def _heavy_imports(args: list[str]) -> list[str]:
 def _compiler_runs(work: Path, args: list[str]) -> int:
     """Runs of gcc, cc and ld during the command: stand-ins first on PATH count them."""
     tools, runs = work / "tools", work / "compiler-runs"
-    tools.mkdir()
+    tools.mkdir(parents=True)
     for tool in ("gcc", "cc", "ld"):
         (tools / tool).write_text(f'#!/bin/sh\necho {tool} >> "{runs}"\nexit 1\n')
         (tools / tool).chmod(0o755)

@@ -21,6 +21,7 @@ import pytest
 from click.testing import CliRunner
 from project_tools import EPOCH, build_args, in_empty_folder, project, run_book
 
+import build_tools.build as pipeline
 from build_tools import cli
 from build_tools.cli import main
 from build_tools.writers.output import STALE_AFTER, Interrupted
@@ -113,7 +114,7 @@ def test_an_error_raised_while_stopping_is_reported_as_the_interruption(
         except Interrupted:
             raise ValueError("a clean-up that found its state half changed") from None
 
-    monkeypatch.setattr(cli, "build", build)
+    monkeypatch.setattr(pipeline, "build", build)  # the build command imports it when it runs
     monkeypatch.setattr(sys, "argv", ["book", "build", "epub"])
     with pytest.raises(SystemExit) as exited:
         cli.run()

@@ -4,7 +4,10 @@ Pillow writes the PNG (no time or text chunk: the same document gives the same b
 ``book build epub`` never imports WeasyPrint (it costs a second and tens of MB): there the
 page is rendered by this module run as a child process (``python -m
 build_tools.writers.cover.raster``, the HTML on stdin, the PNG on stdout), the same code as in
-the build's own process when WeasyPrint is loaded already (``book build all``).
+the build's own process when WeasyPrint is loaded already (``book build all``). The child does
+not start through the console script (``entry.py``): it opens WeasyPrint's libraries by their
+sonames itself (``libraries.install``), else each ``book build epub`` of a book without a cover
+picture ran ``gcc`` and ``ld`` 32 times (issue 18 item 4).
 """
 
 from __future__ import annotations
@@ -52,4 +55,7 @@ def _in_child(html: str, width_px: int) -> bytes:
 
 
 if __name__ == "__main__":
+    from build_tools.libraries import install
+
+    install()  # before WeasyPrint's import, as the console script does: no gcc (libraries.py)
     sys.stdout.buffer.write(render(sys.stdin.buffer.read().decode(), int(sys.argv[1])))
