@@ -142,3 +142,35 @@ def test_display_pages_are_not_a_spread_to_balance(tmp_path: Path, measure_lines
         + '<section><div class="last">For the printers.</div></section>'
     )
     assert check_pages(_pdf(tmp_path / "display.pdf", body)).problems == ()
+
+
+def test_a_ragged_page_counts_only_a_word_alone(tmp_path: Path, measure_lines: list[str]) -> None:
+    """Notes set ragged: a short last line is the setting's own, a word alone on it is a runt;
+    two words tied by a no-break space are two words, not one."""
+    ragged = [" ".join(line.split()[: 6 + n % 5]) for n, line in enumerate(measure_lines[:18])]
+    lines = "".join(f'<div class="last">{text}</div>' for text in ragged)
+    body = (
+        f"<section>{lines}<div class='last'>the coast.</div></section>"
+        f"<section>{lines}<div class='last'>coast.</div></section>"
+        f"<section>{lines}<div class='last'>the\u00a0coast.</div></section>"
+    )
+    report = check_pages(_pdf(tmp_path / "ragged.pdf", body))
+    assert [(p.kind, p.page, p.text) for p in report.problems if p.kind == "runt"] == [
+        ("runt", "2", "“coast.”")
+    ]
+
+
+def test_a_two_column_page_ends_with_its_longer_column(tmp_path: Path) -> None:
+    """An index's spread: an entry kept whole (or a heading kept with its entry) leaves the
+    second column of p. 2 two lines short; the page ends where its longer column does, level
+    with the page facing it."""
+    entries = [f"<div class='entry'>Entry {n:03d}, {n}, {n + 3}, {n + 9}</div>" for n in range(120)]
+    kept = "<div class='entry kept'>Long entry, " + ", ".join(str(n) for n in range(1, 60)) + "</div>"
+    entries[43] = kept + entries[43]  # at the foot of p. 2's second column: it goes to p. 3
+    style = "<style>.index { columns: 2; column-gap: 3em; } .entry { text-align: left; }"
+    style += " .kept { break-inside: avoid; }</style>"
+    path = _pdf(tmp_path / "columns.pdf", f"{style}<div class='index'>{''.join(entries)}</div>")
+    verso, recto = read_pages(path)[1:3]
+    assert verso.columns == recto.columns == 2
+    assert verso.lines[-1].baseline > recto.lines[-1].baseline + 20  # the short column, read last
+    assert not [p for p in check_pages(path).problems if p.kind == "unbalanced spread"]

@@ -1,6 +1,8 @@
 """The page checker: what a compositor would send back, read from the printed PDF.
 
-- **runt**: a paragraph's last line shorter than a third of the measure, or holding one word;
+- **runt**: a paragraph's last line shorter than a third of the measure, or holding one word; on
+  a page set ragged (the notes, the chronology: fewer than half its lines reach the measure), a
+  short last line is the setting's own and only one word alone counts;
 - **page-turn hyphen**: the last line of a page ends in a hyphen (the word is split by the turn);
 - **unbalanced spread**: facing pages whose text blocks end on different lines, where neither
   page ends a section (the outline's entries say where sections start);
@@ -96,9 +98,16 @@ def _runts(pages: list[Page]) -> list[Problem]:
         if not follows or _full(line, right) or line.left > before.left + 2 * line.size:
             continue  # not a paragraph's last line (or a new indented paragraph after a full line)
         measure = right - before.left
-        if len(line.words) == 1 or line.right - before.left < RUNT_FRACTION * measure:
+        short = line.right - before.left < RUNT_FRACTION * measure and _justified(page)
+        if len(line.words) == 1 or short:
             out.append(Problem("runt", page.label, f"“{line.text}”"))
     return out
+
+
+def _justified(page: Page) -> bool:
+    """Half the page's lines or more reach its measure: justified text (ragged text reaches it
+    only now and then)."""
+    return 2 * _full_lines(page) >= len(page.lines)
 
 
 def _full_lines(page: Page) -> int:
@@ -134,10 +143,16 @@ def _spreads(pages: list[Page], starts: set[int]) -> list[Problem]:
             continue
         if verso.index in starts or recto.index in starts:
             continue  # a page that opens a section sinks its text: its foot still balances
-        if abs(verso.lines[-1].baseline - recto.lines[-1].baseline) > BALANCE_TOLERANCE:
+        if abs(_foot(verso) - _foot(recto)) > BALANCE_TOLERANCE:
             lines = f"{_lines_on(verso)} and {_lines_on(recto)} lines"
             out.append(Problem("unbalanced spread", f"{verso.label}–{recto.label}", lines))
     return out
+
+
+def _foot(page: Page) -> float:
+    """The baseline the page's text block ends on: its lowest line (of the longer column, on a
+    page of two: a column a heading left short is the column's, not the page's)."""
+    return min(line.baseline for line in page.lines)
 
 
 def _lines_on(page: Page) -> int:

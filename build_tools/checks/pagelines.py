@@ -21,7 +21,7 @@ import pypdfium2.raw as pdfium_c
 
 _SOFT_HYPHENS = "\x02\u00ad"  # pdfium's mark for a hyphen the layout added, and U+00AD
 _FOLIO = re.compile(r"^(\d{1,4}|[ivxlcdm]{1,8})$")
-_BREAKS = {0x20, 0x0A, 0x0D, 0xFFFE, 0}  # white space, line ends, pdfium's generated marks
+_BREAKS = {0x20, 0xA0, 0x0A, 0x0D, 0xFFFE, 0}  # spaces (a tie too), line ends, pdfium's marks
 
 
 @dataclass(frozen=True)
