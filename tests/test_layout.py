@@ -16,7 +16,7 @@ from weasyprint.formatting_structure.boxes import TextBox
 
 from build_tools import ids
 from build_tools.build import Project, read_book
-from build_tools.layout.boxes import first_pages, page_texts
+from build_tools.layout.boxes import first_pages, page_texts, paragraphs
 from build_tools.layout.paginate import lay_out
 from build_tools.model import PrintLayout
 from build_tools.textpos import Place, index_of_letter, insert_at, letters, places
@@ -95,6 +95,19 @@ def test_a_page_that_ends_with_a_word_the_layout_hyphenated_is_told_by_its_last_
     ends = _line_ends("hyphens: manual", " ".join(["Chiang Kai-shek's", "representatives"] * 12))
     assert any(line.endswith("Kai-") for line, _ in ends)
     assert all(hyphenated == line.endswith("Kai-") for line, hyphenated in ends), ends
+
+
+def test_a_paragraph_tells_its_lines_per_page_its_turns_and_its_hyphenated_lines() -> None:
+    """``paragraphs``: a justified paragraph across pages of one line each is read whole, with
+    its lines on each page, the lines that end a page, and the lines that end with a hyphen."""
+    words = " ".join(["representative", "strength", "representative", "a"] * 6)
+    pages = HTML(string=ONE_LINE.format(css="hyphens: auto", text=words)).render().pages
+    paragraph = paragraphs(pages, 1 / 3)["a"]
+    assert paragraph.lines == len(pages) > 3
+    assert paragraph.parts == tuple((n, 1) for n in range(len(pages)))
+    assert paragraph.turns() == list(range(len(pages) - 1))
+    ends = [text.hyphenated for text in page_texts(pages)]
+    assert paragraph.hyphenated == {n for n, hyphenated in enumerate(ends) if hyphenated} != set()
 
 
 def test_places_count_letters_in_the_innermost_element_with_an_id() -> None:

@@ -144,6 +144,15 @@ class Paragraph:
     indent: float
     size: float
     parts: tuple[tuple[int, int], ...] = ()  # (page index, lines on it), in order
+    hyphenated: frozenset[int] = frozenset()  # the lines (from 0) that end with a hyphen
+
+    def turns(self) -> list[int]:
+        """The lines (from 0) that end a page: the last of each part but the last."""
+        ends, seen = [], 0
+        for _, lines in self.parts[:-1]:
+            seen += lines
+            ends.append(seen - 1)
+        return ends
 
 
 def paragraphs(pages: Sequence[Page], fraction: float) -> dict[str, Paragraph]:
@@ -177,6 +186,9 @@ def _paragraph(parts: list[tuple[int, BlockContainerBox, list[LineBox]]], fracti
         indent.value if indent.unit == "px" else 0.0,
         size,
         tuple((number, len(found)) for number, _, found in parts),
+        frozenset(
+            n for n, line in enumerate(lines) if _hyphenated(next(reversed(list(_line_texts(line))), None))
+        ),
     )
 
 

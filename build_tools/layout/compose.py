@@ -22,13 +22,13 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 from lxml import etree
 
-from build_tools.layout.keeps import wrap_slot
+from build_tools.layout.keeps import Keep, wrap_slot, wrap_word
 
 # Within the limits of a good compositor: a word space of about a quarter em, 0.04 em less or
 # more, letters 0.5 % closer.
@@ -43,7 +43,18 @@ VARIANTS = {
     "set-looser": "letter-spacing: 0.01em",
     **dict.fromkeys(TIES, "word-spacing: 0"),
 }
-RESPACE_CSS = "".join(f"\n.{name} {{ {rule}; }}" for name, rule in VARIANTS.items()) + "\n"
+# Tried on a runt none of ``VARIANTS`` sets well: its runt pulled up into the lines above by
+# spaces and letters as close as a compositor sets them to save a line (a word space of a
+# fifth of an em, letters 1.5 % closer), breaking words where Chicago allows (two letters
+# before the break, three after: CMOS 7.37).
+CLOSER = {
+    "set-tightest": "word-spacing: -0.06em; letter-spacing: -0.015em",
+    "set-tightest-hyphens": "word-spacing: -0.06em; letter-spacing: -0.015em; hyphenate-limit-chars: 6 2 3",
+    "set-tight-hyphens": "word-spacing: -0.04em; letter-spacing: -0.01em; hyphenate-limit-chars: 6 2 3",
+}
+_ALL = {**VARIANTS, **CLOSER}
+AS_SET = ""  # a trial's variant: the paragraph as the book sets it
+RESPACE_CSS = "".join(f"\n.{name} {{ {rule}; }}" for name, rule in _ALL.items()) + "\n"
 # Em of space a justified line adds to the font's word space (about 0.2 em): more makes a word
 # space twice the usual, a loose line to the page checker (checks/pagecheck.py).
 LOOSEST = 0.26
@@ -101,9 +112,17 @@ def compose(root: etree._Element, respaced: Iterable[Respace], skip: frozenset[s
             element.set("class", " ".join([*_classes(element), variants[element.get("id", "")]]))
 
 
-def trial_html(root: etree._Element, runts: Mapping[str, Setting]) -> tuple[str, dict[str, Respace]]:
-    """A document of each paragraph of ``runts`` set alone in each variant, on its measure
-    and with its indent, and the variant each trial's id stands for."""
+def trial_html(
+    root: etree._Element,
+    runts: Mapping[str, Setting],
+    variants: Iterable[str] = tuple(VARIANTS),
+    kept: Mapping[str, Sequence[Keep]] = {},
+    skip: frozenset[str] = frozenset(),
+) -> tuple[str, dict[str, Respace]]:
+    """A document of each paragraph of ``runts`` set alone in each of ``variants``, on its
+    measure and with its indent, its words ``kept`` kept whole (keeps.py: ``skip``, the classes
+    of print-only text), and the variant each trial's id stands for; the variant ``AS_SET`` is
+    the paragraph as the book sets it."""
     trials: dict[str, Respace] = {}
     html = etree.Element("html")
     for key in ("lang", "data-title"):  # the language hyphenates
@@ -111,14 +130,17 @@ def trial_html(root: etree._Element, runts: Mapping[str, Setting]) -> tuple[str,
     body = etree.SubElement(html, "body")
     elements = {element.get("id", ""): element for element in root.iter("p") if element.get("id") in runts}
     for number, (owner, setting) in enumerate(sorted(runts.items())):
-        for name in VARIANTS if owner in elements else ():
+        for name in variants if owner in elements else ():
             trial = copy.deepcopy(elements[owner])
+            for keep in kept.get(owner, ()):
+                wrap_word(trial, keep, skip)
             for inner in trial.iter():
                 if "id" in inner.attrib:
                     del inner.attrib["id"]
-            trial_id = f"trial-{number}-{name}"
+            trial_id = f"trial-{number}-{name or 'as-set'}"
             trial.set("id", trial_id)
-            trial.set("class", " ".join([*(c for c in _classes(trial) if c not in VARIANTS), name]))
+            if name != AS_SET:
+                trial.set("class", " ".join([*(c for c in _classes(trial) if c not in _ALL), name]))
             if name in TIES:
                 _tie(trial, frozenset(), TIES[name])
             trial.set("style", f"text-indent: {setting.indent}px; margin: 0")

@@ -71,7 +71,7 @@ def keep_words(root: etree._Element, keeps: Iterable[Keep], skip: frozenset[str]
     for keep in wanted:
         element = elements.get(keep.owner)
         if element is not None:
-            _wrap(element, keep, skip)
+            wrap_word(element, keep, skip)
 
 
 def _by_id(root: etree._Element) -> dict[str, etree._Element]:
@@ -110,7 +110,7 @@ def _split_word(element: etree._Element, owner: str, offset: int, skip: frozense
     return None
 
 
-def _wrap(element: etree._Element, keep: Keep, skip: frozenset[str]) -> None:
+def wrap_word(element: etree._Element, keep: Keep, skip: frozenset[str]) -> None:
     """Wrap the kept word in a keep span in each text slot it has a part in (a word may run
     into an inline element), the last part first, so that the earlier slots stay where they are."""
     slots, text = _joined(element, skip)

@@ -10,11 +10,12 @@ passages of an event share a page, so that the page prints once (``chronology.py
 done again with every word it split across a page turn kept whole (``keeps.py``), until none
 is, ``MAX_LAYOUTS`` times at most (a page still split is a warning); in a proof, also until no
 block moves a query's note off its marker's page (``proofs.py``). The first layout's runts and
-loose lines are set again in the next (``compose.py``), which the page turns of the first may
-not need: one layout more at most. The notes keep their
-length (running heads are in the margin); if they did not, the whole book is laid out again,
-as it is when the book has two indexes or more (the contents prints the page of each).
-Importing this module imports WeasyPrint.
+loose lines are set again in the next (``compose.py``, ``respace.py``), which the page turns of
+the first may not need: one layout more at most; a paragraph that a word kept whole would
+leave a runt is set again with the keep, in the same layout. The notes keep their length (running
+heads are in the margin); if they did not, the whole book is laid out again, as it is when the
+book has two indexes or more (the contents prints the page of each). Importing this module
+imports WeasyPrint.
 """
 
 from __future__ import annotations
@@ -34,13 +35,13 @@ from build_tools.design.profiles import PROFILES, Profile
 from build_tools.errors import BookError
 from build_tools.lang.frontmatter import typefaces
 from build_tools.lang.numbers import page_range
-from build_tools.layout.boxes import PageText, Paragraph, first_pages, page_texts, paragraphs
+from build_tools.layout.boxes import PageText, first_pages, page_texts, paragraphs
 from build_tools.layout.chronology import shares_pages
-from build_tools.layout.compose import Respace, chosen, loose, trial_html
+from build_tools.layout.compose import Respace
 from build_tools.layout.html import PRINT_ONLY, Facts, PrintDocument, back_html, book_html
 from build_tools.layout.keeps import Keep, splits
 from build_tools.layout.proofs import ProofQuery, loosened, moved_by, proof_css
-from build_tools.layout.stranded import mended, neighbours, stranded
+from build_tools.layout.respace import RUNT_FRACTION, Trials
 from build_tools.layout.weasy import Renderer
 from build_tools.model import Book, PageStart, PrintLayout
 from build_tools.textpos import Place
@@ -49,7 +50,6 @@ FIRST_GUTTER = 0.875  # inches: the printers' gutter for the longest books, trie
 _log = logging.getLogger(__name__)
 MAX_LAYOUTS = 4  # of one document, until no page turn splits a word
 Keeps = frozenset[Keep | Respace]
-RUNT_FRACTION = 1 / 3  # of the measure: a shorter last line is a runt (as checks/pagecheck.py)
 
 
 @dataclass(frozen=True)
@@ -208,68 +208,21 @@ def _layout(
         document = renderer.render(printed.html, inside, extra + loosened(loose))
         texts = page_texts(document.pages, PRINT_ONLY)
     split = splits(printed.tree, texts, PRINT_ONLY)
-    # The first layout's runts, then its (or the next's) stranded lines: each trial costs most
-    # of a small layout (compose.py, stranded.py).
-    runts, mended = frozenset[Respace](), frozenset[Respace]()
-    if mend and not printed.queries:  # a proof's pages are its own (proofs.py)
+    # The first layout's runts, then its (or the next's) stranded lines, and the runts the words
+    # the next keeps whole would make: each trial costs most of a small layout (respace.py).
+    runts, mended, kept = frozenset[Respace](), frozenset[Respace](), frozenset[Respace]()
+    if (mend or split) and not printed.queries:  # a proof's pages are its own (proofs.py)
         found = paragraphs(document.pages, RUNT_FRACTION)
-        runts = _respaced(renderer, inside, printed, found, keeps) if count == 1 else runts
-        mended = frozenset() if runts else _mended(renderer, inside, printed, found, keeps, split)
+        trials = Trials(renderer, inside, printed.tree)
+        runts = trials.runts(found, keeps) if mend and count == 1 else runts
+        if mend and not runts:
+            mended = trials.stranded(found, split)
+        taken = {item.owner for item in runts | mended}
+        kept = trials.kept(found, [keep for keep in split.values() if keep.owner not in taken])
+    respaced = runts | mended | kept
     return _Settled(
-        printed.mentions, document, texts, keeps, count, split, printed.queries, runts | mended, bool(runts)
+        printed.mentions, document, texts, keeps, count, split, printed.queries, respaced, bool(runts)
     )
-
-
-def _respaced(
-    renderer: Renderer, inside: float, printed: PrintDocument, found: dict[str, Paragraph], keeps: Keeps
-) -> frozenset[Respace]:
-    """The runts of this layout (not yet respaced) and the variant that sets each without one,
-    found by a trial of their paragraphs alone (compose.py)."""
-    done = {item.owner for item in keeps if isinstance(item, Respace)}
-    runts = {
-        owner: setting
-        for owner, setting in found.items()
-        if (setting.runt or loose(setting)) and owner not in done
-    }
-    if not runts:
-        return frozenset()
-    by_owner = _trials(renderer, inside, printed, runts)
-    out = set()
-    for owner, settings in by_owner.items():
-        variant = chosen(runts[owner], settings)
-        if variant is not None:
-            out.add(Respace(owner, variant))
-    return frozenset(out)
-
-
-def _mended(
-    renderer: Renderer,
-    inside: float,
-    printed: PrintDocument,
-    found: dict[str, Paragraph],
-    keeps: Keeps,
-    split: dict[int, Keep],
-) -> frozenset[Respace]:
-    """The variants that mend the lines this layout strands at a page turn (stranded.py); not
-    at a turn that splits a word, which the next layout keeps whole."""
-    turns = [turn for turn in stranded(found) if turn.page + 1 not in split]
-    near = neighbours(found, turns)
-    if not turns or not near:
-        return frozenset()
-    return mended(found, turns, _trials(renderer, inside, printed, near))
-
-
-def _trials(
-    renderer: Renderer, inside: float, printed: PrintDocument, settings: dict[str, Paragraph]
-) -> dict[str, dict[Respace, Paragraph]]:
-    """Each paragraph of ``settings`` as each variant sets it, by a trial of them alone."""
-    html, trials = trial_html(printed.tree, settings)
-    tried = paragraphs(renderer.render(html, inside).pages, RUNT_FRACTION)
-    by_owner: dict[str, dict[Respace, Paragraph]] = {}
-    for trial_id, setting in tried.items():
-        if trial_id in trials:
-            by_owner.setdefault(trials[trial_id].owner, {})[trials[trial_id]] = setting
-    return by_owner
 
 
 def _result(

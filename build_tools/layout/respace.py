@@ -1,0 +1,120 @@
+"""The trials that choose how a paragraph is set again (compose.py's variants), each a small
+WeasyPrint layout of the paragraphs alone on their measure (``compose.trial_html``):
+
+- **runts** (and loose lines) of a book's first layout: each in every variant, then, for a runt
+  none sets well, in the closest settings (``compose.CLOSER``);
+- **stranded lines**: the widows and orphans of a layout, mended by a pair of variants on the
+  two pages of the turn (stranded.py);
+- **kept words**: a word the next layout keeps whole across a page turn (keeps.py) sets its
+  paragraph again, and may leave it a runt; tried with the word kept, the paragraph takes the
+  variant that sets it in as many lines without one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+
+from lxml import etree
+
+from build_tools.layout.boxes import Paragraph, paragraphs
+from build_tools.layout.compose import AS_SET, CLOSER, LOOSEST, VARIANTS, Respace, chosen, loose, trial_html
+from build_tools.layout.html import PRINT_ONLY
+from build_tools.layout.keeps import Keep
+from build_tools.layout.stranded import mended, neighbours, stranded
+from build_tools.layout.weasy import Renderer
+
+RUNT_FRACTION = 1 / 3  # of the measure: a shorter last line is a runt (as checks/pagecheck.py)
+
+
+class Trials:
+    """Trials of paragraphs of the print document ``tree``, laid out by ``renderer`` with the
+    inside margin ``inside``."""
+
+    def __init__(self, renderer: Renderer, inside: float, tree: etree._Element) -> None:
+        self.renderer, self.inside, self.tree = renderer, inside, tree
+
+    def runts(self, found: Mapping[str, Paragraph], keeps: Collection[object]) -> frozenset[Respace]:
+        """The runts and loose lines of a layout (not yet respaced: ``keeps``) and the variant
+        that sets each without one, where one does."""
+        done = {item.owner for item in keeps if isinstance(item, Respace)}
+        runts = {
+            owner: setting
+            for owner, setting in found.items()
+            if (setting.runt or loose(setting)) and owner not in done
+        }
+        if not runts:
+            return frozenset()
+        out = _chosen(runts, self._tried(runts, tuple(VARIANTS)))
+        # A runt no variant sets well: a second trial, of the closest settings.
+        solved = {item.owner for item in out}
+        left = {owner: setting for owner, setting in runts.items() if setting.runt and owner not in solved}
+        if left:
+            out |= _chosen(left, self._tried(left, tuple(CLOSER)))
+        return frozenset(out)
+
+    def stranded(self, found: Mapping[str, Paragraph], split: Mapping[int, Keep]) -> frozenset[Respace]:
+        """The variants that mend the lines a layout strands at a page turn (stranded.py); not
+        at a turn that splits a word (``split``), which the next layout keeps whole."""
+        turns = [turn for turn in stranded(found) if turn.page + 1 not in split]
+        near = neighbours(found, turns)
+        if not turns or not near:
+            return frozenset()
+        return mended(found, turns, self._tried(near, tuple(VARIANTS)))
+
+    def kept(self, found: Mapping[str, Paragraph], keeps: Sequence[Keep]) -> frozenset[Respace]:
+        """The paragraphs whose words the next layout keeps whole, tried with them kept: one a
+        keep would leave with a runt takes the variant that sets it in as many lines without
+        one (nothing after it moves), the least loose of those that split no word at the page
+        turns it is across if one does (a split word costs one layout more); none if no
+        variant sets it without a runt."""
+        words: dict[str, list[Keep]] = {}
+        for keep in keeps:
+            words.setdefault(keep.owner, []).append(keep)
+        settings = {owner: found[owner] for owner in words if owner in found}
+        if not settings:
+            return frozenset()
+        out = set()
+        for owner, tried in self._tried(settings, (AS_SET, *VARIANTS, *CLOSER), words).items():
+            by_variant = {item.variant: setting for item, setting in tried.items()}
+            as_set = by_variant.pop(AS_SET, None)
+            if as_set is None or not as_set.runt:
+                continue
+            turns = found[owner].turns()
+            fits = [
+                (bool(setting.hyphenated.intersection(turns)), setting.loosest, name)
+                for name, setting in by_variant.items()
+                if setting.lines == as_set.lines
+                and not setting.runt
+                and setting.loosest <= max(LOOSEST, as_set.loosest)
+            ]
+            if fits:
+                out.add(Respace(owner, min(fits)[2]))
+        return frozenset(out)
+
+    def _tried(
+        self,
+        settings: Mapping[str, Paragraph],
+        variants: tuple[str, ...],
+        kept: Mapping[str, Sequence[Keep]] | None = None,
+    ) -> dict[str, dict[Respace, Paragraph]]:
+        """Each paragraph of ``settings`` as each of ``variants`` sets it, its words ``kept``
+        kept whole, by a trial of them alone."""
+        html, trials = trial_html(self.tree, settings, variants, kept or {}, PRINT_ONLY)
+        by_owner: dict[str, dict[Respace, Paragraph]] = {}
+        laid_out = self.renderer.render(html, self.inside).pages
+        for trial_id, setting in paragraphs(laid_out, RUNT_FRACTION).items():
+            if trial_id in trials:
+                by_owner.setdefault(trials[trial_id].owner, {})[trials[trial_id]] = setting
+        return by_owner
+
+
+def _chosen(
+    runts: Mapping[str, Paragraph], by_owner: Mapping[str, Mapping[Respace, Paragraph]]
+) -> set[Respace]:
+    """The variant of each paragraph that sets it best (compose.chosen), where one does."""
+    out = set()
+    for owner, settings in by_owner.items():
+        variant = chosen(runts[owner], settings)
+        if variant is not None:
+            out.add(Respace(owner, variant))
+    return out
