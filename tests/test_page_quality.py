@@ -34,14 +34,15 @@ MANUSCRIPTS = Path(__file__).resolve().parent / "manuscripts"
 # the grid, with full pages, no spread is unbalanced; every runt is set again (compose.py), the
 # closest settings tried where the usual leave one (compose.CLOSER), and a paragraph a word
 # kept whole at a page turn would leave with one is tried with the word kept (paginate.py). No
-# book has a runt, a page-turn hyphen or an unbalanced spread; the rest are upper bounds that
-# only come down: the widows and orphans no pair of variants mends (stranded.py), the loose
-# lines no variant sets tighter.
+# book has a runt, a page-turn hyphen or an unbalanced spread, and the first book no fault at
+# all; the rest are upper bounds that only come down: the widows and orphans no pair of
+# variants mends (stranded.py: no paragraph near them has a variant a line shorter, or longer,
+# without a runt or a loose line; the structure book's text repeats a few words).
 ZERO = ("runt", "page-turn hyphen", "unbalanced spread")
 BOUNDS = {
-    "essay": (0, 0, 0, 5, 0, 0),
+    "essay": (0, 0, 0, 0, 0, 0),
     "french": (0, 0, 0, 0, 1, 0),
-    "structure": (0, 0, 0, 0, 3, 1),
+    "structure": (0, 0, 0, 0, 2, 1),
     "xrefs": (0, 0, 0, 0, 0, 0),
     "german": (0, 0, 0, 0, 0, 0),
     "indexes": (0, 0, 0, 0, 1, 0),

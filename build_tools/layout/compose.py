@@ -43,11 +43,12 @@ VARIANTS = {
     "set-looser": "letter-spacing: 0.01em",
     **dict.fromkeys(TIES, "word-spacing: 0"),
 }
-# Tried on a runt none of ``VARIANTS`` sets well: its runt pulled up into the lines above by
-# spaces and letters as close as a compositor sets them to save a line (a word space of a
-# fifth of an em, letters 1.5 % closer), breaking words where Chicago allows (two letters
-# before the break, three after: CMOS 7.37).
+# Tried on a runt or a loose line none of ``VARIANTS`` sets well: its runt pulled up into the
+# lines above by spaces and letters as close as a compositor sets them to save a line (a word
+# space of a fifth of an em, letters 1.5 % closer), breaking words where Chicago allows (two
+# letters before the break, three after: CMOS 7.37), which also fills a loose line.
 CLOSER = {
+    "set-hyphens": "word-spacing: -0.02em; hyphenate-limit-chars: 6 2 3",
     "set-tightest": "word-spacing: -0.06em; letter-spacing: -0.015em",
     "set-tightest-hyphens": "word-spacing: -0.06em; letter-spacing: -0.015em; hyphenate-limit-chars: 6 2 3",
     "set-tight-hyphens": "word-spacing: -0.04em; letter-spacing: -0.01em; hyphenate-limit-chars: 6 2 3",

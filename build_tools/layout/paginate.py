@@ -66,7 +66,6 @@ class _Settled:
     split: dict[int, Keep]
     queries: tuple[ProofQuery, ...] = ()  # a proof's (proofs.py)
     respaced: frozenset[Respace] = frozenset()  # paragraphs to set again (compose.py, stranded.py)
-    runts: bool = False  # they are runts set again: the next layout mends its stranded lines
 
     def again(self) -> Keeps:
         """What the next layout keeps, if there is one: the words it split, the paragraphs
@@ -169,11 +168,11 @@ def _settled(
     """Lay out ``make(keeps)`` again, each word split across a page turn kept whole with the
     others, until no page turn splits a word (issue 13 item 3). ``before``: the pages before
     this document's first in the book, for the warning that names a page still split."""
-    layout = _layout(renderer, inside, make(keeps), extra, keeps, 1, True)
+    layout = _layout(renderer, inside, make(keeps), extra, keeps, 1)
     while (more := layout.again()) and layout.layouts < MAX_LAYOUTS:
-        keeps, count, mend = more, layout.layouts + 1, layout.layouts == 1 and layout.runts
+        keeps, count = more, layout.layouts + 1
         del layout  # never two layouts of the book in memory (WeasyPrint keeps what it took)
-        layout = _layout(renderer, inside, make(keeps), extra, keeps, count, mend)
+        layout = _layout(renderer, inside, make(keeps), extra, keeps, count)
     for number, keep in layout.split.items():  # `number` begins inside the word: the page before ends with it
         _log.warning(
             "page %d of the PDF: its last word, %r, is split across the page turn, and still was "
@@ -193,7 +192,6 @@ def _layout(
     extra: str,
     keeps: Keeps,
     count: int,
-    mend: bool,
 ) -> _Settled:
     document = renderer.render(printed.html, inside, extra)
     texts = page_texts(document.pages, PRINT_ONLY)
@@ -208,21 +206,19 @@ def _layout(
         document = renderer.render(printed.html, inside, extra + loosened(loose))
         texts = page_texts(document.pages, PRINT_ONLY)
     split = splits(printed.tree, texts, PRINT_ONLY)
-    # The first layout's runts, then its (or the next's) stranded lines, and the runts the words
-    # the next keeps whole would make: each trial costs most of a small layout (respace.py).
+    # The first layout's runts, or its stranded lines, and the runts the words the next keeps
+    # whole would make: each trial costs most of a small layout (respace.py). The last layout
+    # has none: nothing would set them.
     runts, mended, kept = frozenset[Respace](), frozenset[Respace](), frozenset[Respace]()
-    if (mend or split) and not printed.queries:  # a proof's pages are its own (proofs.py)
+    if count < MAX_LAYOUTS and not printed.queries:  # a proof's pages are its own (proofs.py)
         found = paragraphs(document.pages, RUNT_FRACTION)
         trials = Trials(renderer, inside, printed.tree)
-        runts = trials.runts(found, keeps) if mend and count == 1 else runts
-        if mend and not runts:
-            mended = trials.stranded(found, split)
+        runts = trials.runts(found, keeps) if count == 1 else runts
+        mended = trials.stranded(found, split) if not runts else mended
         taken = {item.owner for item in runts | mended}
         kept = trials.kept(found, [keep for keep in split.values() if keep.owner not in taken])
     respaced = runts | mended | kept
-    return _Settled(
-        printed.mentions, document, texts, keeps, count, split, printed.queries, respaced, bool(runts)
-    )
+    return _Settled(printed.mentions, document, texts, keeps, count, split, printed.queries, respaced)
 
 
 def _result(

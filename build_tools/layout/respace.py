@@ -1,13 +1,13 @@
 """The trials that choose how a paragraph is set again (compose.py's variants), each a small
 WeasyPrint layout of the paragraphs alone on their measure (``compose.trial_html``):
 
-- **runts** (and loose lines) of a book's first layout: each in every variant, then, for a runt
+- **runts** (and loose lines) of a book's first layout: each in every variant, then, for those
   none sets well, in the closest settings (``compose.CLOSER``);
 - **stranded lines**: the widows and orphans of a layout, mended by a pair of variants on the
   two pages of the turn (stranded.py);
 - **kept words**: a word the next layout keeps whole across a page turn (keeps.py) sets its
-  paragraph again, and may leave it a runt; tried with the word kept, the paragraph takes the
-  variant that sets it in as many lines without one.
+  paragraph again, and may leave it a runt or a loose line; tried with the word kept, the
+  paragraph takes the variant that sets it in as many lines without.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from build_tools.layout.stranded import mended, neighbours, stranded
 from build_tools.layout.weasy import Renderer
 
 RUNT_FRACTION = 1 / 3  # of the measure: a shorter last line is a runt (as checks/pagecheck.py)
+TRIALS = 400  # paragraphs set in one trial document, at most
 
 
 class Trials:
@@ -45,9 +46,9 @@ class Trials:
         if not runts:
             return frozenset()
         out = _chosen(runts, self._tried(runts, tuple(VARIANTS)))
-        # A runt no variant sets well: a second trial, of the closest settings.
+        # A runt or a loose line no variant sets well: a second trial, of the closest settings.
         solved = {item.owner for item in out}
-        left = {owner: setting for owner, setting in runts.items() if setting.runt and owner not in solved}
+        left = {owner: setting for owner, setting in runts.items() if owner not in solved}
         if left:
             out |= _chosen(left, self._tried(left, tuple(CLOSER)))
         return frozenset(out)
@@ -59,14 +60,14 @@ class Trials:
         near = neighbours(found, turns)
         if not turns or not near:
             return frozenset()
-        return mended(found, turns, self._tried(near, tuple(VARIANTS)))
+        return mended(found, turns, self._tried(near, (*VARIANTS, *CLOSER)))
 
     def kept(self, found: Mapping[str, Paragraph], keeps: Sequence[Keep]) -> frozenset[Respace]:
         """The paragraphs whose words the next layout keeps whole, tried with them kept: one a
-        keep would leave with a runt takes the variant that sets it in as many lines without
-        one (nothing after it moves), the least loose of those that split no word at the page
-        turns it is across if one does (a split word costs one layout more); none if no
-        variant sets it without a runt."""
+        keep would leave with a runt or a loose line takes the variant that sets it in as many
+        lines with fewer (nothing after it moves), the least loose of those that split no word
+        at the page turns it is across if one does (a split word costs one layout more); none
+        if no variant sets it better."""
         words: dict[str, list[Keep]] = {}
         for keep in keeps:
             words.setdefault(keep.owner, []).append(keep)
@@ -77,14 +78,14 @@ class Trials:
         for owner, tried in self._tried(settings, (AS_SET, *VARIANTS, *CLOSER), words).items():
             by_variant = {item.variant: setting for item, setting in tried.items()}
             as_set = by_variant.pop(AS_SET, None)
-            if as_set is None or not as_set.runt:
+            if as_set is None or not _faults(as_set):
                 continue
             turns = found[owner].turns()
             fits = [
                 (bool(setting.hyphenated.intersection(turns)), setting.loosest, name)
                 for name, setting in by_variant.items()
                 if setting.lines == as_set.lines
-                and not setting.runt
+                and _faults(setting) < _faults(as_set)
                 and setting.loosest <= max(LOOSEST, as_set.loosest)
             ]
             if fits:
@@ -98,14 +99,25 @@ class Trials:
         kept: Mapping[str, Sequence[Keep]] | None = None,
     ) -> dict[str, dict[Respace, Paragraph]]:
         """Each paragraph of ``settings`` as each of ``variants`` sets it, its words ``kept``
-        kept whole, by a trial of them alone."""
-        html, trials = trial_html(self.tree, settings, variants, kept or {}, PRINT_ONLY)
+        kept whole, by a trial of them alone: ``TRIALS`` settings in a document at most, one
+        document after the other (WeasyPrint holds a document's boxes while the book's layout
+        is held too: a long book's trials in one document took more memory than its layout)."""
+        owners = sorted(settings)
+        size = max(TRIALS // max(len(variants), 1), 1)
         by_owner: dict[str, dict[Respace, Paragraph]] = {}
-        laid_out = self.renderer.render(html, self.inside).pages
-        for trial_id, setting in paragraphs(laid_out, RUNT_FRACTION).items():
-            if trial_id in trials:
-                by_owner.setdefault(trials[trial_id].owner, {})[trials[trial_id]] = setting
+        for start in range(0, len(owners), size):
+            chunk = {owner: settings[owner] for owner in owners[start : start + size]}
+            html, trials = trial_html(self.tree, chunk, variants, kept or {}, PRINT_ONLY)
+            laid_out = self.renderer.render(html, self.inside).pages
+            for trial_id, setting in paragraphs(laid_out, RUNT_FRACTION).items():
+                if trial_id in trials:
+                    by_owner.setdefault(trials[trial_id].owner, {})[trials[trial_id]] = setting
+            del laid_out
         return by_owner
+
+
+def _faults(setting: Paragraph) -> int:
+    return setting.runt + loose(setting)
 
 
 def _chosen(
