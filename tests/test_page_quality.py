@@ -42,7 +42,7 @@ ZERO = ("runt", "page-turn hyphen", "unbalanced spread")
 BOUNDS = {
     "essay": (0, 0, 0, 0, 0, 0),
     "french": (0, 0, 0, 0, 1, 0),
-    "structure": (0, 0, 0, 0, 2, 1),
+    "structure": (0, 0, 0, 0, 3, 1),
     "xrefs": (0, 0, 0, 0, 0, 0),
     "german": (0, 0, 0, 0, 0, 0),
     "indexes": (0, 0, 0, 0, 1, 0),

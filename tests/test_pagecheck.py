@@ -174,3 +174,16 @@ def test_a_two_column_page_ends_with_its_longer_column(tmp_path: Path) -> None:
     assert verso.columns == recto.columns == 2
     assert verso.lines[-1].baseline > recto.lines[-1].baseline + 20  # the short column, read last
     assert not [p for p in check_pages(path).problems if p.kind == "unbalanced spread"]
+
+
+def test_a_last_page_that_holds_one_short_line_is_a_widow(tmp_path: Path, measure_lines: list[str]) -> None:
+    """A section whose last line runs over to a page of its own (the structure book's p. xvi)."""
+    full = measure_lines
+    body = (
+        "<h1>One</h1>"
+        + _page(full[:19])
+        + _page(full[:20])
+        + '<section><div class="last">the river.</div></section>'
+    )
+    report = check_pages(_pdf(tmp_path / "alone.pdf", body))
+    assert [(p.kind, p.page, p.text) for p in report.problems] == [("widow", "3", "“the river.”")]

@@ -8,7 +8,8 @@
   page ends a section (the outline's entries say where sections start);
 - **loose line**: a justified line whose word spaces average more than twice the book's usual
   space;
-- **widow**: a page of running text that begins with a paragraph's last line, short;
+- **widow**: a page of running text that begins with a paragraph's last line, short (or a
+  section's last page that holds nothing else);
 - **orphan**: a page of running text that ends with a paragraph's first line (indented).
 
 Lines come from pdfium (``pagelines.py``); a paragraph's last line is a short line after a full
@@ -191,6 +192,26 @@ def _stranded(pages: list[Page]) -> list[Problem]:
             and abs(first.left - left) < 1
         ):
             out.append(Problem("orphan", page.label, f"“{last.text}”"))
+    return out + _alone(pages)
+
+
+def _alone(pages: list[Page]) -> list[Problem]:
+    """A page after a page of running text that holds one short line, a section's last
+    paragraph's last (too short a page to be counted as running text above): a widow too. Its
+    margins are the other side's: its line is measured by its width."""
+    out = []
+    for page, following in zip(pages, pages[1:], strict=False):
+        heads = {m.text for other in pages[max(page.index - 1, 0) : page.index + 1] for m in other.margins}
+        lines = [line for line in following.lines if line.text not in heads]  # a head read as text
+        if page.columns != 1 or _full_lines(page) < 5 or len(lines) != 1:
+            continue
+        last, line = page.lines[-1], lines[0]
+        if (
+            _full(last, _right_edge(page))
+            and abs(last.size - line.size) < 0.5
+            and line.right - line.left < _right_edge(page) - _left_edge(page) - 1.5  # short
+        ):
+            out.append(Problem("widow", following.label, f"“{line.text}”"))
     return out
 
 
