@@ -274,6 +274,30 @@ class PrintLayout:
 
 
 @dataclass(frozen=True)
+class Placement:
+    """Where the last whole layout put a section, for a layout of it alone (the preview's quick
+    proof: ``layout/partial.py``): the index of its first page, the index of page 1 (the front
+    matter before it is numbered in roman), the book's page count (its gutter), and the folio
+    printed for element ids (the targets of page references outside the section)."""
+
+    start: int
+    first_text_page: int
+    page_count: int
+    known: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def folio(self) -> int:
+        """The page counter on the section's first page (roman or arabic, as print.css prints it)."""
+        first = self.first_text_page
+        return self.start + 1 if self.start < first else self.start - first + 1
+
+    @property
+    def recto(self) -> bool:
+        """Whether the section begins on a recto: the book's first page is one, then they alternate."""
+        return self.start % 2 == 0
+
+
+@dataclass(frozen=True)
 class Part:
     """A part of the body: its number (from 1), its title, the sections it holds."""
 

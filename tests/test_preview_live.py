@@ -257,10 +257,17 @@ def test_print_view_updates_after_a_change(preview: Preview, client: TestClient,
     updating = client.get("/print/section-002.html").text
     assert 'data-state="updating"' in updating and "updating…" in updating
     assert re.findall(r'src="/print/(\d+)/', updating) == old  # the old pages, until the new ones
-    wait_for(done, "the layout after the change")
+    wait_for(done, "the section laid out alone after the change")  # its quick proof (issue 18)
+    quick = client.get("/print/section-002.html").text
+    assert "print-quick" in quick or 'data-state="updating"' not in quick  # (the whole may be done)
+
+    def whole_done() -> bool:
+        return 'data-state="updating"' not in client.get("/print/section-002.html").text
+
+    wait_until(whole_done, "the whole layout after the change")
     page = client.get("/print/section-002.html").text
-    new = re.findall(r'src="/print/(\d+)/', page)
-    assert 'data-state="updating"' not in page and new and new[0] != old[0]
+    new = re.findall(r'src="/print/(\d+)/page-', page)
+    assert new and new[0] != old[0] and "print-quick" not in page
 
 
 def test_spreads_and_page_ranges() -> None:

@@ -70,6 +70,10 @@ FRENCH = {
     "updating": "mise à jour…",
     "laying_out": "composition des pages imprimées…",
     "printed_page": "Page imprimée {number}",
+    "quick_proof": (
+        "épreuve rapide de cette section (numéros de page de la dernière composition)"
+        "\u202f; composition du livre…"
+    ),
     "open_queries": "Questions en suspens",
     "query_number": "Q{number}",
     "proof_slug": "Épreuve, ne pas imprimer",
@@ -136,6 +140,10 @@ GERMAN = {
     "updating": "wird aktualisiert …",
     "laying_out": "die Druckseiten werden umbrochen …",
     "printed_page": "Druckseite {number}",
+    "quick_proof": (
+        "schneller Probeumbruch dieses Abschnitts (Seitenzahlen des letzten Umbruchs)"
+        "; das Buch wird umbrochen …"
+    ),
     "open_queries": "Offene Fragen",
     "query_number": "F{number}",
     "proof_slug": "Korrekturabzug, nicht für den Druck",
@@ -202,6 +210,9 @@ SPANISH = {
     "updating": "actualizando…",
     "laying_out": "componiendo las páginas impresas…",
     "printed_page": "Página impresa {number}",
+    "quick_proof": (
+        "prueba rápida de esta sección (números de página de la última composición); componiendo el libro…"
+    ),
     "open_queries": "Consultas pendientes",
     "query_number": "C{number}",
     "proof_slug": "Prueba, no apta para imprenta",
@@ -268,6 +279,10 @@ ITALIAN = {
     "updating": "aggiornamento…",
     "laying_out": "impaginazione delle pagine stampate…",
     "printed_page": "Pagina stampata {number}",
+    "quick_proof": (
+        "bozza rapida di questa sezione (numeri di pagina dell’ultima impaginazione)"
+        "; impaginazione del libro…"
+    ),
     "open_queries": "Domande aperte",
     "query_number": "D{number}",
     "proof_slug": "Bozza, non per la stampa",

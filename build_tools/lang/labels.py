@@ -85,6 +85,7 @@ class Labels:
     updating: str  # the print view, while the book is laid out again
     laying_out: str  # the print view, while the book is laid out the first time
     printed_page: str  # a printed page's alt text: {number}
+    quick_proof: str  # the print view, while it shows the section laid out alone and lays out the book
 
     # Proofs (book build --proof, the preview): the editorial queries shown (issue 16).
     open_queries: str  # the heading of the list of open queries at the end of a proof
@@ -152,6 +153,10 @@ ENGLISH = Labels(
     updating="updating…",
     laying_out="laying out the printed pages…",
     printed_page="Printed page {number}",
+    quick_proof=(
+        "quick look at this section, laid out alone (page numbers from the last layout); "
+        "the whole is being laid out…"
+    ),
     open_queries="Open queries",
     query_number="Q{number}",
     proof_slug="Uncorrected proofs: not for press",

@@ -27,10 +27,10 @@ from build_tools.layout.compose import Respace, compose
 from build_tools.layout.images import print_url
 from build_tools.layout.keeps import Keep, keep_words
 from build_tools.layout.proofs import NOTE, ProofQuery, mark_queries, query_list
-from build_tools.layout.structure import contents, display_pages, divisions
+from build_tools.layout.structure import contents, display_pages, divisions, section_element
 from build_tools.layout.xrefs import page_refs
 from build_tools.markup import render, unwrap
-from build_tools.model import Book, Index, Note
+from build_tools.model import Book, Index, Note, Section
 from build_tools.sources.epoch import iso_utc
 from build_tools.textpos import Place, places
 
@@ -88,6 +88,20 @@ def back_html(
         body.append(part)
     # The notes come last in the book's order of queries: theirs end with pass 1's last number.
     return _document(book, body, keeps, facts.labels, -len(facts.queries) if proof else None)
+
+
+def section_html(
+    book: Book, section: Section, known: Mapping[str, str], proof: int | None = None
+) -> PrintDocument:
+    """One section alone, as ``book_html`` prints it, for a quick layout of it (partial.py):
+    ``known`` gives the printed page of every target outside it (the last whole layout's); a
+    ``proof`` shows its queries, numbered from ``proof``. No keeps: a first look, not the book."""
+    body = etree.Element("body")
+    body.text = "\n"
+    element = section_element(book, section)
+    element.tail = "\n"
+    body.append(element)
+    return _document(book, body, (), known, proof)
 
 
 def _document(

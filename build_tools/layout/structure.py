@@ -116,6 +116,24 @@ def verso_head(book: Book, section: Section) -> str:
     return meta.author if same else meta.title
 
 
+def divisions_order(book: Book) -> list[Section]:
+    """The sections in the order ``divisions`` prints them: the untitled front matter before the
+    contents, the titled after it, then the body and the back matter."""
+    front = book.matter("front")
+    return [
+        *(s for s in front if not s.titled),
+        *(s for s in front if s.titled),
+        *book.matter("body"),
+        *book.matter("back"),
+    ]
+
+
+def section_element(book: Book, section: Section) -> etree._Element:
+    """One section as ``divisions`` prints it (its class, its verso head), for a document that
+    holds it alone (the preview's quick proof: ``layout/partial.py``)."""
+    return _section(book, section, " first" if book.first_body_id == section.id else "")
+
+
 def _part(part: Part, first: bool) -> etree._Element:
     element = etree.Element("section", {"class": "part first" if first else "part", "id": part.id})
     title = etree.SubElement(element, "h1", {"class": "part-title"})

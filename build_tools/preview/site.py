@@ -6,6 +6,7 @@
     /index.html, /index-2.html …   (the e-book's file names, as its links say)
     /print/section-001.html …      the print view of a part (sections or back matter)
     /print/<layout>/page-<n>.png   one printed page
+    /print/<layout>/sec-<k>/page-<n>.png   one page of a section's quick proof (laid out alone)
     /css/book.css                  the e-book's CSS; the fonts are served from /fonts/
     /images/map.png …              the pictures the text shows, at the paths the e-book has them
                                    (only those the model lists, checked by the parser)
@@ -30,7 +31,7 @@ from build_tools.preview.printview import PrintView
 from build_tools.preview.server import Page
 
 _PART = re.compile(r"/(print/)?(section-(\d{3})|chronology|notes|index(?:-\d+)?)\.html")
-_IMAGE = re.compile(r"/print/(\d+)/page-(\d+)\.png")
+_IMAGE = re.compile(r"/print/(\d+)/(?:(sec-\d+)/)?page-(\d+)\.png")
 
 
 class Site:
@@ -67,7 +68,7 @@ class Site:
         if path == "/css/book.css":
             return Page(pages.stylesheet(self.styles), "text/css; charset=utf-8")
         if found := _IMAGE.fullmatch(path):
-            image = self.printed.image(int(found[1]), int(found[2]) - 1)
+            image = self.printed.image(int(found[1]), int(found[3]) - 1, found[2])
             return Page(image, "image/png", immutable=True) if image is not None else None
         book, error = self.book.snapshot()
         frame = pages.Frame(book, error.format_message() if error else None, self.css_version)
@@ -113,7 +114,7 @@ class Site:
             return None
         settled = self.book.settled  # the print layout needs the book read whole
         if settled is not None:
-            self.printed.request(settled, self.version)
+            self.printed.request(settled, self.version, part)  # the part on view first
         view = self.printed.view(part, frame.labels)
         main = f'<section class="print-view" data-part="{part}">\n{view}\n</section>'
         views = ((f"/{name}.html", frame.labels.ebook_view_link),)
