@@ -170,14 +170,19 @@ def loose(setting: Setting) -> bool:
     return setting.loosest > LOOSEST
 
 
+def faults(setting: Setting) -> int:
+    """A paragraph's faults: a runt, a loose line."""
+    return setting.runt + loose(setting)
+
+
 def chosen(before: Setting, trials: Mapping[Respace, Setting]) -> str | None:
     """The variant that leaves fewer faults (a runt, a loose line) than the paragraph had and
     no loose line where it had none, the least loose of them; None if none does."""
-    faults = before.runt + loose(before)
+    had = faults(before)
     good = [
-        (after.runt + loose(after), after.loosest, item.variant)
+        (faults(after), after.loosest, item.variant)
         for item, after in trials.items()
-        if after.runt + loose(after) < faults and loose(after) <= loose(before)
+        if faults(after) < had and loose(after) <= loose(before)
     ]
     return min(good)[2] if good else None
 

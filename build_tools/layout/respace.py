@@ -17,7 +17,17 @@ from collections.abc import Collection, Mapping, Sequence
 from lxml import etree
 
 from build_tools.layout.boxes import Paragraph, paragraphs
-from build_tools.layout.compose import AS_SET, CLOSER, LOOSEST, VARIANTS, Respace, chosen, loose, trial_html
+from build_tools.layout.compose import (
+    AS_SET,
+    CLOSER,
+    LOOSEST,
+    VARIANTS,
+    Respace,
+    chosen,
+    faults,
+    loose,
+    trial_html,
+)
 from build_tools.layout.html import PRINT_ONLY
 from build_tools.layout.keeps import Keep
 from build_tools.layout.stranded import mended, neighbours, stranded
@@ -78,14 +88,14 @@ class Trials:
         for owner, tried in self._tried(settings, (AS_SET, *VARIANTS, *CLOSER), words).items():
             by_variant = {item.variant: setting for item, setting in tried.items()}
             as_set = by_variant.pop(AS_SET, None)
-            if as_set is None or not _faults(as_set):
+            if as_set is None or not faults(as_set):
                 continue
             turns = found[owner].turns()
             fits = [
                 (bool(setting.hyphenated.intersection(turns)), setting.loosest, name)
                 for name, setting in by_variant.items()
                 if setting.lines == as_set.lines
-                and _faults(setting) < _faults(as_set)
+                and faults(setting) < faults(as_set)
                 and setting.loosest <= max(LOOSEST, as_set.loosest)
             ]
             if fits:
@@ -114,10 +124,6 @@ class Trials:
                     by_owner.setdefault(trials[trial_id].owner, {})[trials[trial_id]] = setting
             del laid_out
         return by_owner
-
-
-def _faults(setting: Paragraph) -> int:
-    return setting.runt + loose(setting)
 
 
 def _chosen(
