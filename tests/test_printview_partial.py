@@ -1,7 +1,7 @@
 """The print view's quick proof (issue 18 item 3): a section laid out alone, where the last whole
 layout put it, is shown after a save before the whole book is laid out again.
 
-The layouts here are the worker's own functions (``printview.lay_out``, ``lay_out_part``) run
+The layouts here are the worker's own functions (``printjobs.lay_out``, ``lay_out_part``) run
 in the test's process; the preview's tests hold the whole layout's result back with an event, so
 that what is shown before it lands is seen, whatever the machine's speed.
 """
@@ -14,6 +14,7 @@ import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from pathlib import Path
+from typing import Any
 
 import pypdfium2 as pdfium
 import pytest
@@ -24,7 +25,7 @@ from starlette.testclient import TestClient
 from build_tools.build import Project, read_book
 from build_tools.model import Book
 from build_tools.preview import Preview
-from build_tools.preview.printview import Layout, Proof, lay_out, lay_out_part
+from build_tools.preview.printjobs import Layout, Proof, lay_out, lay_out_part
 
 MANUSCRIPTS = Path(__file__).resolve().parent / "manuscripts"
 # Sections that open on any page, so that some open on a verso (the book's own open on rectos).
@@ -161,17 +162,24 @@ def hold(preview: Preview) -> Iterator[Callable[[str], threading.Event]]:
         release.set()
 
 
-def _wholes(preview: Preview) -> list[int]:
-    """The versions the print view starts a whole layout for, in order."""
+def _started(preview: Preview, worker: str) -> list[int]:
+    """The versions the print view's ``worker`` (``_whole``, ``_quick``) starts a layout of, in
+    order."""
     started: list[int] = []
-    submit: Callable[[Book, int], Future[Layout | str]] = preview.printed._submit_whole
+    chosen = getattr(preview.printed, worker)
+    submit = chosen.submit
 
-    def recorded(book: Book, version: int) -> Future[Layout | str]:
+    def recorded(task: object, version: int, *args: Any) -> Future[Any]:
         started.append(version)
-        return submit(book, version)
+        return submit(task, version, *args)
 
-    preview.printed._submit_whole = recorded  # type: ignore[method-assign]
+    chosen.submit = recorded
     return started
+
+
+def _wholes(preview: Preview) -> list[int]:
+    """The versions the print view starts a whole layout of, in order."""
+    return _started(preview, "_whole")
 
 
 def _version(preview: Preview) -> int | None:
@@ -235,32 +243,63 @@ def test_an_edited_section_shows_its_new_pages_before_the_whole_layout(
     assert started == [proof.version]
 
 
-def test_saves_during_layouts_queue_one_whole_layout_for_the_latest(
+def test_a_save_during_a_whole_layout_shows_its_quick_proof_and_queues_the_latest(
     preview: Preview,
     client: TestClient,
     manuscript: Path,
     tmp_path: Path,
     hold: Callable[[str], threading.Event],
 ) -> None:
-    _first_layout(preview, client)
-    started, release = _wholes(preview), hold("_proved")
+    done = _first_layout(preview, client)
+    started, release = _wholes(preview), hold("_finished")
     two = manuscript / "text" / "two.md"
     save(two, "That is all.", "That is all, first.")
     changed(preview, two)
-    client.get("/print/section-002.html")  # the quick proof of the first save, held
-    first = preview.site.version
+    client.get("/print/section-002.html")  # the whole layout of the first save, held when done
+    first = preview.site.settled_version
+    assert started == [first]
+    wait_for(done, "the first save's quick proof")
     save(two, "That is all, first.", "That is all, second.")
     changed(preview, two)
-    client.get("/print/section-002.html")  # a layout is under way: nothing more is started
-    assert preview.site.version == first + 1 and started == []
+    client.get("/print/section-002.html")  # a whole layout is under way: no other is started
+    latest = preview.site.settled_version
+    assert latest > first and started == [first]
+    # The second save's section is laid out alone meanwhile, in the other worker: the print view
+    # stays live while the whole book is laid out.
+    wait_for(done, "the second save's quick proof")
+    page = client.get("/print/section-002.html").text
+    proof = preview.printed._proof
+    assert proof is not None and proof.version == latest and "print-quick" in page
+    assert "That is all, second." in _words(page_texts(_pdf(proof.pdf, tmp_path / "alone.pdf")))
     release.set()
-    wait_until(lambda: _version(preview) == first + 1, "the whole layout")
-    assert started == [first + 1]  # one whole layout, of the latest save, never of the first
+    wait_until(lambda: _version(preview) == latest, "the whole layout of the latest save")
+    assert started == [first, latest]  # the latest save's, started when the first's was done
     layout = preview.printed._layout
-    assert layout is not None and layout.version == first + 1
+    assert layout is not None and layout.version == latest
     assert "That is all, second." in _words(page_texts(_pdf(layout.pdf, tmp_path / "whole.pdf")))
     page = client.get("/print/section-002.html").text  # the latest is laid out: nothing to do
-    assert 'data-state="updating"' not in page and started == [first + 1]
+    assert 'data-state="updating"' not in page and started == [first, latest]
+
+
+def test_a_section_parsed_alone_is_laid_out_alone_once(
+    preview: Preview, client: TestClient, manuscript: Path, tmp_path: Path
+) -> None:
+    _first_layout(preview, client)
+    alone = _started(preview, "_quick")
+    # The page asks as soon as it is told of the section parsed alone, before the whole read.
+    preview.site.notify = lambda: client.get("/print/section-002.html") and None
+    two = manuscript / "text" / "two.md"
+    save(two, "That is all.", "That is all, before the whole read.")
+    changed(preview, two)
+    draft = preview.site.version - 1  # the section parsed alone's; the whole read's is the next
+    client.get("/print/section-002.html")  # after the whole read: the same section
+    assert alone == [draft]  # its quick proof is not made again for the whole read
+    wait_until(lambda: _version(preview) == preview.site.settled_version, "the whole layout")
+    layout = preview.printed._layout
+    assert layout is not None and alone == [draft]
+    assert "before the whole read" in _words(page_texts(_pdf(layout.pdf, tmp_path / "whole.pdf")))
+    wait_until(lambda: preview.printed._quick.running is None, "the quick proof")
+    assert preview.printed._proof is None  # older than the whole layout: never shown after it
 
 
 @pytest.mark.parametrize("part", ["notes", "chronology"])

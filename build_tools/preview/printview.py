@@ -1,30 +1,27 @@
 """The print view: the printed pages of a part of the book, as images laid out in spreads.
 
 The pages come from the real print layout (``paginate.lay_out``: the same HTML, CSS and fonts
-as ``book build pdf``), laid out in a worker process so that the server, and the parse of the
-next save, never wait for WeasyPrint. The PDF is rasterized with pypdfium2 page by page when a
-page is first asked for, and the images are kept until the next layout. One layout runs at a
-time: a change during a layout is laid out when the page asks again, after it is told the
-layout is done.
+as ``book build pdf``), laid out in worker processes (``printjobs.py``) so that the server, and
+the parse of the next save, never wait for WeasyPrint. The PDF is rasterized with pypdfium2
+page by page when a page is first asked for, and the images are kept until the next layout.
 
-After a save the whole book takes several layouts (30 s and more at 400 pages), so a section on
-view is laid out alone first (``layout/partial.py``: one WeasyPrint layout, its first page on
-the side and with the folio the last whole layout gave it, its page references from that
-layout): its pages are shown at once, marked as a quick proof, then the whole book is laid out
-in the same worker, for the latest book asked for, and replaces them (issue 18 item 3).
+The whole book takes several layouts (a minute and more at 400 pages), so it has a worker of
+its own, which lays out one book at a time: the latest asked for, once the one under way is
+done. The other worker lays out the section on view alone (``layout/partial.py``: one
+WeasyPrint layout, its first page on the side and with the folio the last whole layout gave it,
+its page references from that layout) as soon as a save changes it, from the section parsed
+alone, without waiting for the whole book's re-read or for the whole layout under way: its
+pages are shown at once, marked as a quick proof, until a whole layout as new as it replaces
+them (issue 18 item 3).
 """
 
 from __future__ import annotations
 
 import io
-import multiprocessing
-import multiprocessing.connection
-import os
-import signal
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from html import escape
 from pathlib import Path
@@ -32,209 +29,186 @@ from typing import TypeVar
 
 import pypdfium2 as pdfium
 
-from build_tools import ids
-from build_tools.errors import BookError
 from build_tools.lang.labels import ENGLISH, Labels
-from build_tools.model import Book, Placement
+from build_tools.model import Book, Section
+from build_tools.preview.printjobs import SECTION, Layout, Proof, lay_out, lay_out_part, new_pool, warm_up
 
 SCALE = 1.5  # pixels per PDF point: a 6 × 9 in page is 648 × 972 pixels
-BACK_MATTER = ids.BACK_MATTER
 _T = TypeVar("_T")
-SECTION = ids.section(0)[:-1]  # "sec-": the parts a quick proof lays out alone
 
 
 @dataclass(frozen=True)
-class Layout:
-    """One layout of the whole book: the PDF and where each part (``sec-N``, ``notes``…) starts."""
+class Asked:
+    """A quick proof asked for: the section ``part`` of ``book``, the newest book (it may hold
+    a section parsed alone), of ``version``, with the styles of version ``styles``."""
 
-    version: int
-    pdf: bytes
-    parts: tuple[tuple[str, int], ...]
-    page_count: int
-    first_text_page: int = 0
-    known: Mapping[str, str] = field(default_factory=dict)  # element id -> its folio
-
-    def pages_of(self, part: str) -> range | None:
-        """The indexes of the pages of a part, up to the start of the next part."""
-        starts = dict(self.parts)
-        if part not in starts:
-            return None
-        first = starts[part]
-        later = [start for _, start in self.parts if start > first]
-        return range(first, min(later, default=self.page_count))
-
-    def placement(self, part: str) -> Placement | None:
-        """Where this layout put a section, for a layout of it alone; None for another part."""
-        start = dict(self.parts).get(part)
-        if start is None or not part.startswith(SECTION):
-            return None
-        return Placement(start, self.first_text_page, self.page_count, self.known)
-
-
-@dataclass(frozen=True)
-class Proof:
-    """One section laid out alone (a quick proof), shown until the whole layout is done: its
-    PDF, and the index its first page has in the whole layout (its pages are numbered so)."""
-
+    book: Book
     version: int
     part: str
-    start: int
-    pdf: bytes
-    page_count: int
+    styles: int
 
-    @property
-    def pages(self) -> range:
-        return range(self.start, self.start + self.page_count)
-
-
-def lay_out(book: Book, styles: Path, version: int) -> Layout | str:
-    """The book's print layout as a PDF, or the message of the error that stopped it.
-
-    Runs in the worker process. The message is returned, not raised: a ``BookError`` crossing
-    the process boundary would lose its location.
-    """
-    from build_tools.libraries import install
-
-    install()  # before WeasyPrint's import, as the console script does: no gcc (libraries.py)
-    from weasyprint import Document  # WeasyPrint is imported in the worker only
-
-    from build_tools.layout.paginate import lay_out as paginate
-
-    try:
-        # The proof's pages when queries are open: the queries as the editor will print them.
-        layout = paginate(book, styles, None, bool(book.queries))
-    except BookError as error:
-        return error.format_message()
-    document = layout.rendered
-    assert isinstance(document, Document)
-    anchors = layout.places
-    parts = sorted(((part, anchors[part]) for part in _parts(book) if part in anchors), key=lambda p: p[1])
-    # The folios a section laid out alone prints for targets outside it (not the index's mentions).
-    known = {key: layout.label(index) for key, index in anchors.items() if not ids.is_mention(key)}
-    pdf = document.write_pdf()
-    return Layout(version, pdf, tuple(parts), len(document.pages), layout.first_text_page, known)
+    def key(self) -> tuple[str, int, Section] | None:
+        """What its pages depend on (a proof of the same key is not made twice), or None if
+        the book has no such section."""
+        section = next((s for s in self.book.sections if s.id == self.part), None)
+        return (self.part, self.styles, section) if section is not None else None
 
 
-def lay_out_part(book: Book, styles: Path, version: int, part: str, placement: Placement) -> Proof | str:
-    """The section ``part`` laid out alone where ``placement`` says (a quick proof), or the
-    message of the error that stopped it. Runs in the worker process, as ``lay_out``."""
-    from build_tools.libraries import install
+class _Worker:
+    """A worker process, started on its first task, and what it runs."""
 
-    install()
-    from build_tools.layout.partial import lay_out_section
+    def __init__(self) -> None:
+        self.pool: ProcessPoolExecutor | None = None
+        self.running: object | None = None  # what the task under way lays out
+        self.version: int | None = None  # and of which version of the book
 
-    section = next((s for s in book.sections if s.id == part), None)
-    if section is None:
-        return f"no section {part} in the book"
-    try:
-        document = lay_out_section(book, styles, section, placement, bool(book.queries))
-    except BookError as error:
-        return error.format_message()
-    return Proof(version, part, placement.start, document.write_pdf(), len(document.pages))
+    def submit(self, task: object, version: int, function: Callable[..., _T], *args: object) -> Future[_T]:
+        if self.pool is None:
+            self.pool = new_pool()
+        self.running, self.version = task, version
+        return self.pool.submit(function, *args)
 
+    def done(self) -> None:
+        self.running = self.version = None
 
-def _parts(book: Book) -> list[str]:
-    return [section.id for section in book.sections] + list(BACK_MATTER) + [i.id for i in book.index_list[1:]]
+    def warm(self) -> None:
+        """Start the process and its imports before its first task (``warm_up``)."""
+        if self.pool is None:
+            self.pool = new_pool()
+            self.pool.submit(warm_up)
+
+    def broken(self) -> None:
+        """The process died (killed, out of memory): the next task starts another."""
+        pool, self.pool = self.pool, None
+        if pool is not None:
+            pool.shutdown(wait=False)
+
+    def close(self) -> ProcessPoolExecutor | None:
+        pool, self.pool = self.pool, None
+        return pool
 
 
 class PrintView:
-    """Lays the book out on request, in a worker process, and serves its pages as PNG images:
-    the last whole layout's, or a quick proof's of the section on view while the whole book is
-    laid out again."""
+    """Lays the book out on request, in worker processes, and serves its pages as PNG images:
+    the last whole layout's, or a quick proof's of the section on view, newer than it."""
 
     def __init__(self, styles: Path, notify: Callable[[], None] = lambda: None) -> None:
         self.styles = styles
         self.notify = notify
         self._lock = threading.Lock()  # guards the state below, and pdfium (not thread-safe)
-        self._pool: ProcessPoolExecutor | None = None
-        self._running: int | None = None  # the version laid out (whole or alone) in the worker
-        self._wanted: tuple[Book, int] | None = None  # the latest book asked for
+        self._whole, self._quick = _Worker(), _Worker()
+        self._wanted: tuple[Book, int] | None = None  # the latest book read whole asked for
+        self._asked: Asked | None = None  # the quick proof to make once the one under way is done
         self._layout: Layout | None = None
         self._failed: tuple[int, str] | None = None
         self._pdf: pdfium.PdfDocument | None = None
         self._images: dict[int, bytes] = {}
         self._proof: Proof | None = None
+        self._proof_key: object = None  # its Asked.key()
         self._proof_pdf: pdfium.PdfDocument | None = None
         self._proof_images: dict[int, bytes] = {}
         self._closed = False
 
-    def request(self, book: Book, version: int, part: str | None = None) -> None:
-        """Lay out ``book`` unless its layout for ``version`` is done or under way; first the
-        section ``part`` alone, when the last whole layout placed it and it has no quick proof
-        of this version yet. One layout at a time: the latest book asked for is laid out next."""
+    def request(
+        self,
+        book: Book,
+        version: int,
+        part: str | None = None,
+        latest: tuple[Book, int] | None = None,
+        styles: int = 0,
+    ) -> None:
+        """Lay out ``book``, read whole, unless its layout for ``version`` is done or under way
+        (the latest asked for is laid out after the one under way); and the section ``part`` of
+        ``latest`` (the newest book and its version, ``book``'s by default) alone, if the last
+        whole layout placed it and is older, and no proof of the same is shown or under way."""
+        newest, newest_version = latest or (book, version)
+        asked = Asked(newest, newest_version, part, styles) if part and part.startswith(SECTION) else None
         with self._lock:
-            self._wanted = (book, version)
-            if self._closed or self._running is not None or version in self._done():
+            if self._closed:
                 return
-            placement = self._layout.placement(part) if self._layout and part else None
-            if placement is not None and part and not (self._proof and self._proof.version == version):
-                quick = self._worker().submit(lay_out_part, book, self.styles, version, part, placement)
-                self._running = version
-                whole = None
-            else:
-                whole = self._submit_whole(book, version)
-        # A future already done calls back at once, in this thread: after the lock is let go.
+            self._wanted = (book, version)
+            whole = self._start_whole()
+            quick = self._start_quick(asked) if asked is not None else None
+        self._when_done(whole, quick)
+
+    def _when_done(
+        self, whole: tuple[Future[Layout | str], int] | None, quick: tuple[Future[Proof | str], Asked] | None
+    ) -> None:
+        """Callbacks for the layouts just started, after the lock is let go: a future already
+        done calls back at once, in this thread."""
         if whole is not None:
-            whole.add_done_callback(partial(self._finished, version))
-        else:
-            quick.add_done_callback(self._proved)
+            whole[0].add_done_callback(partial(self._finished, whole[1]))
+        if quick is not None:
+            quick[0].add_done_callback(partial(self._proved, quick[1]))
 
     def _done(self) -> set[int | None]:
         """The versions whose whole layout is done, or failed."""
         return {self._layout.version if self._layout else None, self._failed[0] if self._failed else None}
 
-    def _worker(self) -> ProcessPoolExecutor:
-        if self._pool is None:
-            self._pool = new_pool()
-        return self._pool
+    def _start_whole(self) -> tuple[Future[Layout | str], int] | None:
+        """The whole layout of the latest book asked for, unless done or another under way (the
+        lock held)."""
+        if self._wanted is None or self._whole.running is not None or self._wanted[1] in self._done():
+            return None
+        book, version = self._wanted
+        # The other worker's imports while this one lays out: the first save's proof is not slower.
+        self._quick.warm()
+        return self._whole.submit(version, version, lay_out, book, self.styles, version), version
 
-    def _submit_whole(self, book: Book, version: int) -> Future[Layout | str]:
-        """Start the whole layout of ``book`` (the lock held)."""
-        future = self._worker().submit(lay_out, book, self.styles, version)
-        self._running = version
-        return future
+    def _start_quick(self, asked: Asked) -> tuple[Future[Proof | str], Asked] | None:
+        """The quick proof ``asked``, if it is wanted and the quick worker is free; if it is busy,
+        ``asked`` is made next (the lock held)."""
+        layout = self._layout
+        placement = layout.placement(asked.part) if layout else None
+        key = asked.key()
+        if placement is None or layout is None or asked.version <= layout.version or key is None:
+            return None  # nothing placed it yet, or the whole layout has it
+        if key in (self._proof_key, self._quick.running):
+            return None
+        if self._quick.running is not None:
+            self._asked = asked
+            return None
+        future = self._quick.submit(
+            key, asked.version, lay_out_part, asked.book, self.styles, asked.version, asked.part, placement
+        )
+        return future, asked
 
-    def _outcome(self, future: Future[_T]) -> _T | str:
-        """The worker's result, or the message of its death (the next layout starts another)."""
+    def _outcome(self, future: Future[_T], worker: _Worker) -> _T | str:
+        """The worker's result, or the message of its death (the next task starts another)."""
         try:
             return future.result()
-        except Exception as exc:  # the worker died (killed, out of memory): the next one retries
+        except Exception as exc:  # the worker died (killed, out of memory)
             with self._lock:
-                broken, self._pool = self._pool, None
-            if broken is not None:
-                broken.shutdown(wait=False)
+                worker.broken()
             return f"the print layout failed: {type(exc).__name__}: {exc}"
 
-    def _proved(self, future: Future[Proof | str]) -> None:
-        """A quick proof is done: show it (a failure is the whole layout's to report), and lay
-        out the whole book, the latest asked for."""
+    def _proved(self, asked: Asked, future: Future[Proof | str]) -> None:
+        """A quick proof is done: show it unless a whole layout as new landed meanwhile (a
+        failure is the whole layout's to report), and make the next one asked for."""
         if future.cancelled():
             return
-        result = self._outcome(future)
-        whole = None
+        result = self._outcome(future, self._quick)
         with self._lock:
-            self._running = None
+            self._quick.done()
             if self._closed:
                 return
-            if isinstance(result, Proof):
-                if self._proof_pdf is not None:
-                    self._proof_pdf.close()
-                self._proof, self._proof_images = result, {}
+            layout = self._layout
+            if isinstance(result, Proof) and (layout is None or result.version > layout.version):
+                self._drop_proof()
+                self._proof, self._proof_key = result, asked.key()
                 self._proof_pdf = pdfium.PdfDocument(result.pdf)
-            assert self._wanted is not None
-            book, version = self._wanted
-            if version not in self._done():
-                whole = self._submit_whole(book, version)
-        if whole is not None:
-            whole.add_done_callback(partial(self._finished, version))
+            following, self._asked = self._asked, None
+            quick = self._start_quick(following) if following is not None else None
+        self._when_done(None, quick)
         self.notify()
 
     def _finished(self, version: int, future: Future[Layout | str]) -> None:
+        """A whole layout is done: show it, and lay out the latest book asked for if it is newer."""
         if future.cancelled():
             return
-        result = self._outcome(future)
+        result = self._outcome(future, self._whole)
         with self._lock:
-            self._running = None
+            self._whole.done()
             if self._closed:
                 return
             if isinstance(result, str):
@@ -246,12 +220,14 @@ class PrintView:
                 self._pdf = pdfium.PdfDocument(result.pdf)
             if self._proof is not None and self._proof.version <= version:  # replaced
                 self._drop_proof()
+            whole = self._start_whole()
+        self._when_done(whole, None)
         self.notify()
 
     def _drop_proof(self) -> None:
         if self._proof_pdf is not None:
             self._proof_pdf.close()
-        self._proof, self._proof_pdf, self._proof_images = None, None, {}
+        self._proof, self._proof_key, self._proof_pdf, self._proof_images = None, None, None, {}
 
     def image(self, version: int, index: int, part: str | None = None) -> bytes | None:
         """Page ``index`` of layout ``version`` as a PNG, or None if that layout is gone; with a
@@ -276,20 +252,30 @@ class PrintView:
                 cache[index] = buffer.getvalue()
             return cache[index]
 
+    @property
+    def page_count(self) -> int:
+        """The pages of the last whole layout (0 before the first)."""
+        with self._lock:
+            return self._layout.page_count if self._layout else 0
+
     def view(self, part: str, labels: Labels = ENGLISH) -> str:
         """The print view of a part: its status, then its pages in spreads (the latest layout,
         or the quick proof of the part that came after it)."""
         with self._lock:
-            layout, running, failed, proof = self._layout, self._running, self._failed, self._proof
+            layout, failed, proof = self._layout, self._failed, self._proof
             if proof is not None and (proof.part != part or (layout and layout.version >= proof.version)):
                 proof = None
             pdf = self._proof_pdf if proof is not None else self._pdf
             size = pdf[0].get_size() if pdf is not None and len(pdf) else (0, 0)
+            wanted = self._wanted is not None and self._wanted[1] not in self._done()
+            alone = self._quick.version
+            updating = wanted or (alone is not None and (layout is None or alone > layout.version))
         html = []
-        if running is not None:
+        if proof is not None or updating:  # a quick proof says so, the whole layout under way or not
             doing = escape(labels.quick_proof if proof else labels.updating if layout else labels.laying_out)
             quick = " print-quick" if proof else ""
-            html.append(f'<p class="print-status{quick}" role="status" data-state="updating">{doing}</p>')
+            state = ' data-state="updating"' if updating else ""
+            html.append(f'<p class="print-status{quick}" role="status"{state}>{doing}</p>')
         elif failed is not None:
             message = escape(failed[1])
             html.append(f'<p class="print-status print-failed" role="alert">{message}</p>')
@@ -303,36 +289,14 @@ class PrintView:
     def close(self) -> None:
         with self._lock:
             self._closed = True
-            pool, self._pool = self._pool, None
+            pools = [self._whole.close(), self._quick.close()]
             if self._pdf is not None:
                 self._pdf.close()
                 self._pdf = None
             self._drop_proof()
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
-
-
-def new_pool() -> ProcessPoolExecutor:
-    """The worker process, started on the first task (one process, spawned: forking a process
-    that runs threads may deadlock it)."""
-    return ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_start)
-
-
-def _worker_start() -> None:
-    # Ctrl+C reaches every process of the terminal's group: the server stops the worker itself.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # A server killed (SIGKILL) or hung up on (SIGHUP) never stops it: the worker watches the
-    # pipe that spawn leaves open from the server (its sentinel, readable once the server is
-    # gone) and ends with it, instead of waiting for tasks forever. prctl's PR_SET_PDEATHSIG
-    # would fire when the server's thread that started the worker ends, which is any thread.
-    parent = multiprocessing.parent_process()
-    if parent is not None:
-        threading.Thread(target=_end_with, args=(parent.sentinel,), daemon=True).start()
-
-
-def _end_with(sentinel: int) -> None:
-    multiprocessing.connection.wait([sentinel])
-    os._exit(0)
+        for pool in pools:
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _spreads(

@@ -48,7 +48,10 @@ class Site:
         self.styles = styles
         self.printed = printed
         self.notify = notify  # tells the open pages, from the rebuild's thread
-        self.version = 1  # of the book and the styles together: one print layout per version
+        # Of the book and the styles together, each save's: a section parsed alone has one (its
+        # quick proof's), the whole read after it another (one print layout per settled version).
+        self.version = 1
+        self.settled_version = 1  # of the book last read whole, and the styles
         self.css_version = 1
 
     def rebuild(self, changed: set[Path]) -> None:
@@ -58,11 +61,13 @@ class Site:
         if len(text) < len(changed):
             self.css_version += 1
         if text and self.book.update_sections(text):
+            self.version += 1  # its print view: a quick proof of the section parsed alone
             self.notify()  # the saved section at once; the whole book a moment later
         if text:
             self.book.reload()
         if len(text) < len(changed) or self.book.settled is not before:
             self.version += 1
+            self.settled_version = self.version
 
     def render(self, path: str) -> Page | None:
         if path == "/css/book.css":
@@ -112,9 +117,9 @@ class Site:
             part, title = name, _title(frame.labels, book, name)
         else:
             return None
-        settled = self.book.settled  # the print layout needs the book read whole
-        if settled is not None:
-            self.printed.request(settled, self.version, part)  # the part on view first
+        settled = self.book.settled  # the whole layout needs the book read whole
+        if settled is not None:  # the part on view alone first, from the newest book
+            self.printed.request(settled, self.settled_version, part, (book, self.version), self.css_version)
         view = self.printed.view(part, frame.labels)
         main = f'<section class="print-view" data-part="{part}">\n{view}\n</section>'
         views = ((f"/{name}.html", frame.labels.ebook_view_link),)

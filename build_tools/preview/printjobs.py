@@ -1,0 +1,150 @@
+"""The print view's layouts, as its worker processes run them: the whole book (``lay_out``) and
+one section alone where the last whole layout put it (``lay_out_part``: a quick proof), each
+returned as a PDF with where its parts start. Importing this module imports none of WeasyPrint:
+the worker functions import it, in the worker.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import multiprocessing.connection
+import os
+import signal
+import threading
+from collections.abc import Mapping
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from build_tools import ids
+from build_tools.errors import BookError
+from build_tools.model import Book, Placement
+
+BACK_MATTER = ids.BACK_MATTER
+SECTION = ids.section(0)[:-1]  # "sec-": the parts a quick proof lays out alone
+
+
+@dataclass(frozen=True)
+class Layout:
+    """One layout of the whole book: the PDF and where each part (``sec-N``, ``notes``…) starts."""
+
+    version: int
+    pdf: bytes
+    parts: tuple[tuple[str, int], ...]
+    page_count: int
+    first_text_page: int = 0
+    known: Mapping[str, str] = field(default_factory=dict)  # element id -> its folio
+
+    def pages_of(self, part: str) -> range | None:
+        """The indexes of the pages of a part, up to the start of the next part."""
+        starts = dict(self.parts)
+        if part not in starts:
+            return None
+        first = starts[part]
+        later = [start for _, start in self.parts if start > first]
+        return range(first, min(later, default=self.page_count))
+
+    def placement(self, part: str) -> Placement | None:
+        """Where this layout put a section, for a layout of it alone; None for another part."""
+        start = dict(self.parts).get(part)
+        if start is None or not part.startswith(SECTION):
+            return None
+        return Placement(start, self.first_text_page, self.page_count, self.known)
+
+
+@dataclass(frozen=True)
+class Proof:
+    """One section laid out alone (a quick proof), shown until the whole layout is done: its
+    PDF, and the index its first page has in the whole layout (its pages are numbered so)."""
+
+    version: int
+    part: str
+    start: int
+    pdf: bytes
+    page_count: int
+
+    @property
+    def pages(self) -> range:
+        return range(self.start, self.start + self.page_count)
+
+
+def lay_out(book: Book, styles: Path, version: int) -> Layout | str:
+    """The book's print layout as a PDF, or the message of the error that stopped it.
+
+    Runs in the worker process. The message is returned, not raised: a ``BookError`` crossing
+    the process boundary would lose its location.
+    """
+    from build_tools.libraries import install
+
+    install()  # before WeasyPrint's import, as the console script does: no gcc (libraries.py)
+    from weasyprint import Document  # WeasyPrint is imported in the worker only
+
+    from build_tools.layout.paginate import lay_out as paginate
+
+    try:
+        # The proof's pages when queries are open: the queries as the editor will print them.
+        layout = paginate(book, styles, None, bool(book.queries))
+    except BookError as error:
+        return error.format_message()
+    document = layout.rendered
+    assert isinstance(document, Document)
+    anchors = layout.places
+    parts = sorted(((part, anchors[part]) for part in _parts(book) if part in anchors), key=lambda p: p[1])
+    # The folios a section laid out alone prints for targets outside it (not the index's mentions).
+    known = {key: layout.label(index) for key, index in anchors.items() if not ids.is_mention(key)}
+    pdf = document.write_pdf()
+    return Layout(version, pdf, tuple(parts), len(document.pages), layout.first_text_page, known)
+
+
+def lay_out_part(book: Book, styles: Path, version: int, part: str, placement: Placement) -> Proof | str:
+    """The section ``part`` laid out alone where ``placement`` says (a quick proof), or the
+    message of the error that stopped it. Runs in the worker process, as ``lay_out``."""
+    from build_tools.libraries import install
+
+    install()
+    from build_tools.layout.partial import lay_out_section
+
+    section = next((s for s in book.sections if s.id == part), None)
+    if section is None:
+        return f"no section {part} in the book"
+    try:
+        document = lay_out_section(book, styles, section, placement, bool(book.queries))
+    except BookError as error:
+        return error.format_message()
+    return Proof(version, part, placement.start, document.write_pdf(), len(document.pages))
+
+
+def warm_up() -> None:
+    """Import what a quick proof needs, WeasyPrint and the fonts' libraries, in a worker started
+    before the first save (a second and more that its first quick proof would wait)."""
+    from build_tools.libraries import install
+
+    install()
+    import build_tools.layout.partial  # noqa: F401
+
+
+def _parts(book: Book) -> list[str]:
+    return [section.id for section in book.sections] + list(BACK_MATTER) + [i.id for i in book.index_list[1:]]
+
+
+def new_pool() -> ProcessPoolExecutor:
+    """A worker process, started on its first task (one process, spawned: forking a process
+    that runs threads may deadlock it)."""
+    return ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_start)
+
+
+def _worker_start() -> None:
+    # Ctrl+C reaches every process of the terminal's group: the server stops the worker itself.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A server killed (SIGKILL) or hung up on (SIGHUP) never stops it: the worker watches the
+    # pipe that spawn leaves open from the server (its sentinel, readable once the server is
+    # gone) and ends with it, instead of waiting for tasks forever. prctl's PR_SET_PDEATHSIG
+    # would fire when the server's thread that started the worker ends, which is any thread.
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_end_with, args=(parent.sentinel,), daemon=True).start()
+
+
+def _end_with(sentinel: int) -> None:
+    multiprocessing.connection.wait([sentinel])
+    os._exit(0)
