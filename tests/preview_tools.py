@@ -82,3 +82,8 @@ def wait_until(condition: Callable[[], bool], what: str, again: Callable[[], Non
             again()
     finally:
         timer.cancel()
+
+
+def endless(*args: object) -> None:
+    """A layout that never ends, run in the print view's worker process in its place."""
+    threading.Event().wait()

@@ -19,12 +19,12 @@ from typing import Any
 import pypdfium2 as pdfium
 import pytest
 from pdf_tools import head_and_foot, page_texts
-from preview_tools import HANG_GUARD, STYLES, changed, laid_out, save, wait_for, wait_until
+from preview_tools import HANG_GUARD, STYLES, changed, endless, laid_out, save, wait_for, wait_until
 from starlette.testclient import TestClient
 
 from build_tools.build import Project, read_book
 from build_tools.model import Book
-from build_tools.preview import Preview
+from build_tools.preview import Preview, printview
 from build_tools.preview.printjobs import Layout, Proof, lay_out, lay_out_part
 
 MANUSCRIPTS = Path(__file__).resolve().parent / "manuscripts"
@@ -314,3 +314,21 @@ def test_the_back_matter_is_laid_out_whole(
     assert started == [preview.site.version]  # no quick proof of it: the whole book at once
     wait_for(done, "the whole layout")
     assert preview.printed._proof is None
+
+
+def test_closing_the_preview_stops_a_layout_under_way(
+    preview: Preview, client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An 800-page book's layout takes minutes: Ctrl+C must not wait for it.
+    monkeypatch.setattr(printview, "lay_out", endless)
+    client.get("/print/section-001.html")  # the whole layout starts, never to end
+    workers = [getattr(w.pool, "_processes", {}) for w in (preview.printed._whole, preview.printed._quick)]
+    processes = [process for found in workers for process in found.values()]
+    assert processes and all(process.is_alive() for process in processes)
+    closing = threading.Thread(target=preview.printed.close)
+    closing.start()
+    closing.join(HANG_GUARD)
+    assert not closing.is_alive(), "close waited for the layout under way"
+    for process in processes:
+        process.join(HANG_GUARD)
+        assert not process.is_alive()

@@ -18,6 +18,7 @@ them (issue 18 item 3).
 from __future__ import annotations
 
 import io
+import multiprocessing
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -84,7 +85,14 @@ class _Worker:
             pool.shutdown(wait=False)
 
     def close(self) -> ProcessPoolExecutor | None:
+        """Stop the process, whatever it lays out (a whole layout of 800 pages takes minutes,
+        and nobody will look at it): the pool, to be shut down once the lock is let go."""
         pool, self.pool = self.pool, None
+        if pool is not None:
+            # The executor has no public way to stop a task under way: its processes, by pid.
+            processes: dict[int, multiprocessing.Process] = getattr(pool, "_processes", None) or {}
+            for process in list(processes.values()):
+                process.terminate()
         return pool
 
 
@@ -287,6 +295,7 @@ class PrintView:
         return "\n".join(html)
 
     def close(self) -> None:
+        """Stop the workers, a layout under way with them, and let go of the pages."""
         with self._lock:
             self._closed = True
             pools = [self._whole.close(), self._quick.close()]
