@@ -3,7 +3,7 @@
 #   make            set up .venv (+ Debian libraries) and build dist/<slug>.epub and .pdf
 #   make test       set up + test tools (Chromium, poppler, Java, DAISY Ace), run pytest
 #   make fuzz       the property tests (tests/test_fuzz*.py) with many new random examples
-#   make bench      set up + pandoc (pypandoc_binary), run bench/bench.py
+#   make bench      set up + pandoc (pypandoc_binary), run bench/bench.py and bench/printview.py
 #   make clean      remove dist/ and build artefacts (keeps .venv and node_modules)
 #   make distclean  clean + remove .venv and node_modules
 #
@@ -111,6 +111,7 @@ bench-setup: deb-build $(PIP_BENCH_STAMP)
 
 bench: bench-setup
 	$(VENV_PY) bench/bench.py
+	$(VENV_PY) bench/printview.py
 
 # ---------------------------------------------------------------- cleaning
 clean:

@@ -1,7 +1,8 @@
 """Benchmark `book build` against pandoc (EPUB) and pandoc + WeasyPrint (PDF).
 
-Run from the repository root as `.venv/bin/python bench/bench.py` (or `make bench`). Two books: the
-essay in manuscript/ and a generated twenty-chapter book (each chapter is the whole essay). Each
+Run from the repository root as `.venv/bin/python bench/bench.py` (or `make bench`). Three books:
+the essay in manuscript/ and generated books of 20 and 36 chapters (each chapter is the whole
+essay: about 500 and 800 pages). Each
 command runs N times into a fresh folder; we record wall time and the child's own peak RSS.
 Raw numbers go to bench/out/results.json. Exits 0 whatever the ratios, non-zero if a command fails.
 
@@ -43,6 +44,7 @@ BIN = Path(sys.executable).parent
 PRINT_CSS = Path(__file__).resolve().parent / "pandoc-print.css"
 OUT = ROOT / "bench" / "out"
 CHAPTERS = 20
+LONGEST = 36  # chapters of the third book: about 800 pages (issue 18 measured up to 784; KDP prints 828)
 COMMANDS = {  # key: label in the tables
     "ours-epub": "ours EPUB (`book build epub`)",
     "pandoc-epub": "pandoc EPUB",
@@ -51,11 +53,13 @@ COMMANDS = {  # key: label in the tables
     "pandoc-weasyprint-pdf": "pandoc HTML + WeasyPrint PDF",
     "weasyprint-step": "  of which WeasyPrint step",
 }
-# (label, numerator, denominator, measure, limit)
+# (label, numerator, denominator, measure, limit): issue 18's targets. "One WeasyPrint pass over
+# the whole book" is pandoc's HTML of the same text laid out by `weasyprint` (the pandoc
+# pipeline's second step): our own final HTML is made inside the layout, never written out.
 TARGETS = (
-    ("EPUB time: ours / pandoc", "ours-epub", "pandoc-epub", "seconds", 1.0),
-    ("PDF time: ours / (pandoc HTML + WeasyPrint)", "ours-pdf", "pandoc-weasyprint-pdf", "seconds", 1.2),
-    ("PDF peak memory: ours / WeasyPrint step", "ours-pdf", "weasyprint-step", "rss_kib", 1.2),
+    ("EPUB time: ours / pandoc", "ours-epub", "pandoc-epub", "seconds", 0.5),
+    ("PDF time: ours / (pandoc HTML + WeasyPrint)", "ours-pdf", "pandoc-weasyprint-pdf", "seconds", 1.0),
+    ("PDF peak memory: ours / one WeasyPrint pass", "ours-pdf", "weasyprint-step", "rss_kib", 0.6),
     ("PDF time: with the index / without", "ours-pdf", "ours-pdf-noindex", "seconds", 1.25),
 )
 
@@ -490,15 +494,17 @@ def report(results: dict) -> str:
 
 
 def compare(args: argparse.Namespace, runs: dict[str, int], work: Path, books: dict) -> list[str]:
-    """Both books against pandoc, into ``books``; return pandoc's reader options."""
+    """The books against pandoc, into ``books``; return pandoc's reader options."""
     import pypandoc
 
     pandoc = [pypandoc.get_pandoc_path(), "-f", "markdown"]
     pandoc += [] if args.no_file_scope else ["--file-scope"]
     twenty = make_twenty_chapters(args.source.resolve(), work / "twenty" / "manuscript")
+    forty = make_twenty_chapters(args.source.resolve(), work / "forty" / "manuscript", LONGEST)
     sources = {
         "Essay": ("essay", args.source.resolve(), runs["essay"]),
         f"{CHAPTERS}-chapter book": ("twenty", twenty, runs["twenty"]),
+        f"{LONGEST}-chapter book": ("forty", forty, runs["forty"]),
     }
     for name, (slug, source, n) in sources.items():
         print(f"{name}: {source}", file=sys.stderr, flush=True)
@@ -512,7 +518,7 @@ def main() -> int:
     parser.add_argument(
         "--runs",
         type=int,
-        help="runs per command for both books (default: 5 for the essay, 3 for the twenty-chapter book)",
+        help="runs per command for every book (default: 5 for the essay, 3 and 1 for the longer books)",
     )
     parser.add_argument("--quick", action="store_true", help="one run per command")
     parser.add_argument("--markdown", action="store_true", help="print only the Markdown tables")
@@ -531,9 +537,10 @@ def main() -> int:
         "--figures", action="store_true", help="only the figures the tests state untimed (no pandoc needed)"
     )
     args = parser.parse_args()
-    runs = {"essay": 5, "twenty": 3} if args.runs is None else dict.fromkeys(("essay", "twenty"), args.runs)
+    books = ("essay", "twenty", "forty")
+    runs = {"essay": 5, "twenty": 3, "forty": 1} if args.runs is None else dict.fromkeys(books, args.runs)
     if args.quick:
-        runs = {"essay": 1, "twenty": 1}
+        runs = dict.fromkeys(books, 1)
     results: dict = {"machine": machine(), "books": {}}
     OUT.mkdir(parents=True, exist_ok=True)
     try:
