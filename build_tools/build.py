@@ -53,11 +53,39 @@ def check_styles(styles: Path) -> FontSet:
     return read_fonts(styles)
 
 
-def lay_out(project: Project, book: Book, profile: str | None, proof: bool = False) -> PrintLayout:
+@dataclass(frozen=True)
+class Printed:
+    """The book laid out for print: its layout, the warnings of its pages, and whence it came:
+    laid out now (kept under ``key`` once its PDF is written, with what the layout ``logged``)
+    or by an earlier build of the same inputs (``cached``: that build's PDF)."""
+
+    layout: PrintLayout
+    warnings: tuple[Diagnostic, ...]
+    key: str
+    logged: tuple[str, ...] = ()
+    cached: Path | None = None
+
+
+def lay_out(
+    project: Project, book: Book, profile: str | None, proof: bool, step: Callable[[str], None], doing: str
+) -> Printed:
+    """The print layout (``doing`` says so), or from the output folder's cache the layout of an
+    earlier build of the same inputs."""
+    from build_tools.writers.pdf.cache import LayoutCache, layout_log, replay
+
+    cache = LayoutCache(project.out)
+    key = cache.key(book, project.styles, profile or book.meta.print_profile, proof)
+    if (hit := cache.get(key)) is not None:
+        step(f"{doing}: unchanged since an earlier build, taken from {cache.folder.name}")
+        replay(hit.logged)  # the same warnings as the build that made it
+        return Printed(hit.layout, hit.warnings, key, hit.logged, hit.pdf)
+    step(doing)
     # Imported on demand: ``book build epub`` never imports WeasyPrint.
     from build_tools.layout.paginate import lay_out as paginate
 
-    return paginate(book, project.styles, profile, proof)
+    with layout_log() as logged:
+        layout = paginate(book, project.styles, profile, proof)
+    return Printed(layout, print_warnings(book, layout), key, tuple(logged))
 
 
 def print_warnings(book: Book, layout: PrintLayout) -> tuple[Diagnostic, ...]:
@@ -68,11 +96,19 @@ def print_warnings(book: Book, layout: PrintLayout) -> tuple[Diagnostic, ...]:
 
 
 def write_pdf(
-    project: Project, book: Book, layout: PrintLayout, profile: str | None, proof: bool = False
+    project: Project, book: Book, printed: Printed, profile: str | None, proof: bool = False
 ) -> Path:
+    """The PDF, copied from the cache or written and kept there."""
+    from build_tools.writers.pdf.cache import Cached, LayoutCache
     from build_tools.writers.pdf.writer import PdfWriter
 
-    return PdfWriter(profile, proof).write(book, layout, project.out)
+    writer = PdfWriter(profile, proof)
+    if printed.cached is not None:
+        return writer.copy(book, printed.cached, project.out)
+    written = writer.write(book, printed.layout, project.out)
+    kept = Cached(written, printed.layout, printed.warnings, printed.logged)
+    LayoutCache(project.out).put(printed.key, written, kept)
+    return written
 
 
 def write_cover(project: Project, book: Book, layout: PrintLayout, profile: str | None) -> Path:
@@ -120,20 +156,20 @@ def build(
     written = []
     if "pdf" in formats or "cover" in formats:
         proofing = proof and "pdf" in formats
-        step("Laying out the proof pages" if proofing else "Laying out the pages")
-        layout = lay_out(project, book, profile, proofing)
-        book = replace(book, diagnostics=book.diagnostics + print_warnings(book, layout))
+        doing = "Laying out the proof pages" if proofing else "Laying out the pages"
+        layout = lay_out(project, book, profile, proofing, step, doing)
+        book = replace(book, diagnostics=book.diagnostics + layout.warnings)
         press = layout if not proofing or set(formats) == {"pdf"} else None
     if "pdf" in formats and layout:
         step("Writing the proof PDF" if proof else "Writing PDF")
         written.append(write_pdf(project, book, layout, profile, proof))
     if layout and press is None:
-        step("Laying out the pages for the EPUB and the cover")
-        press = lay_out(project, book, profile)
+        again = "Laying out the pages for the EPUB and the cover"
+        press = lay_out(project, book, profile, False, step, again)
     if "cover" in formats and press:
         step("Writing the print cover")
-        written.append(write_cover(project, book, press, profile))
+        written.append(write_cover(project, book, press.layout, profile))
     if "epub" in formats:
         step("Writing EPUB")
-        written.append(write_epub(project, book, press))
+        written.append(write_epub(project, book, press.layout if press else None))
     return book, written

@@ -51,6 +51,13 @@ class PdfWriter:
             finish_pdf(data, temporary, layout.first_text_page, profile, self.proof)
         return target
 
+    def copy(self, book: Book, cached: Path, out_dir: Path) -> Path:
+        """The PDF an earlier build of the same inputs wrote (``cache.py``), in its place."""
+        target = self.target(book, out_dir)
+        with atomic_output(target) as temporary:
+            temporary.write_bytes(cached.read_bytes())
+        return target
+
 
 def finish_pdf(
     data: bytes, target: Path, first_text_page: int, profile: Profile, proof: bool = False
