@@ -99,15 +99,15 @@ def write_pdf(
     project: Project, book: Book, printed: Printed, profile: str | None, proof: bool = False
 ) -> Path:
     """The PDF, copied from the cache or written and kept there."""
-    from build_tools.writers.pdf.cache import Cached, LayoutCache
+    from build_tools.writers.pdf.cache import LayoutCache
     from build_tools.writers.pdf.writer import PdfWriter
 
     writer = PdfWriter(profile, proof)
     if printed.cached is not None:
         return writer.copy(book, printed.cached, project.out)
     written = writer.write(book, printed.layout, project.out)
-    kept = Cached(written, printed.layout, printed.warnings, printed.logged)
-    LayoutCache(project.out).put(printed.key, written, kept)
+    kept = (printed.layout, printed.warnings, printed.logged)
+    LayoutCache(project.out).put(printed.key, written.read_bytes(), *kept)
     return written
 
 

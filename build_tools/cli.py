@@ -334,7 +334,16 @@ def import_command(file: Path, out: Path, accept_changes: bool) -> None:
     help="A host name the browsers use for this machine, answered besides the --host address "
     "(repeatable); any other name is refused, against DNS rebinding.",
 )
-def preview_command(source: Path, styles: Path | None, port: int, host: str, allow: tuple[str, ...]) -> None:
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("dist"),
+    show_default=True,
+    help="The output folder of 'book build', whose layout cache the print view shares.",
+)
+def preview_command(
+    source: Path, styles: Path | None, port: int, host: str, allow: tuple[str, ...], out: Path
+) -> None:
     """Serve the book at http://127.0.0.1:8000/ while you write.
 
     Each section is shown as in the e-book, and as printed pages in its print view. Saving a
@@ -352,6 +361,6 @@ def preview_command(source: Path, styles: Path | None, port: int, host: str, all
             err=True,
         )
     try:
-        serve(source, _styles(source, styles), host, port, ready=click.echo, allow=allow)
+        serve(source, _styles(source, styles), host, port, ready=click.echo, allow=allow, out=out)
     except (KeyboardInterrupt, Interrupted):  # Ctrl+C or SIGTERM: stopping is what they ask
         click.echo("preview stopped", err=True)

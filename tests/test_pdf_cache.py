@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from conftest import STYLES, quiet_layout
+from conftest import EPOCH, STYLES, quiet_layout
 from test_print_images import write_manuscript
 
 from build_tools.build import Project, build
@@ -188,3 +188,34 @@ def test_a_cache_that_cannot_be_written_is_a_warning(
     assert "the layout is not kept for the next build" in caplog.text and FOLDER in caplog.text
     _build(project, "pdf")
     assert len(layouts) == 2  # nothing was kept: laid out again, and no error
+
+
+def test_the_preview_and_the_build_share_the_cache(
+    project: Project, layouts: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from preview_tools import laid_out, wait_for
+
+    from build_tools.preview import open_preview
+
+    def whole_layout() -> bytes:
+        preview = open_preview(project.source, project.styles, out=project.out)
+        try:
+            done = laid_out(preview)
+            preview.site.render("/print/section-001.html")
+            wait_for(done, "the whole layout")
+            layout = preview.printed._layout
+            assert layout is not None
+            return layout.pdf
+        finally:
+            preview.close()
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)  # the builds' date (quiet_layout), for the worker too
+    shown = whole_layout()  # laid out in the worker: the book's queries open, as a proof
+    (entry,) = (project.out / FOLDER).glob("*.pdf")
+    made = entry.stat().st_ino
+    assert whole_layout() == shown and entry.stat().st_ino == made  # the second preview: no new entry
+    _, (proof,) = _build(project, "pdf", proof=True)
+    assert layouts == [] and proof.read_bytes() == shown  # the build took the preview's layout
+    fresh = Project(project.source, project.styles, project.out.parent / "fresh")
+    _, (laid,) = _build(fresh, "pdf", proof=True)
+    assert len(layouts) == 1 and laid.read_bytes() == shown  # as the build lays it out itself

@@ -48,10 +48,13 @@ class Preview:
         self.printed.close()
 
 
-def open_preview(source: Path, styles: Path, allowed_hosts: list[str] | None = None) -> Preview:
-    """Read the manuscript and set up the pages and the server (which is not started)."""
+def open_preview(
+    source: Path, styles: Path, allowed_hosts: list[str] | None = None, out: Path | None = None
+) -> Preview:
+    """Read the manuscript and set up the pages and the server (which is not started); the
+    whole layouts use the layout cache of the output folder ``out``, if one is given."""
     book = LiveBook(source, source_date_epoch(source))
-    printed = PrintView(styles)
+    printed = PrintView(styles, out=out)
     site = Site(book, styles, printed)
     server = PreviewServer(
         site.render,
@@ -71,17 +74,18 @@ def serve(
     port: int = 8000,
     ready: Callable[[str], None] = print,
     allow: tuple[str, ...] = (),
+    out: Path | None = None,
 ) -> None:
     """Serve the preview until interrupted; ``ready`` is told the address once it listens.
     The Host names it answers are loopback's, or on another interface ``host`` and ``allow``
-    (connections.py)."""
+    (connections.py); the print view shares the layout cache of ``book build --out out``."""
     if not source.is_dir():
         raise ManuscriptError("manuscript folder not found", Location(source))
     if not (styles / "epub.css").is_file():
         raise BookError("no epub.css in the styles folder", Location(styles))
     check_stylesheets(styles, ("epub.css",))  # it loads nothing from elsewhere (issue 17 item 6)
     listening = _listen(host, port)
-    preview = open_preview(source, styles, allowed_hosts(host, allow))
+    preview = open_preview(source, styles, allowed_hosts(host, allow), out)
     address, bound_port = listening.getsockname()[:2]
     shown = f"[{address}]" if ":" in address else address
     title = preview.book.book.meta.title if preview.book.book else str(source)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from build_tools import ids
 from build_tools.errors import BookError
-from build_tools.model import Book, Placement
+from build_tools.model import Book, Placement, PrintLayout
 
 BACK_MATTER = ids.BACK_MATTER
 SECTION = ids.section(0)[:-1]  # "sec-": the parts a quick proof lays out alone
@@ -68,8 +68,11 @@ class Proof:
         return range(self.start, self.start + self.page_count)
 
 
-def lay_out(book: Book, styles: Path, version: int) -> Layout | str:
-    """The book's print layout as a PDF, or the message of the error that stopped it.
+def lay_out(book: Book, styles: Path, version: int, out: Path | None = None) -> Layout | str:
+    """The book's print layout as a PDF, or the message of the error that stopped it: from the
+    layout cache of the output folder ``out`` (``writers/pdf/cache.py``) when a build or an
+    earlier preview laid out the same, else laid out and kept there, as ``book build pdf``
+    (``--proof`` when queries are open) writes it.
 
     Runs in the worker process. The message is returned, not raised: a ``BookError`` crossing
     the process boundary would lose its location.
@@ -77,23 +80,33 @@ def lay_out(book: Book, styles: Path, version: int) -> Layout | str:
     from build_tools.libraries import install
 
     install()  # before WeasyPrint's import, as the console script does: no gcc (libraries.py)
-    from weasyprint import Document  # WeasyPrint is imported in the worker only
-
+    from build_tools.layout.images import low_resolution
     from build_tools.layout.paginate import lay_out as paginate
+    from build_tools.writers.pdf.cache import LayoutCache, layout_log
+    from build_tools.writers.pdf.writer import PdfWriter
 
+    proof = bool(book.queries)  # the proof's pages when queries are open: as the editor prints them
+    cache = LayoutCache(out) if out is not None else None
+    key = cache.key(book, styles, book.meta.print_profile, proof) if cache else ""
+    if cache and (hit := cache.get(key)) is not None:
+        return _layout(book, version, hit.layout, hit.pdf.read_bytes())
     try:
-        # The proof's pages when queries are open: the queries as the editor will print them.
-        layout = paginate(book, styles, None, bool(book.queries))
+        with layout_log() as logged:
+            layout = paginate(book, styles, None, proof)
+        pdf = PdfWriter(None, proof).finished(book, layout)
     except BookError as error:
         return error.format_message()
-    document = layout.rendered
-    assert isinstance(document, Document)
+    if cache:
+        cache.put(key, pdf, layout, low_resolution(book, layout), logged)
+    return _layout(book, version, layout, pdf)
+
+
+def _layout(book: Book, version: int, layout: PrintLayout, pdf: bytes) -> Layout:
     anchors = layout.places
     parts = sorted(((part, anchors[part]) for part in _parts(book) if part in anchors), key=lambda p: p[1])
     # The folios a section laid out alone prints for targets outside it (not the index's mentions).
     known = {key: layout.label(index) for key, index in anchors.items() if not ids.is_mention(key)}
-    pdf = document.write_pdf()
-    return Layout(version, pdf, tuple(parts), len(document.pages), layout.first_text_page, known)
+    return Layout(version, pdf, tuple(parts), len(layout.pages), layout.first_text_page, known)
 
 
 def lay_out_part(book: Book, styles: Path, version: int, part: str, placement: Placement) -> Proof | str:

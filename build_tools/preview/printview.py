@@ -100,9 +100,12 @@ class PrintView:
     """Lays the book out on request, in worker processes, and serves its pages as PNG images:
     the last whole layout's, or a quick proof's of the section on view, newer than it."""
 
-    def __init__(self, styles: Path, notify: Callable[[], None] = lambda: None) -> None:
+    def __init__(
+        self, styles: Path, notify: Callable[[], None] = lambda: None, out: Path | None = None
+    ) -> None:
         self.styles = styles
         self.notify = notify
+        self.out = out  # the output folder whose layout cache the whole layouts use
         self._lock = threading.Lock()  # guards the state below, and pdfium (not thread-safe)
         self._whole, self._quick = _Worker(), _Worker()
         self._wanted: tuple[Book, int] | None = None  # the latest book read whole asked for
@@ -161,7 +164,7 @@ class PrintView:
         book, version = self._wanted
         # The other worker's imports while this one lays out: the first save's proof is not slower.
         self._quick.warm()
-        return self._whole.submit(version, version, lay_out, book, self.styles, version), version
+        return self._whole.submit(version, version, lay_out, book, self.styles, version, self.out), version
 
     def _start_quick(self, asked: Asked) -> tuple[Future[Proof | str], Asked] | None:
         """The quick proof ``asked``, if it is wanted and the quick worker is free; if it is busy,

@@ -29,6 +29,7 @@ __all__ = [
     "atomic_output",
     "interruptions_raised",
     "remove_stale",
+    "pdf_bytes",
     "save_pdf",
     "write_zip",
 ]
@@ -98,10 +99,15 @@ def save_pdf(pdf: pikepdf.Pdf, target: Path) -> None:
     ``.pikepdf…`` file of its own beside it, which a full disk or a signal left behind, and
     qpdf's failure to write (ENOSPC) aborted the process instead of raising.
     """
+    with open(target, "wb") as stream:
+        stream.write(pdf_bytes(pdf))
+
+
+def pdf_bytes(pdf: pikepdf.Pdf) -> bytes:
+    """``pdf`` as it is saved, with a deterministic /ID."""
     buffer = io.BytesIO()
     pdf.save(buffer, deterministic_id=True)
-    with open(target, "wb") as stream:
-        stream.write(buffer.getbuffer())
+    return buffer.getvalue()
 
 
 @contextmanager

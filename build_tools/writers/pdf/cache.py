@@ -5,7 +5,7 @@ layout (the pages' labels and first words, the page of every element id and ment
 warnings the layout gave) from ``<out>/.book-cache/`` instead of laying the book out again:
 ``book build all`` after ``book build pdf``, a second ``make``, a build after an edit that was
 undone. The key is a SHA-256 of everything a layout reads: the Book as parsed (its ``repr``:
-every field, the source date included, the same in every process), the files of the styles
+every field but the warnings, the source date included, the same in every process), the files of the styles
 folder (stylesheets, ``fonts.toml``, the fonts), the pictures the book prints, the printer's
 profile, whether it is a proof, and the toolchain itself (its own source files, the versions of
 the libraries that lay out and write the pages). Whatever changes, the key does: an entry is
@@ -22,7 +22,7 @@ import json
 import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from build_tools.errors import BookError, Diagnostic, Location
@@ -58,7 +58,7 @@ class LayoutCache:
     def key(self, book: Book, styles: Path, profile: str, proof: bool) -> str:
         digest = hashlib.sha256(f"{FORMAT}\n{profile}\n{proof}\n".encode())
         digest.update(_toolchain().encode())
-        digest.update(repr(book).encode())
+        digest.update(repr(replace(book, diagnostics=())).encode())  # warnings change no page
         for path in _files(styles.resolve()) + [image.path for image in book.images]:
             digest.update(f"\n{path.name}\n".encode())
             digest.update(hashlib.sha256(path.read_bytes()).digest())
@@ -83,20 +83,21 @@ class LayoutCache:
         facts.touch()  # the newest used, the last removed
         return Cached(pdf, layout, warnings, logged)
 
-    def put(self, key: str, written: Path, cached: Cached) -> None:
-        """Keep the PDF ``written`` and its layout's facts under ``key``; the oldest entries go."""
-        layout = cached.layout
+    def put(
+        self, key: str, pdf: bytes, layout: PrintLayout, warnings: Sequence[Diagnostic], logged: Sequence[str]
+    ) -> None:
+        """Keep the finished ``pdf`` and its layout's facts under ``key``; the oldest entries go."""
         facts = {
             "format": FORMAT,
             "pages": [[page.label, page.target, page.offset] for page in layout.pages],
             "places": dict(layout.places),
             "first_text_page": layout.first_text_page,
-            "warnings": [_fields(warning) for warning in cached.warnings],
-            "logged": list(cached.logged),
+            "warnings": [_fields(warning) for warning in warnings],
+            "logged": list(logged),
         }
         try:
             with atomic_output(self.folder / f"{key}.pdf") as temporary:
-                temporary.write_bytes(written.read_bytes())
+                temporary.write_bytes(pdf)
             with atomic_output(self.folder / f"{key}.json") as temporary:
                 temporary.write_text(json.dumps(facts, ensure_ascii=False, sort_keys=True), encoding="utf-8")
             self._trim()

@@ -17,7 +17,7 @@ from build_tools.design.profiles import PROFILES, Profile
 from build_tools.layout.gcpolicy import layout_collection
 from build_tools.layout.proofs import PROOF_KEY
 from build_tools.model import Book, PrintLayout
-from build_tools.writers.output import atomic_output, save_pdf
+from build_tools.writers.output import atomic_output, pdf_bytes
 
 
 class PdfWriter:
@@ -41,15 +41,20 @@ class PdfWriter:
         return out_dir / f"{book.meta.slug}{suffix}{self.suffix}"
 
     def write(self, book: Book, layout: PrintLayout, out_dir: Path) -> Path:
+        data = self.finished(book, layout)
+        target = self.target(book, out_dir)
+        with atomic_output(target) as temporary:
+            temporary.write_bytes(data)
+        return target
+
+    def finished(self, book: Book, layout: PrintLayout) -> bytes:
+        """The file's bytes: the pages drawn, then finished (``finish_pdf``)."""
         profile = self.profile(book)
         document = layout.rendered
         assert isinstance(document, Document), "a print layout holds its rendered pages"
         with layout_collection():  # drawing the pages allocates as a layout does (gcpolicy.py)
             data = document.write_pdf(pdf_variant=profile.pdf_variant, uncompressed_pdf=False)
-        target = self.target(book, out_dir)
-        with atomic_output(target) as temporary:
-            finish_pdf(data, temporary, layout.first_text_page, profile, self.proof)
-        return target
+        return finish_pdf(data, layout.first_text_page, profile, self.proof)
 
     def copy(self, book: Book, cached: Path, out_dir: Path) -> Path:
         """The PDF an earlier build of the same inputs wrote (``cache.py``), in its place."""
@@ -59,9 +64,7 @@ class PdfWriter:
         return target
 
 
-def finish_pdf(
-    data: bytes, target: Path, first_text_page: int, profile: Profile, proof: bool = False
-) -> None:
+def finish_pdf(data: bytes, first_text_page: int, profile: Profile, proof: bool = False) -> bytes:
     """Page labels matching the folios (front matter in lower-case roman, the text from arabic
     1), and for PDF/X an output intent naming a registered printing condition (CGATS TR 001,
     SWOP; PDF/X-1a allows it without an embedded profile) and no annotations. A proof says so
@@ -87,4 +90,4 @@ def finish_pdf(
             for page in pdf.pages:
                 if "/Annots" in page:
                     del page.Annots
-        save_pdf(pdf, target)
+        return pdf_bytes(pdf)
