@@ -44,11 +44,13 @@ BIN = Path(sys.executable).parent
 PRINT_CSS = Path(__file__).resolve().parent / "pandoc-print.css"
 OUT = ROOT / "bench" / "out"
 CHAPTERS = 20
+EDITED_LIMIT = 0.3  # issue 18: a rebuild after an edit to one chapter, against a full build
 LONGEST = 36  # chapters of the third book: about 800 pages (issue 18 measured up to 784; KDP prints 828)
 COMMANDS = {  # key: label in the tables
     "ours-epub": "ours EPUB (`book build epub`)",
     "pandoc-epub": "pandoc EPUB",
     "ours-pdf": "ours PDF (`book build pdf`)",
+    "ours-pdf-again": "ours PDF again, unchanged (layout cache)",
     "ours-pdf-noindex": "ours PDF without the index",
     "pandoc-weasyprint-pdf": "pandoc HTML + WeasyPrint PDF",
     "weasyprint-step": "  of which WeasyPrint step",
@@ -177,6 +179,7 @@ def run_once(source: Path, styles: Path, out: Path, pandoc: list[str], plain: Pa
             d["pandoc-epub"] / "log",
         ),
         "ours-pdf": measure([*ours, "pdf", "--out", str(d["ours-pdf"])], d["ours-pdf"] / "log"),
+        "ours-pdf-again": measure([*ours, "pdf", "--out", str(d["ours-pdf"])], d["ours-pdf-again"] / "log"),
         "ours-pdf-noindex": measure(
             [
                 str(BIN / "book"),
@@ -211,6 +214,24 @@ def run_once(source: Path, styles: Path, out: Path, pandoc: list[str], plain: Pa
         "weasyprint-step": count_pages(pdf),
     }
     return result, pages
+
+
+def edited_rebuild(source: Path, work: Path) -> dict[str, float]:
+    """`book build pdf` into a folder, then again after a sentence is added to the middle
+    chapter (issue 18's target: the second at most 0.3 times the first, its unchanged parts
+    from the cache)."""
+    manuscript = shutil.copytree(source, work / "manuscript")
+    ours = [str(BIN / "book"), "build", "pdf", "--source", str(manuscript), "--styles", str(ROOT / "styles")]
+    ours += ["--out", str(work / "out")]
+    (work / "logs").mkdir()
+    first = measure(ours, work / "logs" / "first")
+    _, files = read_book(manuscript)
+    middle = files[len(files) // 2]
+    text = middle.read_text(encoding="utf-8")
+    middle.write_text(text.replace(".\n", ". A sentence added by the bench.\n", 1), encoding="utf-8")
+    again = measure(ours, work / "logs" / "again")
+    full, edited = first["seconds"], again["seconds"]
+    return {"full_s": full, "edited_s": edited, "ratio": edited / full}
 
 
 def bench_book(source: Path, styles: Path, runs: int, work: Path, pandoc: list[str]) -> dict:
@@ -449,6 +470,12 @@ def markdown(results: dict) -> str:
             f"| {r['target']} | {r['ratio']:.2f} | ≤ {r['limit']:g} | {'PASS' if r['pass'] else 'FAIL'} |"
             for r in book["ratios"]
         ]
+        if edited := book.get("edited"):
+            verdict = "PASS" if edited["ratio"] <= EDITED_LIMIT else "FAIL"
+            lines.append(
+                f"| PDF rebuild after one chapter edited / full build ({edited['edited_s']:.1f} s / "
+                f"{edited['full_s']:.1f} s) | {edited['ratio']:.2f} | ≤ {EDITED_LIMIT:g} | {verdict} |"
+            )
         lines.append("")
     lines += ["**Figures** (one run each)", "", *figure_lines(results["figures"]), ""]
     m = results["machine"]
@@ -509,6 +536,8 @@ def compare(args: argparse.Namespace, runs: dict[str, int], work: Path, books: d
     for name, (slug, source, n) in sources.items():
         print(f"{name}: {source}", file=sys.stderr, flush=True)
         books[name] = bench_book(source, ROOT / "styles", n, work / slug, pandoc)
+    print("One chapter edited, built again", file=sys.stderr, flush=True)
+    books[f"{CHAPTERS}-chapter book"]["edited"] = edited_rebuild(twenty, work / "edited")
     return pandoc[1:]
 
 
