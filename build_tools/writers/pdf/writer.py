@@ -41,20 +41,26 @@ class PdfWriter:
         return out_dir / f"{book.meta.slug}{suffix}{self.suffix}"
 
     def write(self, book: Book, layout: PrintLayout, out_dir: Path) -> Path:
-        data = self.finished(book, layout)
+        data = self._drawn(book, layout)
         target = self.target(book, out_dir)
+        # Finished inside the output's block: a signal during pikepdf's save is held, then raised.
         with atomic_output(target) as temporary:
-            temporary.write_bytes(data)
+            temporary.write_bytes(finish_pdf(data, layout.first_text_page, self.profile(book), self.proof))
         return target
 
     def finished(self, book: Book, layout: PrintLayout) -> bytes:
-        """The file's bytes: the pages drawn, then finished (``finish_pdf``)."""
-        profile = self.profile(book)
+        """The file's bytes, as ``write`` writes them (the preview's, kept in the layout cache)."""
+        data = self._drawn(book, layout)
+        return finish_pdf(data, layout.first_text_page, self.profile(book), self.proof)
+
+    def _drawn(self, book: Book, layout: PrintLayout) -> bytes:
+        """The pages drawn by WeasyPrint (interruptible: no output is open yet)."""
         document = layout.rendered
         assert isinstance(document, Document), "a print layout holds its rendered pages"
+        variant = self.profile(book).pdf_variant
         with layout_collection():  # drawing the pages allocates as a layout does (gcpolicy.py)
-            data = document.write_pdf(pdf_variant=profile.pdf_variant, uncompressed_pdf=False)
-        return finish_pdf(data, layout.first_text_page, profile, self.proof)
+            data: bytes = document.write_pdf(pdf_variant=variant, uncompressed_pdf=False)
+        return data
 
     def copy(self, book: Book, cached: Path, out_dir: Path) -> Path:
         """The PDF an earlier build of the same inputs wrote (``cache.py``), in its place."""
