@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn, TypeVar
 
 import click
 
@@ -18,6 +19,7 @@ from build_tools.interrupt import Interrupted, interrupted_line
 # (tests/test_startup.py). Tests that replace a function patch it where it lives
 # (build_tools.build.build), which the command's import reads at each call.
 
+_F = TypeVar("_F", bound=Callable[..., Any])
 source_option = click.option(
     "--source",
     type=click.Path(path_type=Path),
@@ -32,6 +34,13 @@ styles_option = click.option(
     help="The styles folder (CSS and fonts); default: 'styles' inside the manuscript folder, "
     "else beside it, else the toolchain's own default styles.",
 )
+
+
+def out_option(help_text: str) -> Callable[[_F], _F]:
+    """``--out``, the output folder (``dist`` by default), for ``book build`` and ``book preview``."""
+    return click.option(
+        "--out", type=click.Path(path_type=Path), default=Path("dist"), show_default=True, help=help_text
+    )
 
 
 def _styles(source: Path, given: Path | None) -> Path:
@@ -60,13 +69,7 @@ def main() -> None:
 @main.command("build")
 @click.argument("target", type=click.Choice(["epub", "pdf", "all", "cover"]), default="all")
 @source_option
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path),
-    default=Path("dist"),
-    show_default=True,
-    help="The folder the EPUB and PDF are written to.",
-)
+@out_option("The folder the EPUB and PDF are written to (and their layout cache, .book-cache).")
 @styles_option
 @click.option(
     "--release",
@@ -334,13 +337,7 @@ def import_command(file: Path, out: Path, accept_changes: bool) -> None:
     help="A host name the browsers use for this machine, answered besides the --host address "
     "(repeatable); any other name is refused, against DNS rebinding.",
 )
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path),
-    default=Path("dist"),
-    show_default=True,
-    help="The output folder of 'book build', whose layout cache the print view shares.",
-)
+@out_option("The output folder of 'book build', whose layout cache the print view shares.")
 def preview_command(
     source: Path, styles: Path | None, port: int, host: str, allow: tuple[str, ...], out: Path
 ) -> None:
