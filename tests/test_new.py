@@ -45,7 +45,7 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Path
     out = root / "dist"
     output = _run("build", "all", "--source", str(source), "--out", str(out))
     assert "error" not in output.lower()
-    return source, {path.suffix: path for path in out.iterdir()}
+    return source, {path.suffix: path for path in out.iterdir() if path.is_file()}  # not .book-cache
 
 
 def _texts(pdf: Path) -> list[str]:

@@ -60,4 +60,6 @@ def test_from_nothing_to_a_first_build(tmp_path: Path) -> None:
     assert made.returncode == 0, made.stderr
     built = book("build", "all", "--source", "first-book", "--out", "dist", cwd=tmp_path)
     assert built.returncode == 0, built.stderr
-    assert sorted(p.suffix for p in (tmp_path / "dist").iterdir()) == [".epub", ".pdf"]
+    outputs = list((tmp_path / "dist").iterdir())
+    assert sorted(p.suffix for p in outputs if p.is_file()) == [".epub", ".pdf"]
+    assert [p.name for p in outputs if p.is_dir()] == [".book-cache"]  # hidden: the layout cache
