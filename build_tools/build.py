@@ -71,7 +71,7 @@ def lay_out(
 ) -> Printed:
     """The print layout (``doing`` says so), or from the output folder's cache the layout of an
     earlier build of the same inputs."""
-    from build_tools.writers.pdf.cache import LayoutCache, layout_log, replay
+    from build_tools.writers.pdf.cache import LayoutCache, lay_out_kept, replay
 
     cache = LayoutCache(project.out)
     key = cache.key(book, project.styles, profile or book.meta.print_profile, proof)
@@ -81,18 +81,8 @@ def lay_out(
         return Printed(hit.layout, hit.warnings, key, hit.logged, hit.pdf)
     step(doing)
     # Imported on demand: ``book build epub`` never imports WeasyPrint.
-    from build_tools.layout.paginate import lay_out as paginate
-
-    with layout_log() as logged:
-        layout = paginate(book, project.styles, profile, proof)
-    return Printed(layout, print_warnings(book, layout), key, tuple(logged))
-
-
-def print_warnings(book: Book, layout: PrintLayout) -> tuple[Diagnostic, ...]:
-    """What the layout tells about the manuscript: the pictures printed under 300 ppi."""
-    from build_tools.layout.images import low_resolution
-
-    return low_resolution(book, layout)
+    layout, warnings, logged = lay_out_kept(book, project.styles, profile, proof)
+    return Printed(layout, warnings, key, logged)
 
 
 def write_pdf(

@@ -80,9 +80,7 @@ def lay_out(book: Book, styles: Path, version: int, out: Path | None = None) -> 
     from build_tools.libraries import install
 
     install()  # before WeasyPrint's import, as the console script does: no gcc (libraries.py)
-    from build_tools.layout.images import low_resolution
-    from build_tools.layout.paginate import lay_out as paginate
-    from build_tools.writers.pdf.cache import LayoutCache, layout_log
+    from build_tools.writers.pdf.cache import LayoutCache, lay_out_kept
     from build_tools.writers.pdf.writer import PdfWriter
 
     proof = bool(book.queries)  # the proof's pages when queries are open: as the editor prints them
@@ -91,13 +89,12 @@ def lay_out(book: Book, styles: Path, version: int, out: Path | None = None) -> 
     if cache and (hit := cache.get(key)) is not None:
         return _layout(book, version, hit.layout, hit.pdf.read_bytes())
     try:
-        with layout_log() as logged:
-            layout = paginate(book, styles, None, proof)
+        layout, warnings, logged = lay_out_kept(book, styles, None, proof)
         pdf = PdfWriter(None, proof).finished(book, layout)
     except BookError as error:
         return error.format_message()
     if cache:
-        cache.put(key, pdf, layout, low_resolution(book, layout), logged)
+        cache.put(key, pdf, layout, warnings, logged)
     return _layout(book, version, layout, pdf)
 
 

@@ -132,6 +132,19 @@ def layout_log() -> Iterator[list[str]]:
         logger.removeHandler(handler)
 
 
+def lay_out_kept(
+    book: Book, styles: Path, profile: str | None, proof: bool
+) -> tuple[PrintLayout, tuple[Diagnostic, ...], tuple[str, ...]]:
+    """The book laid out now (``paginate.lay_out``) with what an entry keeps of it besides the
+    PDF: the pictures printed under 300 ppi, and what the layout logged. Imports WeasyPrint."""
+    from build_tools.layout.images import low_resolution
+    from build_tools.layout.paginate import lay_out
+
+    with layout_log() as logged:
+        layout = lay_out(book, styles, profile, proof)
+    return layout, low_resolution(book, layout), tuple(logged)
+
+
 def replay(logged: Sequence[str]) -> None:
     """Say again what the layout taken from the cache said when it was made."""
     logger = logging.getLogger(_LAYOUT_LOG)
