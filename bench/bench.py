@@ -94,12 +94,20 @@ def read_book(source: Path) -> tuple[dict, list[Path]]:
     return config["book"], [source / name for name in config["contents"]["files"]]
 
 
+# Where a paragraph's words begin: after a quotation's "> ", its anchors and marks ({#…}, {@…}),
+# a note's label ("[^name]: ").
+_PROSE = re.compile(r"(?<=\n\n)((?:> )?(?:\{[^}\n]*\})*(?:\[\^[\w-]+\]: )?)(?=[A-Z\u201c])")
+
+
 def make_twenty_chapters(manuscript: Path, dest: Path, chapters: int = CHAPTERS) -> Path:
     """Write a manuscript whose chapter k (1..chapters, default 20) is the whole essay; return
     its folder.
 
     The rest of the manuscript folder (e.g. files book.toml names besides the text) is copied,
-    and anchors {#id} get the suffix -k in chapters 2..20.
+    and anchors {#id} get the suffix -k in chapters 2..20. Each paragraph of chapter k (text,
+    quotation, note) after the first begins "In chapter k, ": no paragraph is set as another is (the layout
+    tries a paragraph's settings once, however often the book has it: repeated paragraphs
+    would flatter it).
     """
     _, files = read_book(manuscript)
     texts = [path.read_text(encoding="utf-8") for path in files]
@@ -115,6 +123,7 @@ def make_twenty_chapters(manuscript: Path, dest: Path, chapters: int = CHAPTERS)
         chapter = re.sub(r"^# (.*)$", rf"# \1 ({k})", essay, count=1, flags=re.M)
         if k > 1:  # anchors {#id} are unique in a book; the chronology links chapter 1's
             chapter = re.sub(r"\{#([\w-]+)\}", rf"{{#\1-{k}}}", chapter)
+            chapter = _PROSE.sub(rf"\1In chapter {k}, ", chapter)
         (dest / names[-1]).write_text(chapter, encoding="utf-8")
     toml = (manuscript / "book.toml").read_text(encoding="utf-8")
     files = "files = [" + ", ".join(f'"{name}"' for name in names) + "]"

@@ -81,7 +81,7 @@ def lay_out(
         return Printed(hit.layout, hit.warnings, key, hit.logged, hit.pdf)
     step(doing)
     # Imported on demand: ``book build epub`` never imports WeasyPrint.
-    layout, warnings, logged = lay_out_kept(book, project.styles, profile, proof)
+    layout, warnings, logged = lay_out_kept(book, project.styles, profile, proof, project.out)
     return Printed(layout, warnings, key, logged)
 
 

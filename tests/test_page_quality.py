@@ -21,10 +21,10 @@ from build_tools.layout.compose import (
     Respace,
     chosen,
     compose,
-    trial_html,
 )
 from build_tools.layout.html import PRINT_ONLY
 from build_tools.layout.keeps import Keep
+from build_tools.layout.trials import trial_html
 
 MANUSCRIPTS = Path(__file__).resolve().parent / "manuscripts"
 

@@ -12,7 +12,7 @@
   comes up into the line above) or wider (a line is driven out, the last one longer), within
   what a compositor accepts; WeasyPrint justifies by widening spaces only, so the full lines
   still look even. Which one is tried first on the paragraphs alone, each variant once, in a
-  small document of the same measure (``trial_html``): the variant kept leaves no runt and no
+  small document of the same measure (``trials.py``): the variant kept leaves no runt and no
   line looser than the paragraph had. It is named by the paragraph's element id, found in one
   layout, applied in the next, in the loop that keeps the words a page turn split
   (``paginate._settled``).
@@ -20,15 +20,14 @@
 
 from __future__ import annotations
 
-import copy
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
 from lxml import etree
 
-from build_tools.layout.keeps import Keep, wrap_slot, wrap_word
+from build_tools.layout.keeps import wrap_slot
 
 # Within the limits of a good compositor: a word space of about a quarter em, 0.04 em less or
 # more, letters 0.5 % closer.
@@ -53,9 +52,9 @@ CLOSER = {
     "set-tightest-hyphens": "word-spacing: -0.06em; letter-spacing: -0.015em; hyphenate-limit-chars: 6 2 3",
     "set-tight-hyphens": "word-spacing: -0.04em; letter-spacing: -0.01em; hyphenate-limit-chars: 6 2 3",
 }
-_ALL = {**VARIANTS, **CLOSER}
+SPACINGS = {**VARIANTS, **CLOSER}  # every variant's class
 AS_SET = ""  # a trial's variant: the paragraph as the book sets it
-RESPACE_CSS = "".join(f"\n.{name} {{ {rule}; }}" for name, rule in _ALL.items()) + "\n"
+RESPACE_CSS = "".join(f"\n.{name} {{ {rule}; }}" for name, rule in SPACINGS.items()) + "\n"
 # Em of space a justified line adds to the font's word space (about 0.2 em): more makes a word
 # space twice the usual, a loose line to the page checker (checks/pagecheck.py).
 LOOSEST = 0.26
@@ -103,66 +102,14 @@ def compose(root: etree._Element, respaced: Iterable[Respace], skip: frozenset[s
             _space_after(anchor)
     variants = {item.owner: item.variant for item in respaced}
     for paragraph in root.iter("p"):
-        classes = {name for e in (paragraph, *paragraph.iterancestors()) for name in _classes(e)}
-        if "chronology" in classes:  # ragged: its pages never alone on a short last line
+        around = {name for e in (paragraph, *paragraph.iterancestors()) for name in classes(e)}
+        if "chronology" in around:  # ragged: its pages never alone on a short last line
             _keep_with_pages(paragraph)
-        elif not _UNTIED.intersection(classes):
-            _tie(paragraph, skip, TIES.get(variants.get(paragraph.get("id", ""), ""), 0))
+        elif not _UNTIED.intersection(around):
+            tie(paragraph, skip, TIES.get(variants.get(paragraph.get("id", ""), ""), 0))
     for element in root.iter():
         if element.get("id") in variants:
-            element.set("class", " ".join([*_classes(element), variants[element.get("id", "")]]))
-
-
-def trial_html(
-    root: etree._Element,
-    runts: Mapping[str, Setting],
-    variants: Iterable[str] = tuple(VARIANTS),
-    kept: Mapping[str, Sequence[Keep]] = {},
-    skip: frozenset[str] = frozenset(),
-) -> tuple[str, dict[str, Respace]]:
-    """A document of each paragraph of ``runts`` set alone in each of ``variants``, on its
-    measure and with its indent, its words ``kept`` kept whole (keeps.py: ``skip``, the classes
-    of print-only text), and the variant each trial's id stands for; the variant ``AS_SET`` is
-    the paragraph as the book sets it."""
-    trials: dict[str, Respace] = {}
-    html = etree.Element("html")
-    for key in ("lang", "data-title"):  # the language hyphenates
-        html.set(key, root.get(key, ""))
-    body = etree.SubElement(html, "body")
-    elements = {element.get("id", ""): element for element in root.iter("p") if element.get("id") in runts}
-    for number, (owner, setting) in enumerate(sorted(runts.items())):
-        for name in variants if owner in elements else ():
-            trial = copy.deepcopy(elements[owner])
-            for keep in kept.get(owner, ()):
-                wrap_word(trial, keep, skip)
-            for inner in trial.iter():
-                if "id" in inner.attrib:
-                    del inner.attrib["id"]
-            trial_id = f"trial-{number}-{name or 'as-set'}"
-            trial.set("id", trial_id)
-            if name != AS_SET:
-                trial.set("class", " ".join([*(c for c in _classes(trial) if c not in _ALL), name]))
-            if name in TIES:
-                _tie(trial, frozenset(), TIES[name])
-            trial.set("style", f"text-indent: {setting.indent}px; margin: 0")
-            trial.tail = None
-            holder = etree.SubElement(
-                body, "div", {"style": f"width: {setting.measure}px; font-size: {setting.size}px"}
-            )
-            holder.append(trial)
-            trials[trial_id] = Respace(owner, name)
-    _targets(body)
-    return etree.tostring(html, method="html", encoding="unicode", doctype="<!DOCTYPE html>"), trials
-
-
-def _targets(body: etree._Element) -> None:
-    """An empty element for each place the trials link to: a page reference's target is
-    elsewhere in the book, and WeasyPrint warns of a link to nothing (its number is then "1",
-    about as wide as most)."""
-    for target in sorted(
-        {str(a.get("href"))[1:] for a in body.iter("a") if str(a.get("href", "")).startswith("#")}
-    ):
-        etree.SubElement(body, "span", {"id": target})
+            element.set("class", " ".join([*classes(element), variants[element.get("id", "")]]))
 
 
 def loose(setting: Setting) -> bool:
@@ -187,7 +134,7 @@ def chosen(before: Setting, trials: Mapping[Respace, Setting]) -> str | None:
     return min(good)[2] if good else None
 
 
-def _classes(element: etree._Element) -> list[str]:
+def classes(element: etree._Element) -> list[str]:
     return (element.get("class") or "").split()
 
 
@@ -207,13 +154,13 @@ def _space_after(anchor: etree._Element) -> None:
 def _slots(element: etree._Element, skip: frozenset[str]) -> list[tuple[etree._Element, str]]:
     slots: list[tuple[etree._Element, str]] = [(element, "text")]
     for child in element:
-        if isinstance(child.tag, str) and not skip.intersection(_classes(child)):
+        if isinstance(child.tag, str) and not skip.intersection(classes(child)):
             slots += _slots(child, skip)
         slots.append((child, "tail"))
     return slots
 
 
-def _tie(paragraph: etree._Element, skip: frozenset[str], least: int = 0) -> None:
+def tie(paragraph: etree._Element, skip: frozenset[str], least: int = 0) -> None:
     """The white space before the paragraph's last word, and before more until the words tied
     hold ``least`` characters, becomes one no-break space each, where it stands in one text
     slot (not between elements); never so many that the line before is left loose
@@ -238,7 +185,7 @@ def _keep_with_pages(event: etree._Element) -> None:
     """A chronology event's page references and the ``CHRONOLOGY_WORDS`` words before them
     set on one line (a ``keep`` span: no break, no hyphen), so that its last
     line is never its pages alone, nor a word broken before them."""
-    refs = next((child for child in event if "page-refs" in _classes(child)), None)
+    refs = next((child for child in event if "page-refs" in classes(child)), None)
     if refs is None:
         return
     before = refs.getprevious()

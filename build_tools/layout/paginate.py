@@ -42,6 +42,7 @@ from build_tools.layout.html import PRINT_ONLY, Facts, PrintDocument, back_html,
 from build_tools.layout.keeps import Keep, splits
 from build_tools.layout.proofs import ProofQuery, loosened, moved_by, proof_css
 from build_tools.layout.respace import RUNT_FRACTION, Trials
+from build_tools.layout.trials import TrialStore
 from build_tools.layout.weasy import Renderer
 from build_tools.model import Book, PageStart, PrintLayout
 from build_tools.textpos import Place
@@ -77,12 +78,21 @@ class _Settled:
         return frozenset()
 
 
-def lay_out(book: Book, styles: Path, profile: str | None = None, proof: bool = False) -> PrintLayout:
+def lay_out(
+    book: Book,
+    styles: Path,
+    profile: str | None = None,
+    proof: bool = False,
+    trials: TrialStore | None = None,
+) -> PrintLayout:
     """The book laid out for ``profile`` (the book's own printer by default), with the blank
-    pages the printer asks for at the end; a ``proof`` shows the editorial queries (proofs.py)."""
+    pages the printer asks for at the end; a ``proof`` shows the editorial queries (proofs.py).
+    ``trials``: the settings of earlier trials of paragraphs (trials.py), which this one adds to."""
     chosen = PROFILES[profile or book.meta.print_profile]
     fonts = used_fonts(book, read_fonts(styles))
     renderer = Renderer(book, styles, chosen, fonts, proof_css(book.meta.words) if proof else "")
+    if trials is not None:
+        renderer.trials = trials
     layout = _passes(book, renderer, typefaces(fonts, book.meta.words), FIRST_GUTTER, proof=proof)
     document = layout.rendered
     assert isinstance(document, Document)
@@ -127,14 +137,15 @@ def _passes(
             queries=first.queries,
         )
         restart = f"@page :first {{ counter-reset: page {folio(start)}; }}\n"
+        where = (start, pages[book.first_body_id])  # the pages before pass 2's, the body's first
         second = _settled(
-            renderer, inside, lambda keeps: back_html(book, facts, keeps, proof), kept, restart, start
+            renderer, inside, lambda keeps: back_html(book, facts, keeps, proof), kept, restart, where
         )
         moved = _mention_pages(first.mentions, texts[:start] + second.texts)
         if moved != mentions:  # the chronology laid out anew moved a name: lay out its locator again
             mentions, facts = moved, replace(facts, folios={**facts.folios, **_body_folios(moved, folio)})
             second = _settled(
-                renderer, inside, lambda keeps: back_html(book, facts, keeps, proof), kept, restart, start
+                renderer, inside, lambda keeps: back_html(book, facts, keeps, proof), kept, restart, where
             )
         # Of two indexes or more, pass 1's stubs gave the contents wrong pages for all but the
         # first: only a whole layout, with them full, prints each index's page there.
@@ -163,21 +174,22 @@ def _settled(
     make: Callable[[Keeps], PrintDocument],
     keeps: Keeps,
     extra: str = "",
-    before: int = 0,
+    before: tuple[int, int] | None = None,
 ) -> _Settled:
     """Lay out ``make(keeps)`` again, each word split across a page turn kept whole with the
     others, until no page turn splits a word (issue 13 item 3). ``before``: the pages before
-    this document's first in the book, for the warning that names a page still split."""
-    layout = _layout(renderer, inside, make(keeps), extra, keeps, 1)
+    this document's first in the book and the index of the body's first page, for the pages
+    it prints (None: the document is the book's beginning)."""
+    layout = _layout(renderer, (inside, before), make(keeps), extra, keeps, 1)
     while (more := layout.again()) and layout.layouts < MAX_LAYOUTS:
         keeps, count = more, layout.layouts + 1
         del layout  # never two layouts of the book in memory (WeasyPrint keeps what it took)
-        layout = _layout(renderer, inside, make(keeps), extra, keeps, count)
+        layout = _layout(renderer, (inside, before), make(keeps), extra, keeps, count)
     for number, keep in layout.split.items():  # `number` begins inside the word: the page before ends with it
         _log.warning(
             "page %d of the PDF: its last word, %r, is split across the page turn, and still was "
             "after %d layouts",
-            before + number,
+            (before[0] if before else 0) + number,
             keep.word,
             layout.layouts,
         )
@@ -187,12 +199,13 @@ def _settled(
 
 def _layout(
     renderer: Renderer,
-    inside: float,
+    where: tuple[float, tuple[int, int] | None],
     printed: PrintDocument,
     extra: str,
     keeps: Keeps,
     count: int,
 ) -> _Settled:
+    inside, before = where
     document = renderer.render(printed.html, inside, extra)
     texts = page_texts(document.pages, PRINT_ONLY)
     loose: frozenset[str] = frozenset()
@@ -212,13 +225,22 @@ def _layout(
     runts, mended, kept = frozenset[Respace](), frozenset[Respace](), frozenset[Respace]()
     if count < MAX_LAYOUTS and not printed.queries:  # a proof's pages are its own (proofs.py)
         found = paragraphs(document.pages, RUNT_FRACTION)
-        trials = Trials(renderer, inside, printed.tree)
+        trials = Trials(renderer, inside, printed.tree, _printed_pages(renderer.book, document, before))
         runts = trials.runts(found, keeps) if count == 1 else runts
         mended = trials.stranded(found, split) if not runts else mended
         taken = {item.owner for item in runts | mended}
         kept = trials.kept(found, [keep for keep in split.values() if keep.owner not in taken])
     respaced = runts | mended | kept
     return _Settled(printed.mentions, document, texts, keeps, count, split, printed.queries, respaced)
+
+
+def _printed_pages(book: Book, document: Document, before: tuple[int, int] | None) -> dict[str, str]:
+    """The folio printed on the page of each element id of ``document``, which has ``before``
+    (the pages before it in the book, the body's first page) or is the book's beginning."""
+    found = first_pages(document.pages)
+    offset, body = before if before is not None else (0, found.get(book.first_body_id, 0))
+    label = PrintLayout((), {}, body).label
+    return {key: label(offset + index) for key, index in found.items()}
 
 
 def _result(

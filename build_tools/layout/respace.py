@@ -1,5 +1,5 @@
 """The trials that choose how a paragraph is set again (compose.py's variants), each a small
-WeasyPrint layout of the paragraphs alone on their measure (``compose.trial_html``):
+WeasyPrint layout of the paragraphs alone on their measure (``trials.py``):
 
 - **runts** (and loose lines) of a book's first layout: each in every variant, then, for those
   none sets well, in the closest settings (``compose.CLOSER``);
@@ -26,23 +26,26 @@ from build_tools.layout.compose import (
     chosen,
     faults,
     loose,
-    trial_html,
 )
 from build_tools.layout.html import PRINT_ONLY
 from build_tools.layout.keeps import Keep
 from build_tools.layout.stranded import mended, neighbours, stranded
+from build_tools.layout.trials import trial_document, trial_pieces
 from build_tools.layout.weasy import Renderer
 
 RUNT_FRACTION = 1 / 3  # of the measure: a shorter last line is a runt (as checks/pagecheck.py)
-TRIALS = 400  # paragraphs set in one trial document, at most
+TRIALS = 400  # settings in one trial document, at most
 
 
 class Trials:
     """Trials of paragraphs of the print document ``tree``, laid out by ``renderer`` with the
-    inside margin ``inside``."""
+    inside margin ``inside``; ``labels``: the printed page of each element id in the layout
+    the paragraphs are from, which their page references print."""
 
-    def __init__(self, renderer: Renderer, inside: float, tree: etree._Element) -> None:
-        self.renderer, self.inside, self.tree = renderer, inside, tree
+    def __init__(
+        self, renderer: Renderer, inside: float, tree: etree._Element, labels: Mapping[str, str] | None = None
+    ) -> None:
+        self.renderer, self.inside, self.tree, self.labels = renderer, inside, tree, labels
 
     def runts(self, found: Mapping[str, Paragraph], keeps: Collection[object]) -> frozenset[Respace]:
         """The runts and loose lines of a layout (not yet respaced: ``keeps``) and the variant
@@ -109,20 +112,27 @@ class Trials:
         kept: Mapping[str, Sequence[Keep]] | None = None,
     ) -> dict[str, dict[Respace, Paragraph]]:
         """Each paragraph of ``settings`` as each of ``variants`` sets it, its words ``kept``
-        kept whole, by a trial of them alone: ``TRIALS`` settings in a document at most, one
-        document after the other (WeasyPrint holds a document's boxes while the book's layout
-        is held too: a long book's trials in one document took more memory than its layout)."""
-        owners = sorted(settings)
-        size = max(TRIALS // max(len(variants), 1), 1)
-        by_owner: dict[str, dict[Respace, Paragraph]] = {}
-        for start in range(0, len(owners), size):
-            chunk = {owner: settings[owner] for owner in owners[start : start + size]}
-            html, trials = trial_html(self.tree, chunk, variants, kept or {}, PRINT_ONLY)
+        kept whole: from the renderer's store of trials (trials.py) or by a trial of it alone,
+        each setting once, ``TRIALS`` in a document at most, one document after the other
+        (WeasyPrint holds a document's boxes while the book's layout is held too: a long book's
+        trials in one document took more memory than its layout)."""
+        store = self.renderer.trials
+        context = (self.renderer.signature(self.inside), self.labels)
+        pieces = trial_pieces(self.tree, settings, variants, kept or {}, PRINT_ONLY, context)
+        found = {piece.key: setting for piece in pieces if (setting := store.get(piece.key)) is not None}
+        wanted = list({piece.key: piece for piece in pieces if piece.key not in found}.values())
+        for start in range(0, len(wanted), TRIALS):
+            html, trials = trial_document(self.tree, wanted[start : start + TRIALS])
             laid_out = self.renderer.render(html, self.inside).pages
             for trial_id, setting in paragraphs(laid_out, RUNT_FRACTION).items():
-                if trial_id in trials:
-                    by_owner.setdefault(trials[trial_id].owner, {})[trials[trial_id]] = setting
+                if (piece := trials.get(trial_id)) is not None:
+                    found[piece.key] = setting
+                    store.put(piece.key, setting, piece.lasting)
             del laid_out
+        by_owner: dict[str, dict[Respace, Paragraph]] = {}
+        for piece in pieces:
+            if piece.key in found:
+                by_owner.setdefault(piece.item.owner, {})[piece.item] = found[piece.key]
         return by_owner
 
 

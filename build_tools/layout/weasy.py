@@ -16,6 +16,7 @@ pins what this relies on.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
 from collections.abc import Iterator
@@ -36,6 +37,7 @@ from build_tools.layout.compose import RESPACE_CSS
 from build_tools.layout.gcpolicy import layout_collection
 from build_tools.layout.images import PrintImages
 from build_tools.layout.keeps import KEEP_CSS
+from build_tools.layout.trials import Memo, TrialStore
 from build_tools.model import Book
 
 
@@ -59,6 +61,16 @@ class Renderer:
         self.images = PrintImages(book, profile, _ProjectFetcher(roots), book.meta.trim.width)
         self.fetcher = _ProjectFetcher(roots, self.images)
         self.unbroken = unbroken_words(book)
+        self.trials: TrialStore = Memo()  # the settings of the paragraphs' trials (trials.py)
+
+    def signature(self, inside: float) -> str:
+        """What every layout of this renderer with the gutter ``inside`` depends on besides
+        its HTML: the page, the fonts, the styles (their text), the words never broken."""
+        digest = hashlib.sha256()
+        for text in (_page_css(self.book, inside), self.profile.page_css(), self.font_css, self.print_css):
+            digest.update(text.encode() + b"\0")
+        digest.update("\n".join(sorted(self.unbroken)).encode())
+        return digest.hexdigest()
 
     @layout_collection()  # no automatic collection during a layout (gcpolicy.py)
     def render(self, html_text: str, inside: float, extra: str = "") -> Document:

@@ -89,7 +89,7 @@ def lay_out(book: Book, styles: Path, version: int, out: Path | None = None) -> 
     if cache and (hit := cache.get(key)) is not None:
         return _layout(book, version, hit.layout, hit.pdf.read_bytes())
     try:
-        layout, warnings, logged = lay_out_kept(book, styles, None, proof)
+        layout, warnings, logged = lay_out_kept(book, styles, None, proof, out)
         pdf = PdfWriter(None, proof).finished(book, layout)
     except BookError as error:
         return error.format_message()

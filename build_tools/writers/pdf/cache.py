@@ -133,15 +133,20 @@ def layout_log() -> Iterator[list[str]]:
 
 
 def lay_out_kept(
-    book: Book, styles: Path, profile: str | None, proof: bool
+    book: Book, styles: Path, profile: str | None, proof: bool, out: Path | None = None
 ) -> tuple[PrintLayout, tuple[Diagnostic, ...], tuple[str, ...]]:
     """The book laid out now (``paginate.lay_out``) with what an entry keeps of it besides the
-    PDF: the pictures printed under 300 ppi, and what the layout logged. Imports WeasyPrint."""
+    PDF: the pictures printed under 300 ppi, and what the layout logged; with the trials'
+    settings of the output folder ``out`` (trialcache.py), if one is given. Imports WeasyPrint."""
     from build_tools.layout.images import low_resolution
     from build_tools.layout.paginate import lay_out
+    from build_tools.writers.pdf.trialcache import TrialCache
 
+    trials = TrialCache(out, styles) if out is not None else None
     with layout_log() as logged:
-        layout = lay_out(book, styles, profile, proof)
+        layout = lay_out(book, styles, profile, proof, trials)
+    if trials is not None:
+        trials.save()
     return layout, low_resolution(book, layout), tuple(logged)
 
 
