@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from build_tools.checks.csscheck import check_stylesheets
 from build_tools.checks.glyphs import check_glyphs
@@ -17,6 +18,9 @@ from build_tools.sources.epoch import source_date_epoch
 from build_tools.sources.manuscript import load
 from build_tools.writers.cover.ebook import cover_diagnostics
 from build_tools.writers.epub.writer import EpubWriter
+
+if TYPE_CHECKING:
+    from build_tools.writers.pdf.trialcache import TrialCache
 
 FORMATS = ("epub", "pdf")  # what "book build all" writes; "cover" is asked for by name
 
@@ -64,14 +68,22 @@ class Printed:
     key: str
     logged: tuple[str, ...] = ()
     cached: Path | None = None
+    trials: TrialCache | None = None  # the trials' settings, kept with the layout
 
 
 def lay_out(
-    project: Project, book: Book, profile: str | None, proof: bool, step: Callable[[str], None], doing: str
+    project: Project,
+    book: Book,
+    settings: tuple[str | None, bool, int],
+    step: Callable[[str], None],
+    doing: str,
 ) -> Printed:
-    """The print layout (``doing`` says so), or from the output folder's cache the layout of an
-    earlier build of the same inputs."""
+    """The print layout (``doing`` says so) for the printer, proof or not and by the processes
+    of ``settings``, or from the output folder's cache the layout of an earlier build of the
+    same inputs (the same pages whatever the processes)."""
+    profile, proof, jobs = settings
     from build_tools.writers.pdf.cache import LayoutCache, lay_out_kept, replay
+    from build_tools.writers.pdf.trialcache import TrialCache
 
     cache = LayoutCache(project.out)
     key = cache.key(book, project.styles, profile or book.meta.print_profile, proof)
@@ -81,8 +93,9 @@ def lay_out(
         return Printed(hit.layout, hit.warnings, key, hit.logged, hit.pdf)
     step(doing)
     # Imported on demand: ``book build epub`` never imports WeasyPrint.
-    layout, warnings, logged = lay_out_kept(book, project.styles, profile, proof, project.out)
-    return Printed(layout, warnings, key, logged)
+    trials = TrialCache(project.out, project.styles)
+    layout, warnings, logged = lay_out_kept(book, project.styles, profile, proof, trials, jobs)
+    return Printed(layout, warnings, key, logged, trials=trials)
 
 
 def write_pdf(
@@ -98,6 +111,8 @@ def write_pdf(
     written = writer.write(book, printed.layout, project.out)
     kept = (printed.layout, printed.warnings, printed.logged)
     LayoutCache(project.out).put(printed.key, written.read_bytes(), *kept)
+    if printed.trials is not None:
+        printed.trials.save()
     return written
 
 
@@ -121,13 +136,15 @@ def build(
     step: Callable[[str], None] = lambda message: None,
     profile: str | None = None,
     proof: bool = False,
+    jobs: int = 1,
 ) -> tuple[Book, list[Path]]:
     """Build the requested formats into ``project.out``; return the book and the files written.
 
     The print layout comes first when the PDF is asked for: it gives the EPUB the print page
     numbers of its index and its page-list. An EPUB alone has neither. A ``proof`` (and the
     proof profile) prints the editorial queries in the PDF (``layout/proofs.py``): the EPUB and
-    the cover then take the press layout, laid out apart, as the proof's pages are its own."""
+    the cover then take the press layout, laid out apart, as the proof's pages are its own.
+    ``jobs``: the processes that lay out (``paginate.lay_out``)."""
     if proof and release:
         raise BookError("a proof prints the open queries and a release build refuses them: choose one")
     step("Reading the manuscript")
@@ -147,7 +164,7 @@ def build(
     if "pdf" in formats or "cover" in formats:
         proofing = proof and "pdf" in formats
         doing = "Laying out the proof pages" if proofing else "Laying out the pages"
-        layout = lay_out(project, book, profile, proofing, step, doing)
+        layout = lay_out(project, book, (profile, proofing, jobs), step, doing)
         book = replace(book, diagnostics=book.diagnostics + layout.warnings)
         press = layout if not proofing or set(formats) == {"pdf"} else None
     if "pdf" in formats and layout:
@@ -155,7 +172,7 @@ def build(
         written.append(write_pdf(project, book, layout, profile, proof))
     if layout and press is None:
         again = "Laying out the pages for the EPUB and the cover"
-        press = lay_out(project, book, profile, False, step, again)
+        press = lay_out(project, book, (profile, False, jobs), step, again)
     if "cover" in formats and press:
         step("Writing the print cover")
         written.append(write_cover(project, book, press.layout, profile))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -91,6 +92,13 @@ def main() -> None:
     "with their pages; written as <slug>-proof.pdf, never in the press PDF's place. The proof "
     "profile implies it.",
 )
+@click.option(
+    "--jobs",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Processes that lay out the PDF (default: the machine's cores). The pages are the same "
+    "whatever the number: the paragraphs' trial settings are laid out in parallel.",
+)
 def build_command(
     target: str,
     source: Path,
@@ -99,6 +107,7 @@ def build_command(
     release: bool,
     profile: str | None,
     proof: bool,
+    jobs: int | None,
 ) -> None:
     """Build TARGET (epub, pdf, all or cover; default all: the EPUB and the PDF) from the manuscript.
 
@@ -124,7 +133,9 @@ def build_command(
 
     formats = FORMATS if target == "all" else (target,)
     with interruptions_raised():  # Ctrl+C and SIGTERM, at any step, are reported by run()
-        book, written = build(project, formats, release=release, step=step, profile=profile, proof=proof)
+        book, written = build(
+            project, formats, release=release, step=step, profile=profile, proof=proof, jobs=jobs or _cores()
+        )
     for line in build_report(source, book):
         click.echo(line, err=True)
     for path in written:
@@ -135,6 +146,14 @@ def build_command(
                 "printed and listed at its end; the press PDF is not replaced",
                 err=True,
             )
+
+
+def _cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not Linux
+        return os.cpu_count() or 1
 
 
 def run() -> None:

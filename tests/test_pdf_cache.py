@@ -31,11 +31,9 @@ def layouts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     made: list[str] = []
     real = paginate.lay_out
 
-    def counted(
-        book: Book, styles: Path, profile: str | None = None, proof: bool = False, trials: object = None
-    ) -> object:
+    def counted(book: Book, styles: Path, profile: str | None = None, *rest: object) -> object:
         made.append(profile or book.meta.print_profile)
-        return real(book, styles, profile, proof, trials)  # type: ignore[arg-type]
+        return real(book, styles, profile, *rest)  # type: ignore[arg-type]
 
     monkeypatch.setattr(paginate, "lay_out", counted)
     return made

@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 import logging
 import shutil
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,7 @@ from lxml import etree
 
 from build_tools.build import Project, build
 from build_tools.layout import respace
+from build_tools.layout.trialpool import TrialPool
 from build_tools.layout.trials import Piece, trial_pieces
 from build_tools.writers.pdf.cache import FOLDER
 from build_tools.writers.pdf.trialcache import TRIALS
@@ -144,3 +147,55 @@ def test_a_trial_file_that_cannot_be_read_or_written_costs_only_time(
         _forget_layouts(tmp_path / "dist")
         assert _pdf(XREFS, tmp_path / "dist") == cold
     assert "the trials' settings are not kept for the next build" in caplog.text
+
+
+STRUCTURE = Path(__file__).resolve().parent / "manuscripts" / "structure"
+
+
+@pytest.fixture
+def shared(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Whether each trial document given to the workers was taken by one."""
+    given: list[bool] = []
+    real = TrialPool.lay_out
+
+    def counted(self: TrialPool, html: str, inside: float) -> object:
+        future = real(self, html, inside)
+        given.append(future is not None)
+        return future
+
+    monkeypatch.setattr(TrialPool, "lay_out", counted)
+    return given
+
+
+def _jobs(source: Path, out: Path, jobs: int) -> bytes:
+    with quiet_layout():
+        _, (written,) = build(Project(source, STYLES, out), ("pdf",), jobs=jobs)
+    return written.read_bytes()
+
+
+def test_the_trials_laid_out_in_parallel_give_the_pages_of_one_process(
+    tmp_path: Path, shared: list[bool]
+) -> None:
+    alone = _jobs(STRUCTURE, tmp_path / "one", 1)
+    assert shared == []
+    assert _jobs(STRUCTURE, tmp_path / "three", 3) == alone
+    assert shared and all(shared)  # the workers laid out their share
+
+
+def test_a_worker_that_fails_costs_only_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker that dies, or lays out otherwise than the main process, is not taken at its word:
+    its share is laid out at home, and the pages are the same."""
+    alone = _jobs(STRUCTURE, tmp_path / "one", 1)
+    failures: list[Future[object]] = []
+
+    def failing(self: TrialPool, html: str, inside: float) -> Future[object]:
+        failures.append(Future())
+        failures[-1].set_exception(BrokenProcessPool("a worker died"))
+        return failures[-1]
+
+    monkeypatch.setattr(TrialPool, "lay_out", failing)
+    assert _jobs(STRUCTURE, tmp_path / "broken", 2) == alone and failures
+    other: Future[object] = Future()
+    other.set_result(("another renderer", {}))
+    monkeypatch.setattr(TrialPool, "lay_out", lambda self, html, inside: other)
+    assert _jobs(STRUCTURE, tmp_path / "other", 2) == alone

@@ -42,6 +42,7 @@ from build_tools.layout.html import PRINT_ONLY, Facts, PrintDocument, back_html,
 from build_tools.layout.keeps import Keep, splits
 from build_tools.layout.proofs import ProofQuery, loosened, moved_by, proof_css
 from build_tools.layout.respace import RUNT_FRACTION, Trials
+from build_tools.layout.trialpool import TrialPool
 from build_tools.layout.trials import TrialStore
 from build_tools.layout.weasy import Renderer
 from build_tools.model import Book, PageStart, PrintLayout
@@ -84,16 +85,30 @@ def lay_out(
     profile: str | None = None,
     proof: bool = False,
     trials: TrialStore | None = None,
+    jobs: int = 1,
 ) -> PrintLayout:
     """The book laid out for ``profile`` (the book's own printer by default), with the blank
     pages the printer asks for at the end; a ``proof`` shows the editorial queries (proofs.py).
-    ``trials``: the settings of earlier trials of paragraphs (trials.py), which this one adds to."""
-    chosen = PROFILES[profile or book.meta.print_profile]
+    ``trials``: the settings of earlier trials of paragraphs (trials.py), which this one adds to;
+    ``jobs``: the processes that lay out (the trials in parallel: trialpool.py)."""
+    name = profile or book.meta.print_profile
     fonts = used_fonts(book, read_fonts(styles))
-    renderer = Renderer(book, styles, chosen, fonts, proof_css(book.meta.words) if proof else "")
+    renderer = Renderer(book, styles, PROFILES[name], fonts, proof_css(book.meta.words) if proof else "")
     if trials is not None:
         renderer.trials = trials
-    layout = _passes(book, renderer, typefaces(fonts, book.meta.words), FIRST_GUTTER, proof=proof)
+    if jobs > 1:
+        renderer.pool = TrialPool(renderer, styles, name, proof, jobs - 1)
+    try:
+        return _padded(book, renderer, typefaces(fonts, book.meta.words), proof)
+    finally:
+        if renderer.pool is not None:
+            renderer.pool.close()
+
+
+def _padded(book: Book, renderer: Renderer, family: str, proof: bool) -> PrintLayout:
+    """The book laid out, with the blank pages at the end its printer asks for."""
+    chosen = renderer.profile
+    layout = _passes(book, renderer, family, FIRST_GUTTER, proof=proof)
     document = layout.rendered
     assert isinstance(document, Document)
     padding = _padding(renderer, document, chosen, layout)
@@ -121,23 +136,19 @@ def _passes(
     pages = first_pages(document.pages)
     mentions = _mention_pages(first.mentions, texts)
     again = [name for name in (ids.NOTES, ids.INDEX, ids.QUERIES) if name in pages]
-    if book.chronology and shares_pages(book, _labels(pages, pages[book.first_body_id])):
+    body = pages[book.first_body_id]
+    if book.chronology and shares_pages(book, _labels(pages, body)):
         again.insert(0, ids.CHRONOLOGY)  # its pages written in, each once (chronology.py)
     if again:
-        start = pages[again[0]]
-        folio = _folio(pages[book.first_body_id])
+        start, folio = pages[again[0]], _folio(body)
         facts = Facts(
             heads=_notes_heads(book, document.pages, pages, folio) if book.notes else {},
-            folios={
-                key: folio(index)
-                for key, index in {**pages, **mentions}.items()
-                if index >= pages[book.first_body_id]
-            },
-            labels=_labels(pages, pages[book.first_body_id]),
+            folios={key: folio(index) for key, index in {**pages, **mentions}.items() if index >= body},
+            labels=_labels(pages, body),
             queries=first.queries,
         )
         restart = f"@page :first {{ counter-reset: page {folio(start)}; }}\n"
-        where = (start, pages[book.first_body_id])  # the pages before pass 2's, the body's first
+        where = (start, body)  # the pages before pass 2's in the book, the body's first
         second = _settled(
             renderer, inside, lambda keeps: back_html(book, facts, keeps, proof), kept, restart, where
         )

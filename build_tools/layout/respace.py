@@ -13,6 +13,7 @@ WeasyPrint layout of the paragraphs alone on their measure (``trials.py``):
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
+from concurrent.futures import Future
 
 from lxml import etree
 
@@ -30,6 +31,7 @@ from build_tools.layout.compose import (
 from build_tools.layout.html import PRINT_ONLY
 from build_tools.layout.keeps import Keep
 from build_tools.layout.stranded import mended, neighbours, stranded
+from build_tools.layout.trialpool import split
 from build_tools.layout.trials import trial_document, trial_pieces
 from build_tools.layout.weasy import Renderer
 
@@ -113,27 +115,53 @@ class Trials:
     ) -> dict[str, dict[Respace, Paragraph]]:
         """Each paragraph of ``settings`` as each of ``variants`` sets it, its words ``kept``
         kept whole: from the renderer's store of trials (trials.py) or by a trial of it alone,
-        each setting once, ``TRIALS`` in a document at most, one document after the other
+        each setting once, ``TRIALS`` in a document at most, one document after the other here
         (WeasyPrint holds a document's boxes while the book's layout is held too: a long book's
-        trials in one document took more memory than its layout)."""
+        trials in one document took more memory than its layout), others in the renderer's
+        worker processes (``trialpool.py``) meanwhile."""
         store = self.renderer.trials
         context = (self.renderer.signature(self.inside), self.labels)
         pieces = trial_pieces(self.tree, settings, variants, kept or {}, PRINT_ONLY, context)
         found = {piece.key: setting for piece in pieces if (setting := store.get(piece.key)) is not None}
         wanted = list({piece.key: piece for piece in pieces if piece.key not in found}.values())
-        for start in range(0, len(wanted), TRIALS):
-            html, trials = trial_document(self.tree, wanted[start : start + TRIALS])
-            laid_out = self.renderer.render(html, self.inside).pages
-            for trial_id, setting in paragraphs(laid_out, RUNT_FRACTION).items():
+        pool = self.renderer.pool
+        runs = split(wanted, pool.shares(len(wanted)) if pool else 1, TRIALS)
+        documents = [trial_document(self.tree, wanted[run]) for run in runs]
+        # One document in each turn at home, the others by the workers meanwhile (trialpool.py).
+        turn = pool.workers + 1 if pool else 1
+        asked = [
+            pool.lay_out(html, self.inside) if pool and n % turn else None
+            for n, (html, _) in enumerate(documents)
+        ]
+        for (html, trials), future in zip(documents, asked, strict=True):
+            for trial_id, setting in self._laid_out(html, future, context[0]).items():
                 if (piece := trials.get(trial_id)) is not None:
                     found[piece.key] = setting
                     store.put(piece.key, setting, piece.lasting)
-            del laid_out
         by_owner: dict[str, dict[Respace, Paragraph]] = {}
         for piece in pieces:
             if piece.key in found:
                 by_owner.setdefault(piece.item.owner, {})[piece.item] = found[piece.key]
         return by_owner
+
+    def _laid_out(
+        self, html: str, future: Future[tuple[str, dict[str, Paragraph]]] | None, signature: str
+    ) -> dict[str, Paragraph]:
+        """The settings of a trial document's paragraphs, by id: a worker's (``future``), if it
+        laid the document out as this renderer does, or laid out here."""
+        if future is not None:
+            try:
+                theirs, settings = future.result()
+            except Exception:  # the worker failed: laid out here, which says why if it fails too
+                theirs, settings = "", {}
+                if self.renderer.pool:
+                    self.renderer.pool.lost()
+            if theirs == signature:
+                return settings
+        pages = self.renderer.render(html, self.inside).pages
+        settings = paragraphs(pages, RUNT_FRACTION)
+        del pages  # WeasyPrint holds a document's boxes: never two at once
+        return settings
 
 
 def _chosen(

@@ -37,6 +37,7 @@ from build_tools.layout.compose import RESPACE_CSS
 from build_tools.layout.gcpolicy import layout_collection
 from build_tools.layout.images import PrintImages
 from build_tools.layout.keeps import KEEP_CSS
+from build_tools.layout.trialpool import TrialPool
 from build_tools.layout.trials import Memo, TrialStore
 from build_tools.model import Book
 
@@ -62,6 +63,7 @@ class Renderer:
         self.fetcher = _ProjectFetcher(roots, self.images)
         self.unbroken = unbroken_words(book)
         self.trials: TrialStore = Memo()  # the settings of the paragraphs' trials (trials.py)
+        self.pool: TrialPool | None = None  # processes that lay out trials too (trialpool.py)
 
     def signature(self, inside: float) -> str:
         """What every layout of this renderer with the gutter ``inside`` depends on besides

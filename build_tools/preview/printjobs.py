@@ -81,6 +81,7 @@ def lay_out(book: Book, styles: Path, version: int, out: Path | None = None) -> 
 
     install()  # before WeasyPrint's import, as the console script does: no gcc (libraries.py)
     from build_tools.writers.pdf.cache import LayoutCache, lay_out_kept
+    from build_tools.writers.pdf.trialcache import TrialCache
     from build_tools.writers.pdf.writer import PdfWriter
 
     proof = bool(book.queries)  # the proof's pages when queries are open: as the editor prints them
@@ -88,13 +89,15 @@ def lay_out(book: Book, styles: Path, version: int, out: Path | None = None) -> 
     key = cache.key(book, styles, book.meta.print_profile, proof) if cache else ""
     if cache and (hit := cache.get(key)) is not None:
         return _layout(book, version, hit.layout, hit.pdf.read_bytes())
+    trials = TrialCache(out, styles) if out is not None else None
     try:
-        layout, warnings, logged = lay_out_kept(book, styles, None, proof, out)
+        layout, warnings, logged = lay_out_kept(book, styles, None, proof, trials)
         pdf = PdfWriter(None, proof).finished(book, layout)
     except BookError as error:
         return error.format_message()
-    if cache:
+    if cache and trials:
         cache.put(key, pdf, layout, warnings, logged)
+        trials.save()
     return _layout(book, version, layout, pdf)
 
 

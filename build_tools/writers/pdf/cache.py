@@ -26,6 +26,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from build_tools.errors import BookError, Diagnostic, Location
+from build_tools.layout.trials import TrialStore
 from build_tools.model import Book, PageStart, PrintLayout
 from build_tools.writers.output import atomic_output
 
@@ -133,20 +134,21 @@ def layout_log() -> Iterator[list[str]]:
 
 
 def lay_out_kept(
-    book: Book, styles: Path, profile: str | None, proof: bool, out: Path | None = None
+    book: Book,
+    styles: Path,
+    profile: str | None,
+    proof: bool,
+    trials: TrialStore | None = None,
+    jobs: int = 1,
 ) -> tuple[PrintLayout, tuple[Diagnostic, ...], tuple[str, ...]]:
-    """The book laid out now (``paginate.lay_out``) with what an entry keeps of it besides the
-    PDF: the pictures printed under 300 ppi, and what the layout logged; with the trials'
-    settings of the output folder ``out`` (trialcache.py), if one is given. Imports WeasyPrint."""
+    """The book laid out now (``paginate.lay_out``, by ``jobs`` processes, with the settings of
+    earlier ``trials``) with what an entry keeps of it besides the PDF: the pictures printed
+    under 300 ppi, and what the layout logged. Imports WeasyPrint."""
     from build_tools.layout.images import low_resolution
     from build_tools.layout.paginate import lay_out
-    from build_tools.writers.pdf.trialcache import TrialCache
 
-    trials = TrialCache(out, styles) if out is not None else None
     with layout_log() as logged:
-        layout = lay_out(book, styles, profile, proof, trials)
-    if trials is not None:
-        trials.save()
+        layout = lay_out(book, styles, profile, proof, trials, jobs)
     return layout, low_resolution(book, layout), tuple(logged)
 
 
