@@ -250,8 +250,7 @@ def _printed_pages(book: Book, document: Document, before: tuple[int, int] | Non
     (the pages before it in the book, the body's first page) or is the book's beginning."""
     found = first_pages(document.pages)
     offset, body = before if before is not None else (0, found.get(book.first_body_id, 0))
-    label = PrintLayout((), {}, body).label
-    return {key: label(offset + index) for key, index in found.items()}
+    return _labels({key: offset + index for key, index in found.items()}, body)
 
 
 def _result(

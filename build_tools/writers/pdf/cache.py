@@ -58,11 +58,9 @@ class LayoutCache:
 
     def key(self, book: Book, styles: Path, profile: str, proof: bool) -> str:
         digest = hashlib.sha256(f"{FORMAT}\n{profile}\n{proof}\n".encode())
-        digest.update(_toolchain().encode())
+        digest.update(toolchain().encode())
         digest.update(repr(replace(book, diagnostics=())).encode())  # warnings change no page
-        for path in _files(styles.resolve()) + [image.path for image in book.images]:
-            digest.update(f"\n{path.name}\n".encode())
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
+        add_files(digest, styles_files(styles) + [image.path for image in book.images])
         return digest.hexdigest()
 
     def get(self, key: str) -> Cached | None:
@@ -163,7 +161,19 @@ def _files(folder: Path) -> list[Path]:
     return sorted(path for path in folder.rglob("*") if path.is_file())
 
 
-def _toolchain() -> str:
+def add_files(digest: hashlib._Hash, paths: Sequence[Path]) -> None:
+    """Each file's name and the SHA-256 of its bytes, in order, into ``digest``."""
+    for path in paths:
+        digest.update(f"\n{path.name}\n".encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+
+
+def styles_files(styles: Path) -> list[Path]:
+    """The files of the styles folder, in order: stylesheets, fonts.toml, the fonts."""
+    return _files(styles.resolve())
+
+
+def toolchain() -> str:
     """The toolchain's own code and the versions of the libraries that make the pages."""
     digest = hashlib.sha256()
     for path in _files(_TOOLCHAIN):

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from build_tools.errors import BookError
 from build_tools.writers.output import atomic_output
-from build_tools.writers.pdf.cache import FOLDER, _files, _toolchain
+from build_tools.writers.pdf.cache import FOLDER, add_files, styles_files, toolchain
 
 if TYPE_CHECKING:  # boxes.py imports WeasyPrint
     from build_tools.layout.boxes import Paragraph
@@ -38,10 +38,8 @@ class TrialCache:
     """The trials' settings of the output folder ``out`` for the styles folder ``styles``."""
 
     def __init__(self, out: Path, styles: Path) -> None:
-        digest = hashlib.sha256(f"{FORMAT}\n{_toolchain()}\n".encode())
-        for path in _files(styles.resolve()):
-            digest.update(f"\n{path.name}\n".encode())
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
+        digest = hashlib.sha256(f"{FORMAT}\n{toolchain()}\n".encode())
+        add_files(digest, styles_files(styles))
         self.path = out / FOLDER / TRIALS / f"{digest.hexdigest()}.json"
         self.earlier = _read(self.path)
         self.used: dict[str, Paragraph] = {}
