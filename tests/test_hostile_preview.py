@@ -12,8 +12,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import uvicorn
 from project_tools import in_empty_folder, project
 
+from build_tools import preview
 from build_tools.preview import connections
 
 
@@ -64,8 +66,15 @@ class Served:
             return int(_read_all(connection).split(b" ", 2)[1])
 
     def stop(self, sig: signal.Signals = signal.SIGINT) -> str:
+        """Send ``sig`` and wait for the end; a server that hangs is killed and reaped (its
+        pipes closed) so that the failure is this test's, not a ResourceWarning in the next."""
         self.process.send_signal(sig)
-        _, stderr = self.process.communicate(timeout=HANG_GUARD_S)
+        try:
+            _, stderr = self.process.communicate(timeout=HANG_GUARD_S)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            _, stderr = self.process.communicate()
+            pytest.fail(f"the preview did not stop on {sig.name}:\n{stderr}")
         return stderr
 
 
@@ -163,3 +172,20 @@ def test_the_print_worker_dies_with_the_server(tmp_path: Path, sig: signal.Signa
     if sig == signal.SIGHUP:  # handled as SIGTERM: stopped cleanly, its temporary folder removed
         assert server.process.returncode == 0 and stderr.splitlines()[-1] == "preview stopped", stderr
         assert not list(tmp_path.glob("book-*"))
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGHUP"), reason="no SIGHUP")
+def test_uvicorn_stops_on_sighup_without_raising_in_its_loop() -> None:
+    """SIGHUP reaches uvicorn's handle_exit, as SIGTERM does, and is raised again once the
+    server has stopped: raised at once, inside one of the event loop's callbacks, asyncio
+    logged it and the server never stopped (CI, 2026-12-03)."""
+    server = preview._Uvicorn(uvicorn.Config(app="unused:app"), lambda: None)
+    previous = signal.signal(signal.SIGHUP, signal.default_int_handler)
+    try:
+        with pytest.raises(KeyboardInterrupt), server.capture_signals():
+            assert signal.getsignal(signal.SIGHUP) == server.handle_exit
+            signal.raise_signal(signal.SIGHUP)  # handled now, in this thread: no exception
+            assert server.should_exit
+        assert signal.getsignal(signal.SIGHUP) is signal.default_int_handler
+    finally:
+        signal.signal(signal.SIGHUP, previous)

@@ -12,7 +12,8 @@ from __future__ import annotations
 import signal
 import socket
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +34,9 @@ from build_tools.preview.site import Site
 from build_tools.sources.epoch import source_date_epoch
 
 __all__ = ["LOOPBACK", "Preview", "open_preview", "serve"]
+
+# Besides Ctrl+C (SIGINT), what stops the preview cleanly: ``kill`` and the terminal closed.
+STOPPING = (signal.SIGTERM, *([signal.SIGHUP] if hasattr(signal, "SIGHUP") else []))
 
 
 @dataclass(frozen=True)
@@ -102,13 +106,16 @@ def serve(
         timeout_graceful_shutdown=2,
     )
     main_thread = threading.current_thread() is threading.main_thread()
-    # SIGTERM stops the preview as Ctrl+C does, so that the worker process is shut down too.
-    previous = signal.signal(signal.SIGTERM, signal.default_int_handler) if main_thread else None
+    # SIGTERM and SIGHUP stop the preview as Ctrl+C does, so that the worker process is shut
+    # down too: uvicorn stops on them, then raises them again once it has (capture_signals).
+    previous = (
+        {sig: signal.signal(sig, signal.default_int_handler) for sig in STOPPING} if main_thread else {}
+    )
     try:
         _Uvicorn(config, preview.server.close_streams).run(sockets=[listening])
     finally:
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
         preview.close()
         listening.close()
 
@@ -123,6 +130,23 @@ class _Uvicorn(uvicorn.Server):
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
         self.before_shutdown()
         await super().shutdown(sockets)
+
+    @contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        """uvicorn's own, with SIGHUP among the signals that stop it: uvicorn catches only
+        SIGINT and SIGTERM, and SIGHUP, raised inside one of the event loop's callbacks, was
+        logged by asyncio and the server never stopped."""
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        original = {sig: signal.signal(sig, self.handle_exit) for sig in (signal.SIGINT, *STOPPING)}
+        try:
+            yield
+        finally:
+            for sig, handler in original.items():
+                signal.signal(sig, handler)
+        for captured in reversed(self._captured_signals):
+            signal.raise_signal(captured)
 
 
 def _listen(host: str, port: int) -> socket.socket:
