@@ -21,7 +21,7 @@ from weasyprint import HTML
 from weasyprint.text import line_break
 
 from build_tools.build import Project, build, read_book
-from build_tools.layout import paginate
+from build_tools.layout import paginate, settle
 from build_tools.layout.boxes import PageText, page_texts
 from build_tools.layout.keeps import Keep, keep_words, splits
 from build_tools.layout.weasy import _hyphenation
@@ -253,9 +253,9 @@ def test_a_page_still_split_after_the_last_layout_is_a_warning_that_names_it(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     """The first book needs a second layout of its text: allowed one, it warns."""
-    monkeypatch.setattr(paginate, "MAX_LAYOUTS", 1)
+    monkeypatch.setattr(settle, "MAX_LAYOUTS", 1)
     book = read_book(Project(ROOT / "manuscript", ROOT / "styles", ROOT / "unused"))
-    with caplog.at_level(logging.WARNING, logger=paginate.__name__):
+    with caplog.at_level(logging.WARNING, logger=settle.__name__):
         layout = paginate.lay_out(book, ROOT / "styles")
     named = [
         re.fullmatch(

@@ -15,7 +15,7 @@
   small document of the same measure (``trials.py``): the variant kept leaves no runt and no
   line looser than the paragraph had. It is named by the paragraph's element id, found in one
   layout, applied in the next, in the loop that keeps the words a page turn split
-  (``paginate._settled``).
+  (``settle.settled``).
 """
 
 from __future__ import annotations

@@ -20,9 +20,8 @@ imports WeasyPrint.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 from weasyprint import Document
@@ -35,13 +34,11 @@ from build_tools.design.profiles import PROFILES, Profile
 from build_tools.errors import BookError
 from build_tools.lang.frontmatter import typefaces
 from build_tools.lang.numbers import page_range
-from build_tools.layout.boxes import PageText, first_pages, page_texts, paragraphs
+from build_tools.layout.boxes import PageText, first_pages
 from build_tools.layout.chronology import shares_pages
-from build_tools.layout.compose import Respace
-from build_tools.layout.html import PRINT_ONLY, Facts, PrintDocument, back_html, book_html
-from build_tools.layout.keeps import Keep, splits
-from build_tools.layout.proofs import ProofQuery, loosened, moved_by, proof_css
-from build_tools.layout.respace import RUNT_FRACTION, Trials
+from build_tools.layout.html import Facts, back_html, book_html
+from build_tools.layout.proofs import proof_css
+from build_tools.layout.settle import Keeps, labels, settled
 from build_tools.layout.trialpool import TrialPool
 from build_tools.layout.trials import TrialStore
 from build_tools.layout.weasy import Renderer
@@ -49,34 +46,6 @@ from build_tools.model import Book, PageStart, PrintLayout
 from build_tools.textpos import Place
 
 FIRST_GUTTER = 0.875  # inches: the printers' gutter for the longest books, tried first
-_log = logging.getLogger(__name__)
-MAX_LAYOUTS = 4  # of one document, until no page turn splits a word
-Keeps = frozenset[Keep | Respace]
-
-
-@dataclass(frozen=True)
-class _Settled:
-    """A document laid out with the words ``keeps`` kept whole: the places of its mentions,
-    its pages, the layouts it took, and the words it still splits across a page turn, by the
-    index of the page that begins inside the word."""
-
-    mentions: dict[str, Place]
-    document: Document
-    texts: list[PageText]
-    keeps: Keeps
-    layouts: int
-    split: dict[int, Keep]
-    queries: tuple[ProofQuery, ...] = ()  # a proof's (proofs.py)
-    respaced: frozenset[Respace] = frozenset()  # paragraphs to set again (compose.py, stranded.py)
-
-    def again(self) -> Keeps:
-        """What the next layout keeps, if there is one: the words it split, the paragraphs
-        respaced (the first layout's runts and loose lines: ``compose.py``)."""
-        if self.split or self.respaced:
-            again = {item.owner for item in self.respaced}  # a paragraph set again takes its new variant
-            kept = {item for item in self.keeps if not (isinstance(item, Respace) and item.owner in again)}
-            return frozenset(kept) | frozenset(self.split.values()) | self.respaced
-        return frozenset()
 
 
 def lay_out(
@@ -123,7 +92,7 @@ def _padded(book: Book, renderer: Renderer, family: str, proof: bool) -> PrintLa
 def _passes(
     book: Book, renderer: Renderer, family: str, inside: float, kept: Keeps = frozenset(), proof: bool = False
 ) -> PrintLayout:
-    first = _settled(renderer, inside, lambda keeps: book_html(book, family, None, keeps, proof), kept)
+    first = settled(renderer, inside, lambda keeps: book_html(book, family, None, keeps, proof), kept)
     document, texts, kept = first.document, first.texts, first.keeps
     needed = renderer.profile.gutter_for(len(document.pages))
     if needed is None:
@@ -137,25 +106,25 @@ def _passes(
     mentions = _mention_pages(first.mentions, texts)
     again = [name for name in (ids.NOTES, ids.INDEX, ids.QUERIES) if name in pages]
     body = pages[book.first_body_id]
-    if book.chronology and shares_pages(book, _labels(pages, body)):
+    if book.chronology and shares_pages(book, labels(pages, body)):
         again.insert(0, ids.CHRONOLOGY)  # its pages written in, each once (chronology.py)
     if again:
         start, folio = pages[again[0]], _folio(body)
         facts = Facts(
             heads=_notes_heads(book, document.pages, pages, folio) if book.notes else {},
             folios={key: folio(index) for key, index in {**pages, **mentions}.items() if index >= body},
-            labels=_labels(pages, body),
+            labels=labels(pages, body),
             queries=first.queries,
         )
         restart = f"@page :first {{ counter-reset: page {folio(start)}; }}\n"
         where = (start, body)  # the pages before pass 2's in the book, the body's first
-        second = _settled(
+        second = settled(
             renderer, inside, lambda keeps: back_html(book, facts, keeps, proof), kept, restart, where
         )
         moved = _mention_pages(first.mentions, texts[:start] + second.texts)
         if moved != mentions:  # the chronology laid out anew moved a name: lay out its locator again
             mentions, facts = moved, replace(facts, folios={**facts.folios, **_body_folios(moved, folio)})
-            second = _settled(
+            second = settled(
                 renderer, inside, lambda keeps: back_html(book, facts, keeps, proof), kept, restart, where
             )
         # Of two indexes or more, pass 1's stubs gave the contents wrong pages for all but the
@@ -170,87 +139,13 @@ def _passes(
             document = document.copy(document.pages[:start] + second.document.pages)
             texts = texts[:start] + second.texts
         else:  # the notes changed length, an event its page, or two indexes: lay out the whole book again
-            whole = _settled(
+            whole = settled(
                 renderer, inside, lambda keeps: book_html(book, family, facts, keeps, proof), second.keeps
             )
             document, texts = whole.document, whole.texts
             mentions = _mention_pages(whole.mentions, texts)
         pages = first_pages(document.pages)
     return _result(document, pages, mentions, texts, pages[book.first_body_id])
-
-
-def _settled(
-    renderer: Renderer,
-    inside: float,
-    make: Callable[[Keeps], PrintDocument],
-    keeps: Keeps,
-    extra: str = "",
-    before: tuple[int, int] | None = None,
-) -> _Settled:
-    """Lay out ``make(keeps)`` again, each word split across a page turn kept whole with the
-    others, until no page turn splits a word (issue 13 item 3). ``before``: the pages before
-    this document's first in the book and the index of the body's first page, for the pages
-    it prints (None: the document is the book's beginning)."""
-    layout = _layout(renderer, (inside, before), make(keeps), extra, keeps, 1)
-    while (more := layout.again()) and layout.layouts < MAX_LAYOUTS:
-        keeps, count = more, layout.layouts + 1
-        del layout  # never two layouts of the book in memory (WeasyPrint keeps what it took)
-        layout = _layout(renderer, (inside, before), make(keeps), extra, keeps, count)
-    for number, keep in layout.split.items():  # `number` begins inside the word: the page before ends with it
-        _log.warning(
-            "page %d of the PDF: its last word, %r, is split across the page turn, and still was "
-            "after %d layouts",
-            (before[0] if before else 0) + number,
-            keep.word,
-            layout.layouts,
-        )
-    _log.debug("%d layouts, %d words kept whole", layout.layouts, len(layout.keeps))
-    return layout
-
-
-def _layout(
-    renderer: Renderer,
-    where: tuple[float, tuple[int, int] | None],
-    printed: PrintDocument,
-    extra: str,
-    keeps: Keeps,
-    count: int,
-) -> _Settled:
-    inside, before = where
-    document = renderer.render(printed.html, inside, extra)
-    texts = page_texts(document.pages, PRINT_ONLY)
-    loose: frozenset[str] = frozenset()
-    for _ in range(MAX_LAYOUTS if printed.queries else 0):  # a proof: every note on its marker's page
-        opening = [text.first[0] for text in texts]
-        more = moved_by(printed.queries, first_pages(document.pages), opening, printed.tree) - loose
-        if not more:
-            break
-        loose |= more
-        del document  # never two layouts of the book in memory
-        document = renderer.render(printed.html, inside, extra + loosened(loose))
-        texts = page_texts(document.pages, PRINT_ONLY)
-    split = splits(printed.tree, texts, PRINT_ONLY)
-    # The first layout's runts, or its stranded lines, and the runts the words the next keeps
-    # whole would make: each trial costs most of a small layout (respace.py). The last layout
-    # has none: nothing would set them.
-    runts, mended, kept = frozenset[Respace](), frozenset[Respace](), frozenset[Respace]()
-    if count < MAX_LAYOUTS and not printed.queries:  # a proof's pages are its own (proofs.py)
-        found = paragraphs(document.pages, RUNT_FRACTION)
-        trials = Trials(renderer, inside, printed.tree, _printed_pages(renderer.book, document, before))
-        runts = trials.runts(found, keeps) if count == 1 else runts
-        mended = trials.stranded(found, split) if not runts else mended
-        taken = {item.owner for item in runts | mended}
-        kept = trials.kept(found, [keep for keep in split.values() if keep.owner not in taken])
-    respaced = runts | mended | kept
-    return _Settled(printed.mentions, document, texts, keeps, count, split, printed.queries, respaced)
-
-
-def _printed_pages(book: Book, document: Document, before: tuple[int, int] | None) -> dict[str, str]:
-    """The folio printed on the page of each element id of ``document``, which has ``before``
-    (the pages before it in the book, the body's first page) or is the book's beginning."""
-    found = first_pages(document.pages)
-    offset, body = before if before is not None else (0, found.get(book.first_body_id, 0))
-    return _labels({key: offset + index for key, index in found.items()}, body)
 
 
 def _result(
@@ -303,12 +198,6 @@ def _before_index(pages: Sequence[Page]) -> int:
     """The pages before the index (or a proof's list of queries, when there is no index)."""
     first = first_pages(pages)
     return first.get(ids.INDEX, first.get(ids.QUERIES, len(pages)))
-
-
-def _labels(pages: dict[str, int], first: int) -> dict[str, str]:
-    """Element id -> the folio printed on its page, roman before the body (``first``)."""
-    label = PrintLayout((), {}, first).label
-    return {key: label(index) for key, index in pages.items()}
 
 
 def _kept(book: Book, pages: dict[str, int], again: dict[str, int], start: int) -> bool:
