@@ -16,7 +16,8 @@ from weasyprint.formatting_structure.boxes import TextBox
 
 from build_tools import ids
 from build_tools.build import Project, read_book
-from build_tools.layout.boxes import first_pages, page_texts, paragraphs
+from build_tools.layout.boxes import page_texts, paragraphs
+from build_tools.layout.folios import first_pages
 from build_tools.layout.paginate import lay_out
 from build_tools.model import PrintLayout
 from build_tools.textpos import Place, index_of_letter, insert_at, letters, places

@@ -48,15 +48,6 @@ class PageText:
     hyphenated: bool = False
 
 
-def first_pages(pages: Sequence[Page]) -> dict[str, int]:
-    """Element id -> index of the first page it is on (a block across pages is on each)."""
-    found: dict[str, int] = {}
-    for number, page in enumerate(pages):
-        for anchor in page.anchors:
-            found.setdefault(anchor, number)
-    return found
-
-
 def page_texts(pages: Sequence[Page], skip: frozenset[str] = frozenset()) -> list[PageText]:
     """The text of each page, in letters per element id; ``skip`` names classes whose text is
     print-only (a note's printed number), counted by no element."""

@@ -28,7 +28,7 @@ from build_tools.layout.images import print_url
 from build_tools.layout.keeps import Keep, keep_words
 from build_tools.layout.proofs import NOTE, ProofQuery, mark_queries, query_list
 from build_tools.layout.structure import contents, display_pages, divisions, section_element
-from build_tools.layout.xrefs import page_refs
+from build_tools.layout.xrefs import contents_refs, page_refs
 from build_tools.markup import render, unwrap
 from build_tools.model import Book, Index, Note, Section
 from build_tools.sources.epoch import iso_utc
@@ -67,15 +67,46 @@ def book_html(
 ) -> PrintDocument:
     """The whole book for print, ``keeps`` kept whole; pass 1 has no facts of the layout. A
     ``proof`` shows the queries (proofs.py)."""
+    body = _body(book_divisions(book, family, facts, proof))
+    return _document(book, body, keeps, proof=1 if proof else None)
+
+
+def book_divisions(book: Book, family: str, facts: Facts | None, proof: bool = False) -> list[etree._Element]:
+    """The top-level elements of ``book_html``'s body, in order: the display pages, the front
+    matter and the contents, the body's divisions, the back matter."""
     words = book.meta.words
     before, after = divisions(book)
+    front = [*display_pages(book, family, words), *before, contents(book, words)]
+    return [*front, *after, *_back_matter(book, facts, proof=proof)]
+
+
+def part_html(
+    book: Book,
+    family: str,
+    names: Collection[str],
+    known: Mapping[str, str],
+    keeps: Collection[Keep | Respace] = (),
+) -> PrintDocument:
+    """The divisions of pass 1 named ``names`` (their ids) alone, as ``book_html`` prints them,
+    for a layout of them apart (``parts.py``): ``known`` gives the printed page of every target
+    outside them. The division after them follows, empty: the page turn to it is the book's
+    (a blank verso where it opens on a recto), and its page is left out."""
+    elements = book_divisions(book, family, None)
+    chosen = [n for n, element in enumerate(elements) if element.get("id") in names]
+    following = elements[chosen[-1] + 1] if chosen[-1] + 1 < len(elements) else None
+    parts = [elements[n] for n in chosen]
+    if following is not None:
+        parts.append(etree.Element(following.tag, {"class": following.get("class", ""), "data-turn": ""}))
+    return _document(book, _body(parts), keeps, known)
+
+
+def _body(parts: list[etree._Element]) -> etree._Element:
     body = etree.Element("body")
     body.text = "\n"
-    front = [*display_pages(book, family, words), *before, contents(book, words)]
-    for part in (*front, *after, *_back_matter(book, facts, proof=proof)):
+    for part in parts:
         part.tail = "\n"
         body.append(part)
-    return _document(book, body, keeps, proof=1 if proof else None)
+    return body
 
 
 def back_html(
@@ -117,6 +148,8 @@ def _document(
     root = _head(book)
     root.append(body)
     page_refs(root, book, known)
+    if known is not None:
+        contents_refs(root, known)
     queries = mark_queries(root, book, proof) if proof is not None else ()
     # What prints for each picture: its print-safe version (images.py), served by the layout.
     files = {image.href: print_url(image.href) for image in book.images}

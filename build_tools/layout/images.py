@@ -34,7 +34,7 @@ and its page.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -261,23 +261,34 @@ def _css_escape(text: str) -> str:
 def low_resolution(book: Book, layout: PrintLayout) -> tuple[Diagnostic, ...]:
     """A warning for every picture that prints under ``PRINT_PPI`` on a page: its pixels
     over its box on the page, in the direction with fewer (a picture may be scaled unevenly),
-    once per picture and page; an SVG printed as vectors has no resolution."""
+    once per picture and page; an SVG printed as vectors has no resolution. The pages are the
+    layout's document, or the resolutions measured where its parts were laid out (parts.py)."""
     images = {image.href: image for image in book.images}
     found: dict[tuple[str, int], Diagnostic] = {}
-    pages = getattr(layout.rendered, "pages", ())
+    measured = getattr(layout.rendered, "resolutions", None)
+    if measured is None:
+        measured = resolutions(getattr(layout.rendered, "pages", ()))
+    for index, href, ppi in measured:
+        if href in images and ppi < PRINT_PPI - 0.5 and (href, index) not in found:
+            found[href, index] = _warning(images[href], ppi, layout.label(index), index + 1)
+    return tuple(found.values())
+
+
+def resolutions(pages: Sequence[Any]) -> list[tuple[int, str, float]]:
+    """The resolution each picture prints at on each page of ``pages`` (WeasyPrint's): the
+    page's index, the picture's name in the book, its pixels per inch."""
     from build_tools.layout.boxes import replaced_boxes
 
+    out = []
     for index, page in enumerate(pages):
         for box in replaced_boxes(page):
             src = (box.element.get("src") or "") if box.element is not None else ""
             href = unquote(src.removeprefix(SCHEME))
             pixels = getattr(box.replacement, "width", None), getattr(box.replacement, "height", None)
-            if href not in images or None in pixels or box.width <= 0 or box.height <= 0:
+            if pixels[0] is None or pixels[1] is None or box.width <= 0 or box.height <= 0:
                 continue
-            ppi = min(pixels[0] / box.width, pixels[1] / box.height) * CSS_PPI
-            if ppi < PRINT_PPI - 0.5 and (href, index) not in found:
-                found[href, index] = _warning(images[href], ppi, layout.label(index), index + 1)
-    return tuple(found.values())
+            out.append((index, href, min(pixels[0] / box.width, pixels[1] / box.height) * CSS_PPI))
+    return out
 
 
 def _warning(image: Image, ppi: float, folio: str, number: int) -> Diagnostic:

@@ -20,7 +20,6 @@ imports WeasyPrint.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -30,20 +29,29 @@ from weasyprint.document import Page
 from build_tools import ids
 from build_tools.design.coverage import used_fonts
 from build_tools.design.fonts import read_fonts
-from build_tools.design.profiles import PROFILES, Profile
+from build_tools.design.profiles import PROFILES
 from build_tools.errors import BookError
 from build_tools.lang.frontmatter import typefaces
-from build_tools.lang.numbers import page_range
-from build_tools.layout.boxes import PageText, first_pages
+from build_tools.layout.boxes import PageText
 from build_tools.layout.chronology import shares_pages
+from build_tools.layout.folios import (
+    before_index,
+    body_folios,
+    events_kept,
+    first_pages,
+    folio_of,
+    mention_pages,
+    notes_heads,
+)
 from build_tools.layout.html import Facts, back_html, book_html
+from build_tools.layout.partbook import lay_out_in_parts
+from build_tools.layout.partwork import Joined, Piece
 from build_tools.layout.proofs import proof_css
 from build_tools.layout.settle import Keeps, labels, settled
 from build_tools.layout.trialpool import TrialPool
 from build_tools.layout.trials import TrialStore
 from build_tools.layout.weasy import Renderer
 from build_tools.model import Book, PageStart, PrintLayout
-from build_tools.textpos import Place
 
 FIRST_GUTTER = 0.875  # inches: the printers' gutter for the longest books, tried first
 
@@ -65,28 +73,49 @@ def lay_out(
     renderer = Renderer(book, styles, PROFILES[name], fonts, proof_css(book.meta.words) if proof else "")
     if trials is not None:
         renderer.trials = trials
-    if jobs > 1:
+    family = typefaces(fonts, book.meta.words)
+    parted = None
+    if jobs > 1 and not proof:  # in parts, in parallel: the same pages (partbook.py)
+        parted = lay_out_in_parts(book, renderer, (styles, name, FIRST_GUTTER), family, jobs, {})
+    if jobs > 1 and parted is None:
         renderer.pool = TrialPool(renderer, styles, name, proof, jobs - 1)
     try:
-        return _padded(book, renderer, typefaces(fonts, book.meta.words), proof)
+        return _padded(book, renderer, family, proof, parted)
     finally:
         if renderer.pool is not None:
             renderer.pool.close()
 
 
-def _padded(book: Book, renderer: Renderer, family: str, proof: bool) -> PrintLayout:
-    """The book laid out, with the blank pages at the end its printer asks for."""
-    chosen = renderer.profile
-    layout = _passes(book, renderer, family, FIRST_GUTTER, proof=proof)
-    document = layout.rendered
-    assert isinstance(document, Document)
-    padding = _padding(renderer, document, chosen, layout)
-    if not padding:
+def _padded(
+    book: Book, renderer: Renderer, family: str, proof: bool, parted: PrintLayout | None
+) -> PrintLayout:
+    """The book laid out (``parted``: in parts, ``partbook.py``), with the blank pages at the
+    end its printer asks for."""
+    layout = parted or _passes(book, renderer, family, FIRST_GUTTER, proof=proof)
+    rendered = layout.rendered
+    if isinstance(rendered, Joined):
+        anchored = rendered.anchored
+    else:
+        assert isinstance(rendered, Document)
+        anchored = bool(rendered.pages[-1].anchors)
+    added = _padding(renderer, len(layout.pages), anchored)
+    if added is None:
         return layout
+    pair, padding = added
     blank = tuple(PageStart(layout.label(len(layout.pages) + n), "") for n in range(len(padding)))
-    return PrintLayout(
-        layout.pages + blank, layout.places, layout.first_text_page, document.copy(document.pages + padding)
+    pages = layout.pages + blank
+    if isinstance(rendered, Document):
+        return PrintLayout(
+            pages, layout.places, layout.first_text_page, rendered.copy(rendered.pages + padding)
+        )
+    drawn = pair.copy(padding).write_pdf(pdf_variant=renderer.profile.pdf_variant)
+    more = replace(
+        rendered,
+        pieces=(*rendered.pieces, Piece(drawn, frozenset())),
+        bookmarks=rendered.bookmarks + tuple([] for _ in padding),
+        heights=rendered.heights + tuple(page.height for page in padding),
     )
+    return PrintLayout(pages, layout.places, layout.first_text_page, more)
 
 
 def _passes(
@@ -103,15 +132,15 @@ def _passes(
     if needed > inside:  # the printer's gutter grows with the page count
         return _passes(book, renderer, family, needed, kept, proof)
     pages = first_pages(document.pages)
-    mentions = _mention_pages(first.mentions, texts)
+    mentions = mention_pages(first.mentions, texts)
     again = [name for name in (ids.NOTES, ids.INDEX, ids.QUERIES) if name in pages]
     body = pages[book.first_body_id]
     if book.chronology and shares_pages(book, labels(pages, body)):
         again.insert(0, ids.CHRONOLOGY)  # its pages written in, each once (chronology.py)
     if again:
-        start, folio = pages[again[0]], _folio(body)
+        start, folio = pages[again[0]], folio_of(body)
         facts = Facts(
-            heads=_notes_heads(book, document.pages, pages, folio) if book.notes else {},
+            heads=notes_heads(book, document.pages, pages, folio) if book.notes else {},
             folios={key: folio(index) for key, index in {**pages, **mentions}.items() if index >= body},
             labels=labels(pages, body),
             queries=first.queries,
@@ -121,9 +150,9 @@ def _passes(
         second = settled(
             renderer, inside, lambda keeps: back_html(book, facts, keeps, proof), kept, restart, where
         )
-        moved = _mention_pages(first.mentions, texts[:start] + second.texts)
+        moved = mention_pages(first.mentions, texts[:start] + second.texts)
         if moved != mentions:  # the chronology laid out anew moved a name: lay out its locator again
-            mentions, facts = moved, replace(facts, folios={**facts.folios, **_body_folios(moved, folio)})
+            mentions, facts = moved, replace(facts, folios={**facts.folios, **body_folios(moved, folio)})
             second = settled(
                 renderer, inside, lambda keeps: back_html(book, facts, keeps, proof), kept, restart, where
             )
@@ -131,8 +160,8 @@ def _passes(
         # first: only a whole layout, with them full, prints each index's page there.
         if (
             len(book.index_list) < 2
-            and _before_index(second.document.pages) == _before_index(document.pages) - start
-            and _kept(book, pages, first_pages(second.document.pages), start)
+            and before_index(second.document.pages) == before_index(document.pages) - start
+            and events_kept(book, pages, first_pages(second.document.pages), start)
         ):
             # Pages before `start` are pass 1's, and the back matter keeps its length: only its
             # pages need reading, and the mentions in it have theirs (`moved`).
@@ -143,7 +172,7 @@ def _passes(
                 renderer, inside, lambda keeps: book_html(book, family, facts, keeps, proof), second.keeps
             )
             document, texts = whole.document, whole.texts
-            mentions = _mention_pages(whole.mentions, texts)
+            mentions = mention_pages(whole.mentions, texts)
         pages = first_pages(document.pages)
     return _result(document, pages, mentions, texts, pages[book.first_body_id])
 
@@ -156,82 +185,20 @@ def _result(
     return PrintLayout(starts, layout.places, first, document)
 
 
-def _mention_pages(places: dict[str, Place], texts: list[PageText]) -> dict[str, int]:
-    """The page of every index mention: the page on which its element's letters reach the end
-    of its first word. A word broken across a page turn is on the later page, as the EPUB's
-    page markers, which stand before the word a page begins in, place it."""
-    spans: dict[str, list[tuple[int, int]]] = {}  # element id -> (page, letters before the page)
-    seen: dict[str, int] = {}
-    for index, text in enumerate(texts):
-        for element_id, count in text.counts.items():
-            spans.setdefault(element_id, []).append((index, seen.get(element_id, 0)))
-            seen[element_id] = seen.get(element_id, 0) + count
-    found = {}
-    for mention, place in places.items():
-        runs = spans.get(place.owner)
-        if not runs:
-            continue
-        # An end mark holds no letters: it is on the page of the letter before it.
-        wanted = max(place.offset + place.first_word - 1, 0)
-        found[mention] = max((page for page, before in runs if before <= wanted), default=runs[0][0])
-    return found
-
-
-def _padding(renderer: Renderer, document: Document, profile: Profile, layout: PrintLayout) -> list[Page]:
-    """Blank pages at the end: an even count, and a blank last page where the printer asks."""
-    count = len(document.pages)
-    blanks = 1 if profile.final_blank and document.pages[-1].anchors else 0
+def _padding(renderer: Renderer, count: int, anchored: bool) -> tuple[Document, list[Page]] | None:
+    """Blank pages at the end of ``count`` (the last ``anchored``: not blank): an even count,
+    and a blank last page where the printer asks, and the document they are pages of (None:
+    no page to add)."""
+    profile = renderer.profile
+    blanks = 1 if profile.final_blank and anchored else 0
     if (count + blanks) % 2:
         blanks += 1
     if not blanks:
-        return []
+        return None
     # Two blank pages, a recto then a verso, so that each added page has its side's bleed.
     inside = profile.gutter_for(count) or FIRST_GUTTER
     pair = renderer.render(
         '<!DOCTYPE html><html><body><div style="break-after: page"></div><div></div></body></html>',
         max(inside, FIRST_GUTTER),
-    ).pages
-    return [pair[(count + i) % 2] for i in range(blanks)]
-
-
-def _before_index(pages: Sequence[Page]) -> int:
-    """The pages before the index (or a proof's list of queries, when there is no index)."""
-    first = first_pages(pages)
-    return first.get(ids.INDEX, first.get(ids.QUERIES, len(pages)))
-
-
-def _kept(book: Book, pages: dict[str, int], again: dict[str, int], start: int) -> bool:
-    """Whether every event of a chronology laid out again in pass 2 (``again``, from page
-    ``start``) is on its page of pass 1, where the text's page references to it found it."""
-    events = (ids.event(event.id) for event in book.chronology)
-    return all(pages[name] == start + again[name] for name in events if name in again)
-
-
-def _body_folios(mentions: dict[str, int], folio: Callable[[int], int]) -> dict[str, int]:
-    """The folios of the mentions on pages of the body and after it (folio 1 and on)."""
-    return {key: folio(index) for key, index in mentions.items() if folio(index) >= 1}
-
-
-def _folio(first: int) -> Callable[[int], int]:
-    """Page index -> printed folio: arabic 1 is the first page of the body (``first``)."""
-    return lambda index: index - first + 1
-
-
-def _notes_heads(
-    book: Book, document: Sequence[Page], pages: dict[str, int], folio: Callable[[int], int]
-) -> dict[str, str]:
-    """For the first note that starts on each notes page, the head of that page."""
-    notes = {note.id: note for note in book.notes}
-    words = book.meta.words
-    heads = {}
-    for number, page in enumerate(document[pages[ids.NOTES] :], start=pages[ids.NOTES]):
-        on_page = [notes[a] for a in page.anchors if a in notes]
-        if not on_page:
-            continue
-        cited = sorted(folio(pages[note.ref_id()]) for note in on_page)
-        span = page_range(cited[0], cited[-1], book.meta.language)
-        head = words.notes_to_pages if cited[0] != cited[-1] else words.notes_to_page
-        starts_here = [n for n in on_page if pages[n.id] == number]
-        if starts_here:
-            heads[starts_here[0].id] = head.format(span=span)
-    return heads
+    )
+    return pair, [pair.pages[(count + i) % 2] for i in range(blanks)]

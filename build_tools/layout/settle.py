@@ -20,8 +20,9 @@ from dataclasses import dataclass
 from lxml import etree
 from weasyprint import Document
 
-from build_tools.layout.boxes import PageText, Paragraph, first_pages, page_texts, paragraphs
+from build_tools.layout.boxes import PageText, Paragraph, page_texts, paragraphs
 from build_tools.layout.compose import Respace
+from build_tools.layout.folios import first_pages
 from build_tools.layout.html import PRINT_ONLY, PrintDocument
 from build_tools.layout.keeps import Keep, splits
 from build_tools.layout.proofs import ProofQuery, loosened, moved_by
@@ -112,6 +113,26 @@ def settled(
         del layout, printed  # never two layouts of the book in memory (WeasyPrint keeps what it took)
         printed = make(more)
         layout = _layout(renderer, (inside, before), printed, extra, more, (owners, counts))
+    _log.debug("%d layouts, %d words kept whole", layout.layouts, len(layout.keeps))
+    return _warned(layout, before)
+
+
+def once(
+    renderer: Renderer,
+    inside: float,
+    printed: PrintDocument,
+    keeps: Keeps,
+    extra: str = "",
+    before: tuple[int, int] | None = None,
+) -> Settled:
+    """One layout of ``printed``, made with the keeps of its settled layout: the same pages
+    (with other folios: ``parts.py``), no trials."""
+    layout = _layout(renderer, (inside, before), printed, extra, keeps, (divisions_of(printed.tree), {}))
+    return _warned(layout, before)
+
+
+def _warned(layout: Settled, before: tuple[int, int] | None) -> Settled:
+    """The words still split across a page turn, as warnings."""
     for number, keep in layout.split.items():  # `number` begins inside the word: the page before ends with it
         _log.warning(
             "page %d of the PDF: its last word, %r, is split across the page turn, and still was "
@@ -120,7 +141,6 @@ def settled(
             keep.word,
             MAX_LAYOUTS,
         )
-    _log.debug("%d layouts, %d words kept whole", layout.layouts, len(layout.keeps))
     return layout
 
 

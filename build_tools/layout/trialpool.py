@@ -49,7 +49,7 @@ class TrialPool:
         if shares > 1 and self.pool is None and not self.broken:
             context = multiprocessing.get_context("spawn")
             self.pool = ProcessPoolExecutor(
-                self.workers, mp_context=context, initializer=_start, initargs=self.setup
+                self.workers, mp_context=context, initializer=start_worker, initargs=self.setup
             )
         return shares if self.pool is not None else 1
 
@@ -81,7 +81,8 @@ class TrialPool:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _start(book: Book, styles: Path, profile: str, proof: bool) -> None:
+def start_worker(book: Book, styles: Path, profile: str, proof: bool) -> None:
+    """A worker's set-up: the renderer the main process has (``worker_renderer``)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process stops the workers
     from build_tools.libraries import install
 
@@ -95,6 +96,11 @@ def _start(book: Book, styles: Path, profile: str, proof: bool) -> None:
     fonts = used_fonts(book, read_fonts(styles))
     extra = proof_css(book.meta.words) if proof else ""
     _RENDERER.append(Renderer(book, styles, PROFILES[profile], fonts, extra))
+
+
+def worker_renderer() -> Renderer:
+    """The renderer ``start_worker`` made in this worker process."""
+    return _RENDERER[0]
 
 
 def _lay_out(html: str, inside: float) -> tuple[str, dict[str, Paragraph]]:

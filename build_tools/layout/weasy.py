@@ -39,6 +39,7 @@ from build_tools.layout.images import PrintImages
 from build_tools.layout.keeps import KEEP_CSS
 from build_tools.layout.trialpool import TrialPool
 from build_tools.layout.trials import Memo, TrialStore
+from build_tools.layout.xrefs import written_in_css
 from build_tools.model import Book
 
 
@@ -55,7 +56,8 @@ class Renderer:
         # The keeps after the book's styles: a word kept whole across a page turn (keeps.py),
         # a paragraph tightened (compose.py).
         book_css = fonts.listed((self.styles / "print.css").read_text(encoding="utf-8"))
-        self.print_css = book_css + KEEP_CSS + RESPACE_CSS + extra_css
+        # The pages written in for a division laid out apart (parts.py), as the book prints them.
+        self.print_css = book_css + written_in_css(book_css) + KEEP_CSS + RESPACE_CSS + extra_css
         self.fonts = FontConfiguration()
         roots = (self.styles, book.root.resolve())
         # The pictures as the printer's interior takes them (images.py), made once per layout.

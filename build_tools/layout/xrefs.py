@@ -8,8 +8,10 @@ again in pass 2) gets the page pass 1 gave it, written in.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
+import tinycss2
 from lxml import etree
 
 from build_tools import ids
@@ -43,3 +45,48 @@ def page_refs(root: etree._Element, book: Book, known: Mapping[str, str] | None 
         elif target in front:
             classes.append(ROMAN)
         link.set("class", " ".join(classes))
+
+
+def contents_refs(root: etree._Element, known: Mapping[str, str]) -> None:
+    """The contents' page numbers of targets ``root`` does not hold, written in (a division
+    laid out apart: ``parts.py``) as ``data-page``, which ``written_in_css`` prints where the
+    stylesheet prints ``target-counter``."""
+    here = {element_id for element in root.iter() if (element_id := element.get("id"))}
+    for nav in root.iter("nav"):
+        for link in nav.iter("a"):
+            target = (link.get("href") or "#")[1:]
+            if target not in here and target in known:
+                link.set(WRITTEN_IN, known[target])
+
+
+WRITTEN_IN = "data-page"
+
+
+def written_in_css(css: str) -> str:
+    """For each rule of ``css`` whose ``content`` prints ``target-counter(attr(href), page…)``,
+    the same rule for links with a page written in (``contents_refs``), printing it instead;
+    the rest of the content (a leader) as it was."""
+    out = []
+    for rule in tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True):
+        if rule.type != "qualified-rule":
+            continue
+        for item in tinycss2.parse_blocks_contents(rule.content, skip_comments=True, skip_whitespace=True):
+            if item.type != "declaration" or item.lower_name != "content":
+                continue
+            value = [_page_written_in(token) for token in item.value]
+            if value == list(item.value):
+                continue
+            selectors = tinycss2.serialize(rule.prelude).split(",")
+            chosen = ", ".join(
+                re.sub(r"(::?(?:after|before))", r"[data-page]\1", s.strip(), count=1) for s in selectors
+            )
+            out.append(f"{chosen} {{ content: {tinycss2.serialize(value)}; }}\n")
+    return "".join(out)
+
+
+def _page_written_in(token: object) -> object:
+    if getattr(token, "type", "") == "function" and getattr(token, "lower_name", "") == "target-counter":
+        text = tinycss2.serialize(getattr(token, "arguments", [])).replace(" ", "")
+        if text.startswith("attr(href),page"):
+            return tinycss2.parse_one_component_value(f"attr({WRITTEN_IN})")
+    return token

@@ -15,9 +15,11 @@ from weasyprint import Document
 
 from build_tools.design.profiles import PROFILES, Profile
 from build_tools.layout.gcpolicy import layout_collection
+from build_tools.layout.partwork import Joined
 from build_tools.layout.proofs import PROOF_KEY
 from build_tools.model import Book, PrintLayout
 from build_tools.writers.output import atomic_output, pdf_bytes
+from build_tools.writers.pdf.join import joined_pdf
 
 
 class PdfWriter:
@@ -56,6 +58,8 @@ class PdfWriter:
     def _drawn(self, book: Book, layout: PrintLayout) -> bytes:
         """The pages drawn by WeasyPrint (interruptible: no output is open yet)."""
         document = layout.rendered
+        if isinstance(document, Joined):  # laid out in parts, each drawn where it was laid out
+            return joined_pdf(document)
         assert isinstance(document, Document), "a print layout holds its rendered pages"
         variant = self.profile(book).pdf_variant
         with layout_collection():  # drawing the pages allocates as a layout does (gcpolicy.py)

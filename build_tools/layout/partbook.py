@@ -1,0 +1,152 @@
+"""The book laid out in parts (``parts.py``): pass 1's parts, pass 2 as the one-document build
+lays it out (``paginate.py``: the notes' running heads, the index's locators, the chronology
+when two passages of an event share a page), and the pages joined into a PrintLayout whose
+document is the parts' PDFs (``partwork.Joined``). Importing this module imports no WeasyPrint.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from build_tools import ids
+from build_tools.layout.chronology import shares_pages
+from build_tools.layout.folios import (
+    Anchored,
+    before_index,
+    body_folios,
+    events_kept,
+    first_pages,
+    folio_of,
+    mention_pages,
+    notes_heads,
+)
+from build_tools.layout.html import Facts
+from build_tools.layout.parts import (
+    PartPool,
+    Plan,
+    Unsettled,
+    assembled,
+    check_pages,
+    part_groups,
+    pass_one,
+    task_maker,
+)
+from build_tools.layout.settle import labels
+from build_tools.model import Book, PageStart, PrintLayout
+
+if TYPE_CHECKING:
+    from build_tools.layout.partwork import PartPages
+    from build_tools.layout.weasy import Renderer
+
+
+def lay_out_in_parts(
+    book: Book,
+    renderer: Renderer,
+    setup: tuple[Path, str, float],
+    family: str,
+    jobs: int,
+    previous: Mapping[tuple[str, ...], int],
+) -> PrintLayout | None:
+    """The book laid out in parts by ``jobs`` processes (``setup``: the styles folder, the
+    printer's profile, the gutter), ``previous``: the page counts of the parts of the previous
+    build; None if it is laid out as one document."""
+    styles, profile, inside = setup
+    if len(book.index_list) > 1:  # the contents prints the page of each: paginate.py
+        return None
+    groups, sizes, every = part_groups(book, family)
+    body_group = next(n for n, group in enumerate(groups) if book.first_body_id in group)
+    plan = Plan(groups, sizes, every, [previous.get(group) for group in groups], body_group)
+    variant = renderer.profile.pdf_variant
+    pool = PartPool(book, styles, profile, jobs)
+    try:
+        pass_one(plan, pool, task_maker(book, family, inside, variant))
+        parts, pages, mentions = assembled(plan)
+        chosen = renderer.profile
+        if not check_pages(sum(part.count for part in parts), chosen.gutter_for, inside, chosen.title):
+            return None
+        final = _pass_two(book, plan, pool, (pages, mentions), (inside, variant))
+    except Unsettled:
+        return None
+    finally:
+        pool.close()
+    if final is None:
+        return None
+    return _layout(book, *final)
+
+
+def _pass_two(
+    book: Book,
+    plan: Plan,
+    pool: PartPool,
+    found: tuple[dict[str, int], dict[str, int]],
+    drawing: tuple[float, str | None],
+) -> tuple[list[PartPages], dict[str, int]] | None:
+    """The parts of the book, pass 2's last, and the page of every mention (None: pass 2
+    moved what the one-document build would lay out again as a whole)."""
+    from build_tools.layout.partwork import PartTask
+
+    pages, mentions = found
+    inside, variant = drawing
+    parts = [plan.done[group] for group in range(len(plan.groups))]
+    sheets = [Anchored(anchors) for part in parts for anchors in part.anchors]
+    texts = [text for part in parts for text in part.texts]
+    again = [name for name in (ids.NOTES, ids.INDEX) if name in pages]
+    body = pages[book.first_body_id]
+    if book.chronology and shares_pages(book, labels(pages, body)):
+        again.insert(0, ids.CHRONOLOGY)
+    if not again:
+        return parts, mentions
+    start, folio = pages[again[0]], folio_of(body)
+    facts = Facts(
+        heads=notes_heads(book, sheets, pages, folio) if book.notes else {},
+        folios={key: folio(index) for key, index in {**pages, **mentions}.items() if index >= body},
+        labels=labels(pages, body),
+    )
+
+    def second_pass(facts: Facts) -> PartPages:
+        task = PartTask((), folio(start), {}, inside, (start, body), facts=facts, variant=variant)
+        return pool.submit(task).result()
+
+    second = second_pass(facts)
+    every = {key: place for part in parts for key, place in part.mentions.items()}
+    moved = mention_pages(every, texts[:start] + second.texts)
+    if moved != mentions:  # the chronology laid out anew moved a name: its locator again
+        facts = replace(facts, folios={**facts.folios, **body_folios(moved, folio)})
+        second = second_pass(facts)
+    again_sheets = [Anchored(anchors) for anchors in second.anchors]
+    if before_index(again_sheets) != before_index(sheets) - start or not events_kept(
+        book, pages, first_pages(again_sheets), start
+    ):
+        return None  # the one-document build lays the whole book out again
+    starts, _ = plan.starts()
+    return [part for part, at in zip(parts, starts, strict=True) if at < start] + [second], moved
+
+
+def _layout(book: Book, parts: Sequence[PartPages], mentions: dict[str, int]) -> PrintLayout:
+    """The PrintLayout of the joined parts, and the warnings of their layouts logged."""
+    from build_tools.layout.partwork import Joined, Piece
+
+    sheets = [Anchored(anchors) for part in parts for anchors in part.anchors]
+    texts = [text for part in parts for text in part.texts]
+    pages = first_pages(sheets)
+    first = pages[book.first_body_id]
+    layout = PrintLayout((), {**pages, **mentions}, first)
+    starts = tuple(PageStart(layout.label(index), *text.first) for index, text in enumerate(texts))
+    resolutions, offset = [], 0
+    for part in parts:
+        resolutions += [(offset + index, href, ppi) for index, href, ppi in part.resolutions]
+        offset += part.count
+        for name, level, message in part.logged:
+            logging.getLogger(name).log(level, "%s", message)
+    joined = Joined(
+        tuple(Piece(part.pdf, frozenset(n for a in part.anchors for n in a)) for part in parts),
+        tuple(marks for part in parts for marks in part.bookmarks),
+        tuple(height for part in parts for height in part.heights),
+        tuple(resolutions),
+        bool(parts[-1].anchors[-1]),
+    )
+    return PrintLayout(starts, layout.places, first, joined)

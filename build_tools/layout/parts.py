@@ -1,0 +1,228 @@
+"""The book laid out in parts, in parallel processes, and joined (issue 18 item 1).
+
+Every division of the book opens on a recto, so its pages depend on nothing before it but the
+folio of its first page, and on nothing else in the book but the pages its page references
+and contents print (``settle.py``): each is laid out as a document of its own
+(``partwork.py``) by ``jobs`` worker processes, the half title to the contents as one part.
+What a part cannot know until the parts before it are laid out, its first folio and the pages
+of targets in other parts, comes from a plan: the page counts of the parts finished so far,
+the others estimated from their length (or the previous build's counts). A part whose plan
+proved wrong is laid out again: once with its settled keeps if only its folio moved (the same
+pages, other numbers), from the start if a page it prints changed; until no plan is wrong.
+Pass 2 (the notes' running heads, the index's locators) is laid out as the one-document build
+lays it out (``paginate.py``), and the parts' PDFs are joined (``writers/pdf/join.py``). The
+result has the pages of the one-document build (``--jobs 1``), which tests compare page by
+page. A proof, a book with two indexes, and a book whose page count asks for another gutter
+are laid out as one document (None here). Importing this module imports no WeasyPrint.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from build_tools import ids
+from build_tools.errors import BookError
+from build_tools.layout.folios import Anchored, first_pages, mention_pages
+from build_tools.layout.html import book_divisions
+from build_tools.layout.settle import labels
+from build_tools.layout.trialpool import start_worker, worker_renderer
+from build_tools.model import Book
+
+if TYPE_CHECKING:
+    from build_tools.layout.partwork import PartPages, PartTask
+
+MAX_ROUNDS = 4  # of layouts again, after which a plan that is still wrong gives up
+UNKNOWN = "0"  # the page printed for a target whose part is not yet laid out
+_log = logging.getLogger(__name__)
+
+
+def part_groups(book: Book, family: str) -> tuple[list[tuple[str, ...]], list[int], frozenset[str]]:
+    """The parts of pass 1: the half title to the contents, then each division; the length of
+    each (letters), and every element id of the book."""
+    elements = book_divisions(book, family, None)
+    names = [str(element.get("id")) for element in elements]
+    front = names.index(ids.CONTENTS) + 1
+    groups = [tuple(names[:front]), *((name,) for name in names[front:])]
+    sizes = [0] * len(groups)
+    for number, element in enumerate(elements):
+        sizes[max(0, number - front + 1)] += sum(len(str(text)) for text in element.itertext())
+    every = frozenset(str(e.get("id")) for element in elements for e in element.iter() if e.get("id"))
+    return groups, sizes, every
+
+
+class PartPool:
+    """``jobs`` spawned worker processes that lay out parts as the main process's renderer
+    would (``trialpool.start_worker``)."""
+
+    def __init__(self, book: Book, styles: Path, profile: str, jobs: int) -> None:
+        context = multiprocessing.get_context("spawn")
+        self.size = jobs
+        self.pool = ProcessPoolExecutor(
+            jobs, mp_context=context, initializer=start_worker, initargs=(book, styles, profile, False)
+        )
+
+    def submit(self, task: PartTask) -> Future[PartPages]:
+        return self.pool.submit(_work, task)
+
+    def close(self) -> None:
+        """Stop the workers, whatever they are laying out."""
+        processes: dict[int, multiprocessing.Process] = getattr(self.pool, "_processes", None) or {}
+        for process in list(processes.values()):
+            process.terminate()
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _work(task: PartTask) -> PartPages:
+    from build_tools.layout.partwork import lay_out_part
+
+    return lay_out_part(worker_renderer(), task, capture=True)
+
+
+@dataclass
+class Plan:
+    """Pass 1's parts, their page counts (laid out or estimated) and their layouts so far."""
+
+    groups: list[tuple[str, ...]]
+    sizes: list[int]
+    every: frozenset[str]
+    counts: list[int | None]  # the previous build's, where it had the part (None: estimated)
+    body_group: int
+    done: dict[int, PartPages] = field(default_factory=dict)
+
+    def estimate(self, group: int) -> int:
+        """The pages of a part not yet laid out: as many per letter as the body's parts laid
+        out so far have (two pages at least; a part takes an even count, ending on a verso)."""
+        laid = [n for n in self.done if n >= self.body_group and self.sizes[n]]
+        letters = sum(self.sizes[n] for n in laid)
+        per_letter = sum(self.done[n].count for n in laid) / letters if letters else 1 / 1800
+        return max(2, 2 * round(self.sizes[group] * per_letter / 2))
+
+    def starts(self) -> tuple[list[int], int]:
+        """The index of each part's first page, and of the body's first page."""
+        starts, at = [], 0
+        for group, count in enumerate(self.counts):
+            starts.append(at)
+            at += self.done[group].count if group in self.done else count or self.estimate(group)
+        return starts, starts[self.body_group]
+
+    def printed(self) -> dict[str, str]:
+        """The folio printed on the page of each element id of the parts laid out."""
+        starts, body = self.starts()
+        pages: dict[str, int] = {}
+        for group, part in self.done.items():
+            for index, anchors in enumerate(part.anchors):
+                for name in anchors:
+                    pages.setdefault(name, starts[group] + index)
+        return labels(pages, body)
+
+
+def folio(start: int, body: int) -> int:
+    """The counter of a part's first page: roman before the body (1 at the half title)."""
+    return start + 1 if start < body else start - body + 1
+
+
+def pass_one(
+    plan: Plan, pool: PartPool, make: Callable[[int, Plan, PartPages | None], PartTask | None]
+) -> None:
+    """Lay out every part until each was laid out where the plan now puts it: ``make`` is the
+    task of a part (None: its layout holds)."""
+    order = [*range(1, len(plan.groups)), 0]  # the contents last: it prints every part's page
+    for _ in range(MAX_ROUNDS):
+        todo = [group for group in order if make(group, plan, plan.done.get(group)) is not None]
+        if not todo:
+            return
+        _run(plan, pool, todo, make)
+    raise Unsettled()
+
+
+def _run(
+    plan: Plan,
+    pool: PartPool,
+    todo: Sequence[int],
+    make: Callable[[int, Plan, PartPages | None], PartTask | None],
+) -> None:
+    """The parts ``todo`` laid out by the pool, in order, ``pool.size`` at a time: each task is
+    made when it is sent, from the plan as it then is."""
+    pending = list(todo)
+    running: dict[Future[PartPages], int] = {}
+    while pending or running:
+        while pending and len(running) < pool.size:
+            group = pending.pop(0)
+            task = make(group, plan, plan.done.get(group))
+            if task is not None:
+                running[pool.submit(task)] = group
+        if not running:
+            continue
+        finished, _ = wait(running, return_when=FIRST_COMPLETED)
+        for future in finished:
+            group = running.pop(future)
+            plan.done[group] = future.result()
+
+
+class Unsettled(Exception):
+    """The plan was still wrong after ``MAX_ROUNDS`` rounds."""
+
+
+def task_maker(
+    book: Book, family: str, inside: float, variant: str | None
+) -> Callable[[int, Plan, PartPages | None], PartTask | None]:
+    """What a part's layout is now, given the plan and its last layout (None: that holds)."""
+    from build_tools.layout.partwork import PartTask
+
+    def make(group: int, plan: Plan, last: PartPages | None) -> PartTask | None:
+        starts, body = plan.starts()
+        printed = plan.printed()
+        known = {name: printed.get(name, UNKNOWN) for name in plan.every}
+        where = (starts[group], body)
+        task = PartTask(plan.groups[group], folio(*where), known, inside, where, family, None, None, variant)
+        if last is None or _pages_moved(last, known, printed):
+            return task
+        if (last.task.folio, last.task.before) != (task.folio, task.before):
+            return PartTask(task.names, task.folio, known, inside, where, family, last.keeps, None, variant)
+        return None
+
+    return make
+
+
+def _pages_moved(last: PartPages, known: Mapping[str, str], printed: Mapping[str, str]) -> bool:
+    """Whether a page the part prints (a page reference's, the contents') is not the one its
+    last layout printed: a target outside it as ``known`` now has it, one inside where its
+    own pages now are."""
+    own = {name for anchors in last.anchors for name in anchors}
+    for target in last.targets:
+        then = _own_label(last, target) if target in own else last.task.known.get(target, UNKNOWN)
+        if then != (printed.get(target, UNKNOWN) if target in own else known.get(target, UNKNOWN)):
+            return True
+    return False
+
+
+def _own_label(part: PartPages, target: str) -> str:
+    start, body = part.task.before
+    for index, anchors in enumerate(part.anchors):
+        if target in anchors:
+            return labels({target: start + index}, body)[target]
+    return UNKNOWN
+
+
+def assembled(plan: Plan) -> tuple[list[PartPages], dict[str, int], dict[str, int]]:
+    """Pass 1's parts in order, the page of every element id and of every index mention."""
+    parts = [plan.done[group] for group in range(len(plan.groups))]
+    sheets = [Anchored(anchors) for part in parts for anchors in part.anchors]
+    texts = [text for part in parts for text in part.texts]
+    mentions = {key: place for part in parts for key, place in part.mentions.items()}
+    return parts, first_pages(sheets), mention_pages(mentions, texts)
+
+
+def check_pages(count: int, profile_gutter: Callable[[int], float | None], inside: float, title: str) -> bool:
+    """Whether ``count`` pages keep the gutter ``inside`` (False: another one, laid out as one
+    document); more pages than the printer prints is an error."""
+    needed = profile_gutter(count)
+    if needed is None:
+        raise BookError(f"{count} pages is more than {title} prints")
+    return needed <= inside
