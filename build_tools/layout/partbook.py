@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -38,6 +39,8 @@ from build_tools.layout.parts import (
 from build_tools.layout.settle import labels
 from build_tools.model import Book, PageStart, PrintLayout
 
+PARTS_FROM = 40_000  # letters: a shorter book is laid out as one document (the essay has 53,000)
+
 if TYPE_CHECKING:
     from build_tools.layout.partwork import PartPages
     from build_tools.layout.weasy import Renderer
@@ -58,6 +61,8 @@ def lay_out_in_parts(
     if len(book.index_list) > 1:  # the contents prints the page of each: paginate.py
         return None
     groups, sizes, every = part_groups(book, family)
+    if sum(sizes) < PARTS_FROM:  # the workers' start would cost more than they save
+        return None
     body_group = next(n for n, group in enumerate(groups) if book.first_body_id in group)
     plan = Plan(groups, sizes, every, [previous.get(group) for group in groups], body_group)
     variant = renderer.profile.pdf_variant
@@ -69,7 +74,7 @@ def lay_out_in_parts(
         if not check_pages(sum(part.count for part in parts), chosen.gutter_for, inside, chosen.title):
             return None
         final = _pass_two(book, plan, pool, (pages, mentions), (inside, variant))
-    except Unsettled:
+    except (Unsettled, BrokenProcessPool):  # laid out as one document: slower, not otherwise
         return None
     finally:
         pool.close()

@@ -45,7 +45,7 @@ def join(pieces: Sequence[Piece], bookmarks: Sequence[list[Bookmark]], heights: 
                 _destinations(part, piece.own, offset, destinations)
                 if number:
                     with warnings.catch_warnings():  # the destinations are named again below
-                        warnings.simplefilter("ignore", pikepdf.PageCopyWarning)  # type: ignore[attr-defined]
+                        warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
                         book.pages.extend(part.pages)
                 offset += len(part.pages)
             finally:

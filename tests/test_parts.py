@@ -1,0 +1,130 @@
+"""The book laid out in parts by worker processes and joined (issue 18 item 1) gives the pages of
+the one-document build (``--jobs 1``), page by page, on every test book: the same text and the
+same pixels on each page, the same page labels, the same outline (titles, pages, places) and
+the same links, each to the same page. A plan that guesses every part's length wrong is put
+right; a worker that dies costs time, not pages."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+
+import pikepdf
+import pytest
+from conftest import ROOT, STYLES, quiet_layout
+from pdf_tools import internal_links, page_texts
+from PIL import Image, ImageChops
+
+from build_tools.build import Project, read_book
+from build_tools.layout import paginate, partbook
+from build_tools.layout.parts import PartPool, Plan
+from build_tools.layout.partwork import Joined
+from build_tools.writers.pdf.writer import PdfWriter
+
+MANUSCRIPTS = ROOT / "tests" / "manuscripts"
+BOOKS = ["chronology", "cjk", "covers", "forms", "french", "german", "structure", "xrefs"]
+
+
+@pytest.fixture(autouse=True)
+def every_book_in_parts(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(partbook, "PARTS_FROM", 0)  # the test books are short
+
+
+def _styles(source: Path, folder: Path) -> Path:
+    if not (source / "fallback").is_dir():
+        return STYLES
+    if (folder / "styles").is_dir():
+        return folder / "styles"
+    styles = shutil.copytree(STYLES, folder / "styles")
+    shutil.copytree(source / "fallback", styles, dirs_exist_ok=True)
+    return styles
+
+
+def _pdf(source: Path, folder: Path, jobs: int, parted: bool = True) -> Path:
+    """The book's PDF laid out by ``jobs`` processes; ``parted``: in parts, as asked."""
+    styles = _styles(source, folder)
+    book = read_book(Project(source, styles, folder))
+    with quiet_layout():
+        layout = paginate.lay_out(book, styles, jobs=jobs)
+    assert isinstance(layout.rendered, Joined) == (jobs > 1 and parted)
+    target = folder / f"jobs-{jobs}.pdf"
+    target.write_bytes(PdfWriter().finished(book, layout))
+    return target
+
+
+def _pixels(pdf: Path, folder: Path) -> list[Image.Image]:
+    subprocess.run(["pdftoppm", "-png", "-r", "40", str(pdf), str(folder / pdf.stem)], check=True)
+    return [Image.open(path).convert("L") for path in sorted(folder.glob(f"{pdf.stem}-*.png"))]
+
+
+def _outline(pdf: Path) -> list[tuple[int, str, int, tuple[float, ...]]]:
+    """Every outline item: its depth, title, page index and place on the page."""
+    found: list[tuple[int, str, int, tuple[float, ...]]] = []
+    with pikepdf.open(pdf) as document, document.open_outline() as tree:
+        pages = {page.objgen: number for number, page in enumerate(document.pages)}
+
+        def walk(items: list[pikepdf.OutlineItem], depth: int) -> None:
+            for item in items:
+                place = item.destination
+                assert isinstance(place, pikepdf.Array)
+                found.append(
+                    (depth, item.title, pages[place[0].objgen], tuple(round(float(v), 1) for v in place[2:4]))
+                )
+                walk(item.children, depth + 1)
+
+        walk(tree.root, 0)
+    return found
+
+
+def _labels(pdf: Path) -> list[str]:
+    with pikepdf.open(pdf) as document:
+        return [str(page.label) for page in document.pages]
+
+
+def assert_same_pages(one: Path, parted: Path, folder: Path) -> None:
+    assert page_texts(parted) == page_texts(one)
+    assert _labels(parted) == _labels(one)
+    assert _outline(parted) == _outline(one)
+    # The same places linked to the same pages (a page reference printed by target-counter
+    # gives WeasyPrint two link areas where the page written in gives one).
+    assert set(internal_links(parted)) == set(internal_links(one))
+    for number, (a, b) in enumerate(zip(_pixels(one, folder), _pixels(parted, folder), strict=True), 1):
+        assert ImageChops.difference(a, b).getbbox() is None, f"page {number} differs"
+
+
+@pytest.mark.parametrize("name", BOOKS)
+def test_the_parts_give_the_pages_of_one_document(tmp_path: Path, name: str) -> None:
+    source = MANUSCRIPTS / name
+    assert_same_pages(_pdf(source, tmp_path, 1), _pdf(source, tmp_path, 2), tmp_path)
+
+
+def test_the_first_book_in_parts(tmp_path: Path) -> None:
+    source = ROOT / "manuscript"
+    assert_same_pages(_pdf(source, tmp_path, 1), _pdf(source, tmp_path, 2), tmp_path)
+
+
+def test_a_plan_that_guesses_every_length_wrong_is_put_right(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(Plan, "estimate", lambda self, group: 2 * (group % 3 + 1))
+    source = MANUSCRIPTS / "structure"
+    assert_same_pages(_pdf(source, tmp_path, 1), _pdf(source, tmp_path, 3), tmp_path)
+
+
+def test_a_book_with_two_indexes_is_laid_out_as_one_document(tmp_path: Path) -> None:
+    _pdf(MANUSCRIPTS / "indexes", tmp_path, 2, parted=False)
+
+
+def test_a_worker_that_dies_costs_time_not_pages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def dying(self: PartPool, task: object) -> Future[object]:
+        future: Future[object] = Future()
+        future.set_exception(BrokenProcessPool("a worker died"))
+        return future
+
+    monkeypatch.setattr(PartPool, "submit", dying)
+    source = MANUSCRIPTS / "xrefs"
+    one = _pdf(source, tmp_path, 1).read_bytes()
+    assert _pdf(source, tmp_path, 2, parted=False).read_bytes() == one
