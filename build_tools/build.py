@@ -83,6 +83,7 @@ def lay_out(
     same inputs (the same pages whatever the processes)."""
     profile, proof, jobs = settings
     from build_tools.writers.pdf.cache import LayoutCache, lay_out_kept, replay
+    from build_tools.writers.pdf.partcache import PartCache, parts_base
     from build_tools.writers.pdf.trialcache import TrialCache
 
     cache = LayoutCache(project.out)
@@ -94,7 +95,8 @@ def lay_out(
     step(doing)
     # Imported on demand: ``book build epub`` never imports WeasyPrint.
     trials = TrialCache(project.out, project.styles)
-    layout, warnings, logged = lay_out_kept(book, project.styles, profile, proof, trials, jobs)
+    parts = PartCache(project.out, parts_base(book, project.styles, profile or book.meta.print_profile))
+    layout, warnings, logged = lay_out_kept(book, project.styles, profile, proof, trials, jobs, parts)
     return Printed(layout, warnings, key, logged, trials=trials)
 
 

@@ -44,6 +44,11 @@ class BookError(click.ClickException):
         super().__init__(message)
         self.location = location
 
+    def __reduce__(self) -> tuple[type[BookError], tuple[str, Location | None]]:
+        """Pickled with its location: raised in a worker process, it is the main process's
+        report (``layout/parts.py``)."""
+        return (type(self), (self.message, self.location))
+
     def format_message(self) -> str:
         if self.location is None:
             return self.message

@@ -45,6 +45,7 @@ from build_tools.layout.folios import (
 )
 from build_tools.layout.html import Facts, back_html, book_html
 from build_tools.layout.partbook import lay_out_in_parts
+from build_tools.layout.parts import NoStore, PartStore
 from build_tools.layout.partwork import Joined, Piece
 from build_tools.layout.proofs import proof_css
 from build_tools.layout.settle import Keeps, labels, settled
@@ -63,11 +64,13 @@ def lay_out(
     proof: bool = False,
     trials: TrialStore | None = None,
     jobs: int = 1,
+    parts: PartStore | None = None,
 ) -> PrintLayout:
     """The book laid out for ``profile`` (the book's own printer by default), with the blank
     pages the printer asks for at the end; a ``proof`` shows the editorial queries (proofs.py).
     ``trials``: the settings of earlier trials of paragraphs (trials.py), which this one adds to;
-    ``jobs``: the processes that lay out (the trials in parallel: trialpool.py)."""
+    ``jobs``: the processes that lay out (the book in parts: partbook.py, or the trials in
+    parallel: trialpool.py); ``parts``: the parts laid out by earlier builds (parts.py)."""
     name = profile or book.meta.print_profile
     fonts = used_fonts(book, read_fonts(styles))
     renderer = Renderer(book, styles, PROFILES[name], fonts, proof_css(book.meta.words) if proof else "")
@@ -76,7 +79,9 @@ def lay_out(
     family = typefaces(fonts, book.meta.words)
     parted = None
     if jobs > 1 and not proof:  # in parts, in parallel: the same pages (partbook.py)
-        parted = lay_out_in_parts(book, renderer, (styles, name, FIRST_GUTTER), family, jobs, {})
+        parted = lay_out_in_parts(
+            book, renderer, (styles, name, FIRST_GUTTER), family, jobs, parts or NoStore()
+        )
     if jobs > 1 and parted is None:
         renderer.pool = TrialPool(renderer, styles, name, proof, jobs - 1)
     try:

@@ -1,13 +1,14 @@
 """The book laid out in parts (``parts.py``): pass 1's parts, pass 2 as the one-document build
 lays it out (``paginate.py``: the notes' running heads, the index's locators, the chronology
 when two passages of an event share a page), and the pages joined into a PrintLayout whose
-document is the parts' PDFs (``partwork.Joined``). Importing this module imports no WeasyPrint.
+document is the parts' PDFs (``partwork.Joined``). Importing this module imports WeasyPrint.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Sequence
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from pathlib import Path
@@ -28,21 +29,27 @@ from build_tools.layout.folios import (
 from build_tools.layout.html import Facts
 from build_tools.layout.parts import (
     PartPool,
+    PartStore,
     Plan,
     Unsettled,
     assembled,
     check_pages,
+    lay_out_one,
     part_groups,
+    part_keys,
     pass_one,
     task_maker,
 )
+from build_tools.layout.partwork import Joined, PartPages, PartTask, Piece, task_html
 from build_tools.layout.settle import labels
 from build_tools.model import Book, PageStart, PrintLayout
 
+# The source's date in a part's HTML, which its PDF's metadata has: the joined PDF's are the
+# first part's, so another part's pages hold whatever the date (an edit changes it).
+_DATES = re.compile(r'<meta name="dcterms\.(?:created|modified)" content="[^"]*">')
 PARTS_FROM = 40_000  # letters: a shorter book is laid out as one document (the essay has 53,000)
 
 if TYPE_CHECKING:
-    from build_tools.layout.partwork import PartPages
     from build_tools.layout.weasy import Renderer
 
 
@@ -52,11 +59,11 @@ def lay_out_in_parts(
     setup: tuple[Path, str, float],
     family: str,
     jobs: int,
-    previous: Mapping[tuple[str, ...], int],
+    store: PartStore,
 ) -> PrintLayout | None:
     """The book laid out in parts by ``jobs`` processes (``setup``: the styles folder, the
-    printer's profile, the gutter), ``previous``: the page counts of the parts of the previous
-    build; None if it is laid out as one document."""
+    printer's profile, the gutter), with the parts of earlier builds in ``store``; None if it
+    is laid out as one document."""
     styles, profile, inside = setup
     if len(book.index_list) > 1:  # the contents prints the page of each: paginate.py
         return None
@@ -64,7 +71,16 @@ def lay_out_in_parts(
     if sum(sizes) < PARTS_FROM:  # the workers' start would cost more than they save
         return None
     body_group = next(n for n, group in enumerate(groups) if book.first_body_id in group)
-    plan = Plan(groups, sizes, every, [previous.get(group) for group in groups], body_group)
+    signature = renderer.signature(inside)
+
+    def keys(task: PartTask) -> tuple[str, str]:
+        html = task_html(book, task).html
+        if ids.HALFTITLE not in task.names:  # only the first part's dates are the PDF's (join.py)
+            html = _DATES.sub("", html)
+        return part_keys(store.base, signature, task, html)
+
+    counts = [store.plan.get(group) for group in groups]
+    plan = Plan(groups, sizes, every, counts, body_group, store, keys)
     variant = renderer.profile.pdf_variant
     pool = PartPool(book, styles, profile, jobs)
     try:
@@ -74,6 +90,7 @@ def lay_out_in_parts(
         if not check_pages(sum(part.count for part in parts), chosen.gutter_for, inside, chosen.title):
             return None
         final = _pass_two(book, plan, pool, (pages, mentions), (inside, variant))
+        store.save_plan({group: plan.done[n].count for n, group in enumerate(groups)}, plan.printed())
     except (Unsettled, BrokenProcessPool):  # laid out as one document: slower, not otherwise
         return None
     finally:
@@ -92,8 +109,6 @@ def _pass_two(
 ) -> tuple[list[PartPages], dict[str, int]] | None:
     """The parts of the book, pass 2's last, and the page of every mention (None: pass 2
     moved what the one-document build would lay out again as a whole)."""
-    from build_tools.layout.partwork import PartTask
-
     pages, mentions = found
     inside, variant = drawing
     parts = [plan.done[group] for group in range(len(plan.groups))]
@@ -114,7 +129,7 @@ def _pass_two(
 
     def second_pass(facts: Facts) -> PartPages:
         task = PartTask((), folio(start), {}, inside, (start, body), facts=facts, variant=variant)
-        return pool.submit(task).result()
+        return lay_out_one(plan, pool, task)
 
     second = second_pass(facts)
     every = {key: place for part in parts for key, place in part.mentions.items()}
@@ -133,8 +148,6 @@ def _pass_two(
 
 def _layout(book: Book, parts: Sequence[PartPages], mentions: dict[str, int]) -> PrintLayout:
     """The PrintLayout of the joined parts, and the warnings of their layouts logged."""
-    from build_tools.layout.partwork import Joined, Piece
-
     sheets = [Anchored(anchors) for part in parts for anchors in part.anchors]
     texts = [text for part in parts for text in part.texts]
     pages = first_pages(sheets)

@@ -18,13 +18,14 @@ are laid out as one document (None here). Importing this module imports no Weasy
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import multiprocessing
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from build_tools import ids
 from build_tools.errors import BookError
@@ -36,6 +37,7 @@ from build_tools.model import Book
 
 if TYPE_CHECKING:
     from build_tools.layout.partwork import PartPages, PartTask
+    from build_tools.layout.settle import Keeps
 
 MAX_ROUNDS = 4  # of layouts again, after which a plan that is still wrong gives up
 UNKNOWN = "0"  # the page printed for a target whose part is not yet laid out
@@ -54,6 +56,59 @@ def part_groups(book: Book, family: str) -> tuple[list[tuple[str, ...]], list[in
         sizes[max(0, number - front + 1)] += sum(len(str(text)) for text in element.itertext())
     every = frozenset(str(e.get("id")) for element in elements for e in element.iter() if e.get("id"))
     return groups, sizes, every
+
+
+class PartStore(Protocol):
+    """Parts laid out by earlier builds (``writers/pdf/partcache.py``), by ``part_keys``, the
+    keeps each HTML settled on, and the last build's plan."""
+
+    base: str  # what every part depends on: the toolchain, the styles, the pictures, the printer
+    plan: dict[tuple[str, ...], int]
+    labels: dict[str, str]
+
+    def get(self, key: str, task: PartTask) -> PartPages | None: ...
+
+    def put(self, key: str, part: PartPages) -> None: ...
+
+    def keeps(self, key: str) -> Keeps | None: ...
+
+    def put_keeps(self, key: str, keeps: Keeps) -> None: ...
+
+    def save_plan(self, counts: dict[tuple[str, ...], int], labels: dict[str, str]) -> None: ...
+
+
+class NoStore:
+    """No earlier build: every part is laid out."""
+
+    def __init__(self) -> None:
+        self.base = ""
+        self.plan: dict[tuple[str, ...], int] = {}
+        self.labels: dict[str, str] = {}
+
+    def get(self, key: str, task: PartTask) -> PartPages | None:
+        return None
+
+    def put(self, key: str, part: PartPages) -> None:
+        pass
+
+    def keeps(self, key: str) -> Keeps | None:
+        return None
+
+    def put_keeps(self, key: str, keeps: Keeps) -> None:
+        pass
+
+    def save_plan(self, counts: dict[tuple[str, ...], int], labels: dict[str, str]) -> None:
+        pass
+
+
+def part_keys(base: str, signature: str, task: PartTask, html: str) -> tuple[str, str]:
+    """The key of a part's pages: what they depend on besides the toolchain, styles and
+    pictures (``base``): the renderer's page, fonts and styles (``signature``), the part's print
+    HTML (the pages it prints written in), its first folio and place; and the key of its HTML
+    alone, whose keeps hold wherever the part is placed."""
+    text = hashlib.sha256(f"{base}\n{signature}\n{task.variant}\n{html}".encode()).hexdigest()
+    full = hashlib.sha256(f"{text}\n{task.folio}\n{task.before}\n{task.inside}".encode()).hexdigest()
+    return full, text
 
 
 class PartPool:
@@ -93,6 +148,8 @@ class Plan:
     every: frozenset[str]
     counts: list[int | None]  # the previous build's, where it had the part (None: estimated)
     body_group: int
+    store: PartStore
+    keys: Callable[[PartTask], tuple[str, str]]  # a task's key, and its HTML's (``part_keys``)
     done: dict[int, PartPages] = field(default_factory=dict)
 
     def estimate(self, group: int) -> int:
@@ -147,22 +204,42 @@ def _run(
     todo: Sequence[int],
     make: Callable[[int, Plan, PartPages | None], PartTask | None],
 ) -> None:
-    """The parts ``todo`` laid out by the pool, in order, ``pool.size`` at a time: each task is
-    made when it is sent, from the plan as it then is."""
+    """The parts ``todo`` laid out by the pool, in order, ``pool.size`` at a time, or taken from
+    the plan's store: each task is made when it is sent, from the plan as it then is."""
     pending = list(todo)
-    running: dict[Future[PartPages], int] = {}
+    running: dict[Future[PartPages], tuple[int, tuple[str, str]]] = {}
     while pending or running:
         while pending and len(running) < pool.size:
             group = pending.pop(0)
             task = make(group, plan, plan.done.get(group))
-            if task is not None:
-                running[pool.submit(task)] = group
+            if task is None:
+                continue
+            keys = plan.keys(task)
+            if (kept := plan.store.get(keys[0], task)) is not None:
+                plan.done[group] = kept
+                continue
+            if task.keeps is None and (settled := plan.store.keeps(keys[1])) is not None:
+                task = replace(task, keeps=settled)  # its folio moved, nothing else
+            running[pool.submit(task)] = (group, keys)
         if not running:
             continue
         finished, _ = wait(running, return_when=FIRST_COMPLETED)
         for future in finished:
-            group = running.pop(future)
+            group, (key, text_key) = running.pop(future)
             plan.done[group] = future.result()
+            plan.store.put(key, plan.done[group])
+            plan.store.put_keeps(text_key, plan.done[group].keeps)
+
+
+def lay_out_one(plan: Plan, pool: PartPool, task: PartTask) -> PartPages:
+    """One part (pass 2's) laid out by the pool, or taken from the plan's store."""
+    key, text_key = plan.keys(task)
+    if (kept := plan.store.get(key, task)) is not None:
+        return kept
+    part = pool.submit(task).result()
+    plan.store.put(key, part)
+    plan.store.put_keeps(text_key, part.keeps)
+    return part
 
 
 class Unsettled(Exception):
@@ -178,7 +255,8 @@ def task_maker(
     def make(group: int, plan: Plan, last: PartPages | None) -> PartTask | None:
         starts, body = plan.starts()
         printed = plan.printed()
-        known = {name: printed.get(name, UNKNOWN) for name in plan.every}
+        earlier = plan.store.labels  # the last build's, for parts not yet laid out
+        known = {name: printed.get(name) or earlier.get(name, UNKNOWN) for name in plan.every}
         where = (starts[group], body)
         task = PartTask(plan.groups[group], folio(*where), known, inside, where, family, None, None, variant)
         if last is None or _pages_moved(last, known, printed):

@@ -26,6 +26,7 @@ from build_tools.layout.html import Facts, PrintDocument, back_html, part_html
 from build_tools.layout.images import resolutions
 from build_tools.layout.settle import Keeps, Settled, once, settled
 from build_tools.layout.weasy import Renderer
+from build_tools.model import Book
 from build_tools.textpos import Place
 
 Bookmark = tuple[int, str, tuple[float, float], str]  # WeasyPrint's: level, label, point, state
@@ -123,14 +124,18 @@ def lay_out_part(renderer: Renderer, task: PartTask, capture: bool = False) -> P
     )
 
 
+def task_html(book: Book, task: PartTask, keeps: Keeps = frozenset()) -> PrintDocument:
+    """The print document of ``task``'s part, ``keeps`` kept."""
+    if task.facts is not None:
+        return back_html(book, task.facts, keeps)
+    return part_html(book, task.family, task.names, task.known, keeps)
+
+
 def _settle(renderer: Renderer, task: PartTask) -> tuple[Settled, PrintDocument]:
-    book = renderer.book
     extra = f"@page :first {{ counter-reset: page {task.folio}; }}\n"
 
     def make(keeps: Keeps) -> PrintDocument:
-        if task.facts is not None:
-            return back_html(book, task.facts, keeps)
-        return part_html(book, task.family, task.names, task.known, keeps)
+        return task_html(renderer.book, task, keeps)
 
     if task.keeps is not None:
         printed = make(task.keeps)

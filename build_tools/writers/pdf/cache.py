@@ -26,6 +26,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from build_tools.errors import BookError, Diagnostic, Location
+from build_tools.layout.parts import PartStore
 from build_tools.layout.trials import TrialStore
 from build_tools.model import Book, PageStart, PrintLayout
 from build_tools.writers.output import atomic_output
@@ -138,15 +139,17 @@ def lay_out_kept(
     proof: bool,
     trials: TrialStore | None = None,
     jobs: int = 1,
+    parts: PartStore | None = None,
 ) -> tuple[PrintLayout, tuple[Diagnostic, ...], tuple[str, ...]]:
     """The book laid out now (``paginate.lay_out``, by ``jobs`` processes, with the settings of
-    earlier ``trials``) with what an entry keeps of it besides the PDF: the pictures printed
-    under 300 ppi, and what the layout logged. Imports WeasyPrint."""
+    earlier ``trials`` and the ``parts`` of earlier builds) with what an entry keeps of it
+    besides the PDF: the pictures printed under 300 ppi, and what the layout logged. Imports
+    WeasyPrint."""
     from build_tools.layout.images import low_resolution
     from build_tools.layout.paginate import lay_out
 
     with layout_log() as logged:
-        layout = lay_out(book, styles, profile, proof, trials, jobs)
+        layout = lay_out(book, styles, profile, proof, trials, jobs, parts)
     return layout, low_resolution(book, layout), tuple(logged)
 
 
