@@ -6,25 +6,29 @@ right; a worker that dies costs time, not pages."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 import subprocess
+import sys
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import pikepdf
 import pytest
-from conftest import ROOT, STYLES, quiet_layout
+from conftest import EPOCH, ROOT, STYLES, quiet_layout
 from pdf_tools import internal_links, page_texts
 from PIL import Image, ImageChops
 
-from build_tools.build import Project, read_book
+from build_tools.build import Project, build, read_book
 from build_tools.layout import paginate, partbook
 from build_tools.layout.parts import PartPool, Plan
-from build_tools.layout.partwork import Joined
+from build_tools.layout.partwork import Joined, PartPages, PartTask
 from build_tools.writers.pdf.writer import PdfWriter
 
 MANUSCRIPTS = ROOT / "tests" / "manuscripts"
+FRONT = ("halftitle", "titlepage", "copyright", "contents")
 BOOKS = ["chronology", "cjk", "covers", "forms", "french", "german", "structure", "xrefs"]
 
 
@@ -128,3 +132,88 @@ def test_a_worker_that_dies_costs_time_not_pages(tmp_path: Path, monkeypatch: py
     source = MANUSCRIPTS / "xrefs"
     one = _pdf(source, tmp_path, 1).read_bytes()
     assert _pdf(source, tmp_path, 2, parted=False).read_bytes() == one
+
+
+def _build(source: Path, out: Path) -> bytes:
+    with quiet_layout():
+        _, (written,) = build(Project(source, STYLES, out), ("pdf",), jobs=2)
+    return written.read_bytes()
+
+
+def test_an_edit_to_one_chapter_lays_out_that_part_again_and_no_other(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After an edit inside the second section, the parts are taken from the cache but that
+    section's and the first part's (the PDF's dates are its own); the PDF is a new build's."""
+    source = shutil.copytree(ROOT / "manuscript", tmp_path / "manuscript")
+    _build(source, tmp_path / "dist")
+    chapter = source / "text" / "02-serge-and-mao-tse-dung.md"
+    text = chapter.read_text(encoding="utf-8")
+    chapter.write_text(text.replace(" the ", " the very ", 1), encoding="utf-8")
+    laid_out: list[tuple[str, ...]] = []
+    real = PartPool.submit
+
+    def submit(self: PartPool, task: PartTask) -> Future[PartPages]:
+        laid_out.append(task.names)
+        return real(self, task)
+
+    monkeypatch.setattr(PartPool, "submit", submit)
+    again = _build(source, tmp_path / "dist")
+    assert laid_out and set(laid_out) <= {("sec-2",), FRONT, ()}, laid_out
+    assert ("sec-2",) in laid_out
+    monkeypatch.setattr(PartPool, "submit", real)
+    assert again == _build(source, tmp_path / "cold")
+
+
+def test_a_part_whose_folio_moved_is_laid_out_once_with_its_keeps(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A first section made longer moves the second's folios: it is laid out again with the
+    keeps it settled on, not settled again, and the PDF is a new build's."""
+    source = shutil.copytree(ROOT / "manuscript", tmp_path / "manuscript")
+    _build(source, tmp_path / "dist")
+    chapter = source / "text" / "01-serge-and-the-chinese-revolution.md"
+    text = chapter.read_text(encoding="utf-8")
+    chapter.write_text(
+        text + "\n\n" + "\n\n".join(["A paragraph more, to move the pages after it."] * 40), encoding="utf-8"
+    )
+    tasks: list[PartTask] = []
+    real = PartPool.submit
+
+    def submit(self: PartPool, task: PartTask) -> Future[PartPages]:
+        tasks.append(task)
+        return real(self, task)
+
+    monkeypatch.setattr(PartPool, "submit", submit)
+    again = _build(source, tmp_path / "dist")
+    second = [task for task in tasks if task.names == ("sec-2",)]
+    assert second and all(task.keeps is not None for task in second), second
+    monkeypatch.setattr(PartPool, "submit", real)
+    assert again == _build(source, tmp_path / "cold")
+
+
+SIGNAL_AT = ROOT / "tests" / "signal_at.py"
+WAITING = "start:build_tools.layout.parts:_run:finished, _ = wait(running"
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_a_signal_while_the_workers_lay_out_stops_them_and_leaves_nothing(
+    tmp_path: Path, sig: signal.Signals
+) -> None:
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    out = tmp_path / "dist"
+    args = ["build", "pdf", "--source", str(ROOT / "manuscript"), "--styles", str(STYLES), "--out", str(out)]
+    process = subprocess.run(
+        [sys.executable, str(SIGNAL_AT), sig.name, WAITING, *args, "--jobs", "2"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "TMPDIR": str(temp)},
+        timeout=600,  # against a hang only
+    )
+    assert "signal_at: sent" in process.stderr, process.stderr
+    assert process.returncode == 128 + sig, process.stderr
+    assert process.stderr.splitlines()[-1].startswith(f"interrupted by {sig.name}"), process.stderr
+    assert "Traceback" not in process.stderr
+    assert list(temp.iterdir()) == []  # the workers' font folders too: they were stopped first
+    assert not out.exists() or not list(out.glob("*.pdf"))
