@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 from collections.abc import Callable
@@ -123,6 +122,7 @@ def build_command(
         raise click.UsageError(f"--proof is for the PDF: an {target} is never a proof")
     from build_tools.build import FORMATS, Project, build
     from build_tools.checks.summary import build_report
+    from build_tools.layout.trialpool import cores
     from build_tools.writers.output import interruptions_raised
 
     project = Project(source, _styles(source, styles), out)
@@ -134,7 +134,7 @@ def build_command(
     formats = FORMATS if target == "all" else (target,)
     with interruptions_raised():  # Ctrl+C and SIGTERM, at any step, are reported by run()
         book, written = build(
-            project, formats, release=release, step=step, profile=profile, proof=proof, jobs=jobs or _cores()
+            project, formats, release=release, step=step, profile=profile, proof=proof, jobs=jobs or cores()
         )
     for line in build_report(source, book):
         click.echo(line, err=True)
@@ -146,14 +146,6 @@ def build_command(
                 "printed and listed at its end; the press PDF is not replaced",
                 err=True,
             )
-
-
-def _cores() -> int:
-    """The cores this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):  # not Linux
-        return os.cpu_count() or 1
 
 
 def run() -> None:

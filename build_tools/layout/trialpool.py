@@ -17,7 +17,10 @@ Importing this module imports no WeasyPrint; the workers do.
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.connection
+import os
 import signal
+import threading
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
@@ -84,6 +87,7 @@ class TrialPool:
 def start_worker(book: Book, styles: Path, profile: str, proof: bool) -> None:
     """A worker's set-up: the renderer the main process has (``worker_renderer``)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process stops the workers
+    end_with_parent()
     from build_tools.libraries import install
 
     install()  # before WeasyPrint's import, as the console script does: no gcc (libraries.py)
@@ -96,6 +100,30 @@ def start_worker(book: Book, styles: Path, profile: str, proof: bool) -> None:
     fonts = used_fonts(book, read_fonts(styles))
     extra = proof_css(book.meta.words) if proof else ""
     _RENDERER.append(Renderer(book, styles, PROFILES[profile], fonts, extra))
+
+
+def cores() -> int:
+    """The cores this process may run on: ``--jobs``'s default."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not Linux
+        return os.cpu_count() or 1
+
+
+def end_with_parent() -> None:
+    """End this spawned worker when the process that started it is gone: a parent killed
+    (SIGKILL) or hung up on never stops it. The worker watches the pipe that spawn leaves open
+    from the parent (its sentinel, readable once the parent is gone) instead of waiting for
+    tasks forever. prctl's PR_SET_PDEATHSIG would fire when the parent's thread that started
+    the worker ends, which may be any thread."""
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_end_with, args=(parent.sentinel,), daemon=True).start()
+
+
+def _end_with(sentinel: int) -> None:
+    multiprocessing.connection.wait([sentinel])
+    os._exit(0)
 
 
 def worker_renderer() -> Renderer:

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import multiprocessing
 import multiprocessing.connection
-import os
 import signal
-import threading
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -80,7 +78,9 @@ def lay_out(book: Book, styles: Path, version: int, out: Path | None = None) -> 
     from build_tools.libraries import install
 
     install()  # before WeasyPrint's import, as the console script does: no gcc (libraries.py)
+    from build_tools.layout.trialpool import cores
     from build_tools.writers.pdf.cache import LayoutCache, lay_out_kept
+    from build_tools.writers.pdf.partcache import PartCache, parts_base
     from build_tools.writers.pdf.trialcache import TrialCache
     from build_tools.writers.pdf.writer import PdfWriter
 
@@ -90,8 +90,11 @@ def lay_out(book: Book, styles: Path, version: int, out: Path | None = None) -> 
     if cache and (hit := cache.get(key)) is not None:
         return _layout(book, version, hit.layout, hit.pdf.read_bytes())
     trials = TrialCache(out, styles) if out is not None else None
+    # In parts, by the machine's cores, with the parts of earlier layouts (partbook.py): after a
+    # save, the section saved is laid out again, and what prints its pages.
+    parts = PartCache(out, parts_base(book, styles, book.meta.print_profile)) if out is not None else None
     try:
-        layout, warnings, logged = lay_out_kept(book, styles, None, proof, trials)
+        layout, warnings, logged = lay_out_kept(book, styles, None, proof, trials, cores(), parts)
         pdf = PdfWriter(None, proof).finished(book, layout)
     except BookError as error:
         return error.format_message()
@@ -149,15 +152,6 @@ def new_pool() -> ProcessPoolExecutor:
 def _worker_start() -> None:
     # Ctrl+C reaches every process of the terminal's group: the server stops the worker itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # A server killed (SIGKILL) or hung up on (SIGHUP) never stops it: the worker watches the
-    # pipe that spawn leaves open from the server (its sentinel, readable once the server is
-    # gone) and ends with it, instead of waiting for tasks forever. prctl's PR_SET_PDEATHSIG
-    # would fire when the server's thread that started the worker ends, which is any thread.
-    parent = multiprocessing.parent_process()
-    if parent is not None:
-        threading.Thread(target=_end_with, args=(parent.sentinel,), daemon=True).start()
+    from build_tools.layout.trialpool import end_with_parent
 
-
-def _end_with(sentinel: int) -> None:
-    multiprocessing.connection.wait([sentinel])
-    os._exit(0)
+    end_with_parent()  # a server killed (SIGKILL) or hung up on (SIGHUP) never stops it
