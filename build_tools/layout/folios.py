@@ -7,12 +7,16 @@ pages that name the element ids on them (``anchors``).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Protocol
 
 from build_tools import ids
 from build_tools.lang.numbers import page_range
 from build_tools.layout.boxes import PageText
-from build_tools.model import Book
+from build_tools.layout.chronology import shares_pages
+from build_tools.layout.html import Facts
+from build_tools.layout.proofs import ProofQuery
+from build_tools.model import Book, PrintLayout
 from build_tools.textpos import Place
 
 
@@ -101,3 +105,51 @@ def notes_heads(
         if starts_here:
             heads[starts_here[0].id] = head.format(span=span)
     return heads
+
+
+def labels(pages: dict[str, int], first: int) -> dict[str, str]:
+    """Element id -> the folio printed on its page, roman before the body (``first``)."""
+    label = PrintLayout((), {}, first).label
+    return {key: label(index) for key, index in pages.items()}
+
+
+def second_pass(
+    book: Book,
+    sheets: Sequence[Sheet],
+    found: tuple[dict[str, int], dict[str, int]],
+    queries: tuple[ProofQuery, ...] = (),
+) -> tuple[int, Facts] | None:
+    """Where pass 2 begins and what pass 1 tells it (``Facts``), from pass 1's pages
+    (``sheets``), the first page of every element id and the page of every mention
+    (``found``): the chronology when two passages of an event share a page, the notes, the
+    index (and a proof's list of ``queries``). None: nothing to lay out again."""
+    pages, mentions = found
+    again = [name for name in (ids.NOTES, ids.INDEX, ids.QUERIES) if name in pages]
+    body = pages[book.first_body_id]
+    if book.chronology and shares_pages(book, labels(pages, body)):
+        again.insert(0, ids.CHRONOLOGY)  # its pages written in, each once (chronology.py)
+    if not again:
+        return None
+    folio = folio_of(body)
+    facts = Facts(
+        heads=notes_heads(book, sheets, pages, folio) if book.notes else {},
+        folios={key: folio(index) for key, index in {**pages, **mentions}.items() if index >= body},
+        labels=labels(pages, body),
+        queries=queries,
+    )
+    return pages[again[0]], facts
+
+
+def moved_facts(facts: Facts, moved: dict[str, int], body: int) -> Facts:
+    """``facts`` with the folios of mentions that pass 2 moved (the chronology laid out anew)."""
+    return replace(facts, folios={**facts.folios, **body_folios(moved, folio_of(body))})
+
+
+def second_holds(
+    book: Book, pages: dict[str, int], first: Sequence[Sheet], second: Sequence[Sheet], start: int
+) -> bool:
+    """Whether pass 2's pages (``second``, from page ``start``) leave pass 1's before them as
+    they are: the pages before the index the same count, every event on its pass 1 page."""
+    return before_index(second) == before_index(first) - start and events_kept(
+        book, pages, first_pages(second), start
+    )

@@ -11,8 +11,9 @@ compositor's ties and tightening (``compose.py``).
 
 from __future__ import annotations
 
+import copy
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from html import escape
 
@@ -86,15 +87,17 @@ def part_html(
     names: Collection[str],
     known: Mapping[str, str],
     keeps: Collection[Keep | Respace] = (),
+    made: Sequence[etree._Element] = (),
 ) -> PrintDocument:
     """The divisions of pass 1 named ``names`` (their ids) alone, as ``book_html`` prints them,
     for a layout of them apart (``parts.py``): ``known`` gives the printed page of every target
-    outside them. The division after them follows, empty: the page turn to it is the book's
-    (a blank verso where it opens on a recto), and its page is left out."""
-    elements = book_divisions(book, family, None)
+    outside them; ``made``: ``book_divisions``, if made already (copies of them are taken).
+    The division after them follows, empty: the page turn to it is the book's (a blank verso
+    where it opens on a recto), and its page is left out."""
+    elements = made or book_divisions(book, family, None)
     chosen = [n for n, element in enumerate(elements) if element.get("id") in names]
     following = elements[chosen[-1] + 1] if chosen[-1] + 1 < len(elements) else None
-    parts = [elements[n] for n in chosen]
+    parts = [copy.deepcopy(elements[n]) for n in chosen]
     if following is not None:
         parts.append(etree.Element(following.tag, {"class": following.get("class", ""), "data-turn": ""}))
     return _document(book, _body(parts), keeps, known)

@@ -26,29 +26,26 @@ from pathlib import Path
 from weasyprint import Document
 from weasyprint.document import Page
 
-from build_tools import ids
 from build_tools.design.coverage import used_fonts
 from build_tools.design.fonts import read_fonts
 from build_tools.design.profiles import PROFILES
 from build_tools.errors import BookError
 from build_tools.lang.frontmatter import typefaces
 from build_tools.layout.boxes import PageText
-from build_tools.layout.chronology import shares_pages
 from build_tools.layout.folios import (
-    before_index,
-    body_folios,
-    events_kept,
     first_pages,
     folio_of,
     mention_pages,
-    notes_heads,
+    moved_facts,
+    second_holds,
+    second_pass,
 )
-from build_tools.layout.html import Facts, back_html, book_html
+from build_tools.layout.html import back_html, book_html
 from build_tools.layout.partbook import lay_out_in_parts
 from build_tools.layout.parts import NoStore, PartStore
 from build_tools.layout.partwork import Joined, Piece
 from build_tools.layout.proofs import proof_css
-from build_tools.layout.settle import Keeps, labels, settled
+from build_tools.layout.settle import Keeps, settled
 from build_tools.layout.trialpool import TrialPool
 from build_tools.layout.trials import TrialStore
 from build_tools.layout.weasy import Renderer
@@ -138,35 +135,24 @@ def _passes(
         return _passes(book, renderer, family, needed, kept, proof)
     pages = first_pages(document.pages)
     mentions = mention_pages(first.mentions, texts)
-    again = [name for name in (ids.NOTES, ids.INDEX, ids.QUERIES) if name in pages]
     body = pages[book.first_body_id]
-    if book.chronology and shares_pages(book, labels(pages, body)):
-        again.insert(0, ids.CHRONOLOGY)  # its pages written in, each once (chronology.py)
-    if again:
-        start, folio = pages[again[0]], folio_of(body)
-        facts = Facts(
-            heads=notes_heads(book, document.pages, pages, folio) if book.notes else {},
-            folios={key: folio(index) for key, index in {**pages, **mentions}.items() if index >= body},
-            labels=labels(pages, body),
-            queries=first.queries,
-        )
-        restart = f"@page :first {{ counter-reset: page {folio(start)}; }}\n"
+    if (planned := second_pass(book, document.pages, (pages, mentions), first.queries)) is not None:
+        start, facts = planned
+        restart = f"@page :first {{ counter-reset: page {folio_of(body)(start)}; }}\n"
         where = (start, body)  # the pages before pass 2's in the book, the body's first
         second = settled(
             renderer, inside, lambda keeps: back_html(book, facts, keeps, proof), kept, restart, where
         )
         moved = mention_pages(first.mentions, texts[:start] + second.texts)
         if moved != mentions:  # the chronology laid out anew moved a name: lay out its locator again
-            mentions, facts = moved, replace(facts, folios={**facts.folios, **body_folios(moved, folio)})
+            mentions, facts = moved, moved_facts(facts, moved, body)
             second = settled(
                 renderer, inside, lambda keeps: back_html(book, facts, keeps, proof), kept, restart, where
             )
         # Of two indexes or more, pass 1's stubs gave the contents wrong pages for all but the
         # first: only a whole layout, with them full, prints each index's page there.
-        if (
-            len(book.index_list) < 2
-            and before_index(second.document.pages) == before_index(document.pages) - start
-            and events_kept(book, pages, first_pages(second.document.pages), start)
+        if len(book.index_list) < 2 and second_holds(
+            book, pages, document.pages, second.document.pages, start
         ):
             # Pages before `start` are pass 1's, and the back matter keeps its length: only its
             # pages need reading, and the mentions in it have theirs (`moved`).

@@ -10,26 +10,24 @@ import logging
 import re
 from collections.abc import Sequence
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from build_tools import ids
-from build_tools.layout.chronology import shares_pages
 from build_tools.layout.folios import (
     Anchored,
-    before_index,
-    body_folios,
-    events_kept,
     first_pages,
     folio_of,
     mention_pages,
-    notes_heads,
+    moved_facts,
+    second_holds,
+    second_pass,
 )
-from build_tools.layout.html import Facts
+from build_tools.layout.html import Facts, book_divisions
 from build_tools.layout.parts import (
     PartPool,
     PartStore,
+    PassOne,
     Plan,
     Unsettled,
     assembled,
@@ -41,7 +39,6 @@ from build_tools.layout.parts import (
     task_maker,
 )
 from build_tools.layout.partwork import Joined, PartPages, PartTask, Piece, task_html
-from build_tools.layout.settle import labels
 from build_tools.model import Book, PageStart, PrintLayout
 
 # The source's date in a part's HTML, which its PDF's metadata has: the joined PDF's are the
@@ -67,14 +64,15 @@ def lay_out_in_parts(
     styles, profile, inside = setup
     if len(book.index_list) > 1:  # the contents prints the page of each: paginate.py
         return None
-    groups, sizes, every = part_groups(book, family)
+    elements = book_divisions(book, family, None)  # made once: each task's HTML takes copies
+    groups, sizes, every = part_groups(elements)
     if sum(sizes) < PARTS_FROM:  # the workers' start would cost more than they save
         return None
     body_group = next(n for n, group in enumerate(groups) if book.first_body_id in group)
     signature = renderer.signature(inside)
 
     def keys(task: PartTask) -> tuple[str, str]:
-        html = task_html(book, task).html
+        html = task_html(book, task, frozenset(), elements).html
         if ids.HALFTITLE not in task.names:  # only the first part's dates are the PDF's (join.py)
             html = _DATES.sub("", html)
         return part_keys(store.base, signature, task, html)
@@ -85,11 +83,11 @@ def lay_out_in_parts(
     pool = PartPool(book, styles, profile, jobs)
     try:
         pass_one(plan, pool, task_maker(book, family, inside, variant))
-        parts, pages, mentions = assembled(plan)
+        first = assembled(plan)
         chosen = renderer.profile
-        if not check_pages(sum(part.count for part in parts), chosen.gutter_for, inside, chosen.title):
+        if not check_pages(len(first.sheets), chosen.gutter_for, inside, chosen.title):
             return None
-        final = _pass_two(book, plan, pool, (pages, mentions), (inside, variant))
+        final = _pass_two(book, plan, pool, first, (inside, variant))
         store.save_plan({group: plan.done[n].count for n, group in enumerate(groups)}, plan.printed())
     except (Unsettled, BrokenProcessPool):  # laid out as one document: slower, not otherwise
         return None
@@ -104,43 +102,27 @@ def _pass_two(
     book: Book,
     plan: Plan,
     pool: PartPool,
-    found: tuple[dict[str, int], dict[str, int]],
+    first: PassOne,
     drawing: tuple[float, str | None],
 ) -> tuple[list[PartPages], dict[str, int]] | None:
     """The parts of the book, pass 2's last, and the page of every mention (None: pass 2
     moved what the one-document build would lay out again as a whole)."""
-    pages, mentions = found
+    parts, sheets, pages = first.parts, first.sheets, first.pages
     inside, variant = drawing
-    parts = [plan.done[group] for group in range(len(plan.groups))]
-    sheets = [Anchored(anchors) for part in parts for anchors in part.anchors]
-    texts = [text for part in parts for text in part.texts]
-    again = [name for name in (ids.NOTES, ids.INDEX) if name in pages]
     body = pages[book.first_body_id]
-    if book.chronology and shares_pages(book, labels(pages, body)):
-        again.insert(0, ids.CHRONOLOGY)
-    if not again:
-        return parts, mentions
-    start, folio = pages[again[0]], folio_of(body)
-    facts = Facts(
-        heads=notes_heads(book, sheets, pages, folio) if book.notes else {},
-        folios={key: folio(index) for key, index in {**pages, **mentions}.items() if index >= body},
-        labels=labels(pages, body),
-    )
+    if (planned := second_pass(book, sheets, (pages, first.mentions))) is None:
+        return parts, first.mentions
+    start, facts = planned
 
-    def second_pass(facts: Facts) -> PartPages:
-        task = PartTask((), folio(start), {}, inside, (start, body), facts=facts, variant=variant)
+    def second_pass_of(facts: Facts) -> PartPages:
+        task = PartTask((), folio_of(body)(start), {}, inside, (start, body), facts=facts, variant=variant)
         return lay_out_one(plan, pool, task)
 
-    second = second_pass(facts)
-    every = {key: place for part in parts for key, place in part.mentions.items()}
-    moved = mention_pages(every, texts[:start] + second.texts)
-    if moved != mentions:  # the chronology laid out anew moved a name: its locator again
-        facts = replace(facts, folios={**facts.folios, **body_folios(moved, folio)})
-        second = second_pass(facts)
-    again_sheets = [Anchored(anchors) for anchors in second.anchors]
-    if before_index(again_sheets) != before_index(sheets) - start or not events_kept(
-        book, pages, first_pages(again_sheets), start
-    ):
+    second = second_pass_of(facts)
+    moved = mention_pages(first.places, first.texts[:start] + second.texts)
+    if moved != first.mentions:  # the chronology laid out anew moved a name: its locator again
+        second = second_pass_of(moved_facts(facts, moved, body))
+    if not second_holds(book, pages, sheets, [Anchored(anchors) for anchors in second.anchors], start):
         return None  # the one-document build lays the whole book out again
     starts, _ = plan.starts()
     return [part for part, at in zip(parts, starts, strict=True) if at < start] + [second], moved

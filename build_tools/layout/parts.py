@@ -27,28 +27,33 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from lxml import etree
+
 from build_tools import ids
 from build_tools.errors import BookError
-from build_tools.layout.folios import Anchored, first_pages, mention_pages
-from build_tools.layout.html import book_divisions
-from build_tools.layout.settle import labels
-from build_tools.layout.trialpool import start_worker, worker_renderer
+from build_tools.layout.folios import Anchored, first_pages, labels, mention_pages
+from build_tools.layout.trialpool import start_worker, stop, worker_renderer
 from build_tools.model import Book
+from build_tools.textpos import Place
 
 if TYPE_CHECKING:
+    from build_tools.layout.boxes import PageText
     from build_tools.layout.partwork import PartPages, PartTask
     from build_tools.layout.settle import Keeps
 
+Names = tuple[str, ...]  # the ids of a part's divisions
 MAX_ROUNDS = 4  # of layouts again, after which a plan that is still wrong gives up
 TASKS_PER_WORKER = 4  # parts a worker lays out before a new one takes its place
 UNKNOWN = "0"  # the page printed for a target whose part is not yet laid out
 _log = logging.getLogger(__name__)
 
 
-def part_groups(book: Book, family: str) -> tuple[list[tuple[str, ...]], list[int], frozenset[str]]:
-    """The parts of pass 1: the half title to the contents, then each division; the length of
-    each (letters), and every element id of the book."""
-    elements = book_divisions(book, family, None)
+def part_groups(
+    elements: Sequence[etree._Element],
+) -> tuple[list[tuple[str, ...]], list[int], frozenset[str]]:
+    """The parts of pass 1 (``elements``: the book's divisions, ``html.book_divisions``): the
+    half title to the contents, then each division; the length of each (letters), and every
+    element id of the book."""
     names = [str(element.get("id")) for element in elements]
     front = names.index(ids.CONTENTS) + 1
     groups = [tuple(names[:front]), *((name,) for name in names[front:])]
@@ -134,10 +139,7 @@ class PartPool:
 
     def close(self) -> None:
         """Stop the workers, whatever they are laying out."""
-        processes: dict[int, multiprocessing.Process] = getattr(self.pool, "_processes", None) or {}
-        for process in list(processes.values()):
-            process.terminate()
-        self.pool.shutdown(wait=True, cancel_futures=True)
+        stop(self.pool)
 
 
 def _work(task: PartTask) -> PartPages:
@@ -295,13 +297,26 @@ def _own_label(part: PartPages, target: str) -> str:
     return UNKNOWN
 
 
-def assembled(plan: Plan) -> tuple[list[PartPages], dict[str, int], dict[str, int]]:
-    """Pass 1's parts in order, the page of every element id and of every index mention."""
+@dataclass(frozen=True)
+class PassOne:
+    """Pass 1's parts in order, their pages, the pages' texts, the places of the index's
+    mentions, the first page of every element id and the page of every mention."""
+
+    parts: list[PartPages]
+    sheets: list[Anchored]
+    texts: list[PageText]
+    places: dict[str, Place]
+    pages: dict[str, int]
+    mentions: dict[str, int]
+
+
+def assembled(plan: Plan) -> PassOne:
+    """Pass 1, its parts laid out."""
     parts = [plan.done[group] for group in range(len(plan.groups))]
     sheets = [Anchored(anchors) for part in parts for anchors in part.anchors]
     texts = [text for part in parts for text in part.texts]
-    mentions = {key: place for part in parts for key, place in part.mentions.items()}
-    return parts, first_pages(sheets), mention_pages(mentions, texts)
+    places = {key: place for part in parts for key, place in part.mentions.items()}
+    return PassOne(parts, sheets, texts, places, first_pages(sheets), mention_pages(places, texts))
 
 
 def check_pages(count: int, profile_gutter: Callable[[int], float | None], inside: float, title: str) -> bool:

@@ -16,13 +16,15 @@ imports WeasyPrint.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from lxml import etree
+
 from build_tools.layout.boxes import PageText
 from build_tools.layout.gcpolicy import layout_collection
-from build_tools.layout.html import Facts, PrintDocument, back_html, part_html
+from build_tools.layout.html import Facts, PrintDocument, back_html, book_divisions, part_html
 from build_tools.layout.images import resolutions
 from build_tools.layout.settle import Keeps, Settled, once, settled
 from build_tools.layout.weasy import Renderer
@@ -97,8 +99,8 @@ def lay_out_part(renderer: Renderer, task: PartTask, capture: bool = False) -> P
     """``task`` laid out and drawn by ``renderer``; ``capture``: with the warnings its layout
     logged, kept for the main process (a worker's), not printed."""
     with _logged(capture) as logged:
-        layout, printed = _settle(renderer, task)
-        turn = 1 if task.names and printed.tree.find(".//*[@data-turn]") is not None else 0
+        layout, tree = _settle(renderer, task)
+        turn = 1 if task.names and tree.find(".//*[@data-turn]") is not None else 0
         pages = layout.document.pages[: len(layout.document.pages) - turn]
         anchors = [tuple(page.anchors) for page in pages]
         own = {name for names in anchors for name in names}
@@ -119,35 +121,41 @@ def lay_out_part(renderer: Renderer, task: PartTask, capture: bool = False) -> P
         resolutions(pages),
         layout.mentions,
         layout.keeps,
-        _targets(printed),
+        _targets(tree),
         logged,
     )
 
 
-def task_html(book: Book, task: PartTask, keeps: Keeps = frozenset()) -> PrintDocument:
-    """The print document of ``task``'s part, ``keeps`` kept."""
+def task_html(
+    book: Book, task: PartTask, keeps: Keeps = frozenset(), elements: Sequence[etree._Element] = ()
+) -> PrintDocument:
+    """The print document of ``task``'s part, ``keeps`` kept; ``elements``: the book's
+    divisions (``html.book_divisions``) if they are made already."""
     if task.facts is not None:
         return back_html(book, task.facts, keeps)
-    return part_html(book, task.family, task.names, task.known, keeps)
+    return part_html(book, task.family, task.names, task.known, keeps, elements)
 
 
-def _settle(renderer: Renderer, task: PartTask) -> tuple[Settled, PrintDocument]:
+def _settle(renderer: Renderer, task: PartTask) -> tuple[Settled, etree._Element]:
+    """The part settled (or laid out once with its keeps), and the tree of its HTML."""
     extra = f"@page :first {{ counter-reset: page {task.folio}; }}\n"
+    elements = book_divisions(renderer.book, task.family, None)  # once, each layout its copies
 
     def make(keeps: Keeps) -> PrintDocument:
-        return task_html(renderer.book, task, keeps)
+        return task_html(renderer.book, task, keeps, elements)
 
     if task.keeps is not None:
-        printed = make(task.keeps)
-        return once(renderer, task.inside, printed, task.keeps, extra, task.before), printed
-    layout = settled(renderer, task.inside, make, frozenset(), extra, task.before)
-    return layout, make(layout.keeps)
+        layout = once(renderer, task.inside, make(task.keeps), task.keeps, extra, task.before)
+    else:
+        layout = settled(renderer, task.inside, make, frozenset(), extra, task.before)
+    assert layout.tree is not None
+    return layout, layout.tree
 
 
-def _targets(printed: PrintDocument) -> frozenset[str]:
+def _targets(tree: etree._Element) -> frozenset[str]:
     """What the part's printed page numbers point to: page references and the contents."""
     found = set()
-    for link in printed.tree.iter("a"):
+    for link in tree.iter("a"):
         names = (link.get("class") or "").split()
         inside_nav = any(parent.tag == "nav" for parent in link.iterancestors())
         if inside_nav or any(name.startswith("xref-page") for name in names):

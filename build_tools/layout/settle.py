@@ -15,20 +15,20 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from lxml import etree
 from weasyprint import Document
 
 from build_tools.layout.boxes import PageText, Paragraph, page_texts, paragraphs
 from build_tools.layout.compose import Respace
-from build_tools.layout.folios import first_pages
+from build_tools.layout.folios import first_pages, labels
 from build_tools.layout.html import PRINT_ONLY, PrintDocument
 from build_tools.layout.keeps import Keep, splits
 from build_tools.layout.proofs import ProofQuery, loosened, moved_by
 from build_tools.layout.respace import RUNT_FRACTION, Trials
 from build_tools.layout.weasy import Renderer
-from build_tools.model import Book, PrintLayout
+from build_tools.model import Book
 from build_tools.textpos import Place
 
 _log = logging.getLogger(__name__)
@@ -52,6 +52,7 @@ class Settled:
     owners: dict[str, str]  # element id -> its division
     queries: tuple[ProofQuery, ...] = ()  # a proof's (proofs.py)
     respaced: frozenset[Respace] = frozenset()  # paragraphs to set again (compose.py, stranded.py)
+    tree: etree._Element | None = field(default=None, compare=False, repr=False)  # the HTML's
 
     @property
     def layouts(self) -> int:
@@ -173,7 +174,18 @@ def _layout(
     if not printed.queries:  # a proof's pages are its own (proofs.py)
         trials = Trials(renderer, inside, printed.tree, _printed_pages(renderer.book, document, before))
         respaced = _trials(trials, paragraphs(document.pages, RUNT_FRACTION), keeps, split, divisions)
-    return Settled(printed.mentions, document, texts, keeps, counts, split, owners, printed.queries, respaced)
+    return Settled(
+        printed.mentions,
+        document,
+        texts,
+        keeps,
+        counts,
+        split,
+        owners,
+        printed.queries,
+        respaced,
+        printed.tree,
+    )
 
 
 def _trials(
@@ -209,9 +221,3 @@ def _printed_pages(book: Book, document: Document, before: tuple[int, int] | Non
     found = first_pages(document.pages)
     offset, body = before if before is not None else (0, found.get(book.first_body_id, 0))
     return labels({key: offset + index for key, index in found.items()}, body)
-
-
-def labels(pages: dict[str, int], first: int) -> dict[str, str]:
-    """Element id -> the folio printed on its page, roman before the body (``first``)."""
-    label = PrintLayout((), {}, first).label
-    return {key: label(index) for key, index in pages.items()}

@@ -75,13 +75,17 @@ class TrialPool:
     def close(self) -> None:
         """Stop the workers, whatever they are laying out."""
         pool, self.pool = self.pool, None
-        if pool is None:
-            return
-        # The executor has no public way to stop a task under way: its processes, by pid.
-        processes: dict[int, multiprocessing.Process] = getattr(pool, "_processes", None) or {}
-        for process in list(processes.values()):
-            process.terminate()
-        pool.shutdown(wait=True, cancel_futures=True)
+        if pool is not None:
+            stop(pool)
+
+
+def stop(pool: ProcessPoolExecutor) -> None:
+    """Stop a pool's workers, whatever they are doing. The executor has no public way to stop
+    a task under way: its processes, by pid."""
+    processes: dict[int, multiprocessing.Process] = getattr(pool, "_processes", None) or {}
+    for process in list(processes.values()):
+        process.terminate()
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 def start_worker(book: Book, styles: Path, profile: str, proof: bool) -> None:
