@@ -91,6 +91,18 @@ def ignore_signals() -> None:
         signal.signal(signum, signal.SIG_IGN)
 
 
+def worker_signals() -> None:
+    """A worker process's handling of the ``SIGNALS``: Ctrl+C, which reaches every process of
+    the terminal's group, is ignored (the main process stops its workers); SIGTERM and SIGHUP
+    end it at once, silently. A spawned worker imports the main module again, and the console
+    script's (``entry.py``) installs ``raise_interrupted``: a worker the main process
+    terminated printed an ``Interrupted: 15`` traceback. Its temporary files are in the main
+    process's folder, which the main process removes."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for signum in SIGNALS[1:]:
+        signal.signal(signum, signal.SIG_DFL)
+
+
 def interrupted_line(interruption: Interrupted) -> str:
     """What the command says when it was interrupted, its last line."""
     return (

@@ -217,3 +217,26 @@ def test_a_signal_while_the_workers_lay_out_stops_them_and_leaves_nothing(
     assert "Traceback" not in process.stderr
     assert list(temp.iterdir()) == []  # the workers' font folders too: they were stopped first
     assert not out.exists() or not list(out.glob("*.pdf"))
+
+
+def test_the_console_script_stops_its_workers_silently(tmp_path: Path) -> None:
+    """``book`` as a user runs it, the script's file: a spawned worker imports it again (as
+    ``__mp_main__``), and with it ``entry.py``'s signal handlers; each worker the build stopped
+    at its end printed an ``Interrupted: 15`` traceback (``python -m`` and pytest never showed
+    it: a package's ``__main__`` is not imported again)."""
+    script = Path(sys.executable).with_name("book")
+    assert script.is_file(), f"the console script is installed beside the interpreter: {script}"
+    out = tmp_path / "dist"
+    args = ["build", "pdf", "--source", str(ROOT / "manuscript"), "--styles", str(STYLES), "--out", str(out)]
+    process = subprocess.run(
+        [str(script), *args, "--jobs", "2"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH},
+        timeout=600,  # against a hang only
+    )
+    assert process.returncode == 0, process.stderr
+    assert "Traceback" not in process.stderr and "Interrupted" not in process.stderr, process.stderr
+    assert "Laying out the pages…" in process.stderr  # not from a cache: the workers ran
+    (pdf,) = out.glob("*.pdf")
+    assert len(pikepdf.open(pdf).pages) > 30

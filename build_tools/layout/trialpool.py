@@ -19,13 +19,13 @@ from __future__ import annotations
 import multiprocessing
 import multiprocessing.connection
 import os
-import signal
 import threading
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from build_tools.interrupt import worker_signals
 from build_tools.model import Book
 
 if TYPE_CHECKING:
@@ -90,7 +90,7 @@ def stop(pool: ProcessPoolExecutor) -> None:
 
 def start_worker(book: Book, styles: Path, profile: str, proof: bool) -> None:
     """A worker's set-up: the renderer the main process has (``worker_renderer``)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process stops the workers
+    worker_signals()  # the main process stops the workers
     end_with_parent()
     from build_tools.libraries import install
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import multiprocessing
 import multiprocessing.connection
-import signal
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -16,6 +15,7 @@ from pathlib import Path
 
 from build_tools import ids
 from build_tools.errors import BookError
+from build_tools.interrupt import worker_signals
 from build_tools.model import Book, Placement, PrintLayout
 
 BACK_MATTER = ids.BACK_MATTER
@@ -150,8 +150,7 @@ def new_pool() -> ProcessPoolExecutor:
 
 
 def _worker_start() -> None:
-    # Ctrl+C reaches every process of the terminal's group: the server stops the worker itself.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    worker_signals()  # the server stops the worker itself
     from build_tools.layout.trialpool import end_with_parent
 
     end_with_parent()  # a server killed (SIGKILL) or hung up on (SIGHUP) never stops it
