@@ -43,7 +43,6 @@ if TYPE_CHECKING:
 
 Names = tuple[str, ...]  # the ids of a part's divisions
 MAX_ROUNDS = 4  # of layouts again, after which a plan that is still wrong gives up
-TASKS_PER_WORKER = 4  # parts a worker lays out before a new one takes its place
 UNKNOWN = "0"  # the page printed for a target whose part is not yet laid out
 _log = logging.getLogger(__name__)
 
@@ -124,14 +123,12 @@ class PartPool:
     def __init__(self, book: Book, styles: Path, profile: str, jobs: int) -> None:
         context = multiprocessing.get_context("spawn")
         self.size = jobs
-        # A worker is replaced after a few parts: its native memory (WeasyPrint's libraries')
-        # grew by about 19 MiB with each part it settled, which no collection gave back.
+        # A worker lays out every part it is given: WeasyPrint's leak that made it grow by
+        # 19 MiB a part is mended (``textattrs.py``), and ``max_tasks_per_child``, which
+        # replaced it after a few, can leave Python 3.11's executor with no worker and the
+        # build waiting for ever (CPython gh-115634: a stale idle token; it happened here).
         self.pool = ProcessPoolExecutor(
-            jobs,
-            mp_context=context,
-            initializer=start_worker,
-            initargs=(book, styles, profile, False),
-            max_tasks_per_child=TASKS_PER_WORKER,
+            jobs, mp_context=context, initializer=start_worker, initargs=(book, styles, profile, False)
         )
 
     def submit(self, task: PartTask) -> Future[PartPages]:

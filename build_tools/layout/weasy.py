@@ -37,10 +37,13 @@ from build_tools.layout.compose import RESPACE_CSS
 from build_tools.layout.gcpolicy import layout_collection
 from build_tools.layout.images import PrintImages
 from build_tools.layout.keeps import KEEP_CSS
+from build_tools.layout.textattrs import install as no_leaked_features
 from build_tools.layout.trialpool import TrialPool
 from build_tools.layout.trials import Memo, TrialStore
 from build_tools.layout.xrefs import written_in_css
 from build_tools.model import Book
+
+no_leaked_features()  # before any layout: WeasyPrint 70 leaks a list per layout with font features
 
 
 class Renderer:
