@@ -169,13 +169,15 @@ def test_a_part_whose_folio_moved_is_laid_out_once_with_its_keeps(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A first section made longer moves the second's folios: it is laid out again with the
-    keeps it settled on, not settled again, and the PDF is a new build's."""
+    keeps it settled on, not settled again, and the PDF is a new build's. (Longer by some
+    pages: the first build laid the second section out where its plan first put it, two pages
+    later, and the cache has that layout.)"""
     source = shutil.copytree(ROOT / "manuscript", tmp_path / "manuscript")
     _build(source, tmp_path / "dist")
     chapter = source / "text" / "01-serge-and-the-chinese-revolution.md"
     text = chapter.read_text(encoding="utf-8")
     chapter.write_text(
-        text + "\n\n" + "\n\n".join(["A paragraph more, to move the pages after it."] * 40), encoding="utf-8"
+        text + "\n\n" + "\n\n".join(["A paragraph more, to move the pages after it."] * 300), encoding="utf-8"
     )
     tasks: list[PartTask] = []
     real = PartPool.submit
@@ -240,3 +242,28 @@ def test_the_console_script_stops_its_workers_silently(tmp_path: Path) -> None:
     assert "Laying out the pages…" in process.stderr  # not from a cache: the workers ran
     (pdf,) = out.glob("*.pdf")
     assert len(pikepdf.open(pdf).pages) > 30
+
+
+def test_a_part_placed_after_a_front_matter_of_another_length_is_not_laid_out_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The front matter is laid out last (its contents prints every part's page), so the
+    body's first parts are sent with its length estimated, and the essay's is wrong. A body
+    part's pages depend only on its folios, which start at 1 wherever the body begins: the
+    first section is laid out once, where the estimate put it, and the pages are those of the
+    one-document build (``test_the_parts_give_the_pages_of_one_document``)."""
+    tasks: list[PartTask] = []
+    real = PartPool.submit
+
+    def submit(self: PartPool, task: PartTask) -> Future[PartPages]:
+        tasks.append(task)
+        return real(self, task)
+
+    monkeypatch.setattr(PartPool, "submit", submit)
+    book = read_book(Project(ROOT / "manuscript", STYLES, tmp_path))
+    with quiet_layout():
+        layout = paginate.lay_out(book, STYLES, jobs=2)
+    first = [task for task in tasks if task.names == ("sec-1",)]
+    assert len(first) == 1, first
+    assert first[0].before != (layout.first_text_page, layout.first_text_page)  # the estimate was wrong
+    assert first[0].place == (0, 0)

@@ -39,6 +39,7 @@ from build_tools.layout.parts import (
     task_maker,
 )
 from build_tools.layout.partwork import Joined, PartPages, PartTask, Piece, task_html
+from build_tools.layout.settle import warn_split
 from build_tools.model import Book, PageStart, PrintLayout
 
 # The source's date in a part's HTML, which its PDF's metadata has: the joined PDF's are the
@@ -139,9 +140,11 @@ def _layout(book: Book, parts: Sequence[PartPages], mentions: dict[str, int]) ->
     resolutions, offset = [], 0
     for part in parts:
         resolutions += [(offset + index, href, ppi) for index, href, ppi in part.resolutions]
-        offset += part.count
         for name, level, message in part.logged:
             logging.getLogger(name).log(level, "%s", message)
+        for number, word in part.split:  # where the part is now: it may have been laid out elsewhere
+            warn_split(offset + number, word)
+        offset += part.count
     joined = Joined(
         tuple(Piece(part.pdf, frozenset(n for a in part.anchors for n in a)) for part in parts),
         tuple(marks for part in parts for marks in part.bookmarks),

@@ -112,7 +112,7 @@ def part_keys(base: str, signature: str, task: PartTask, html: str) -> tuple[str
     HTML (the pages it prints written in), its first folio and place; and the key of its HTML
     alone, whose keeps hold wherever the part is placed."""
     text = hashlib.sha256(f"{base}\n{signature}\n{task.variant}\n{html}".encode()).hexdigest()
-    full = hashlib.sha256(f"{text}\n{task.folio}\n{task.before}\n{task.inside}".encode()).hexdigest()
+    full = hashlib.sha256(f"{text}\n{task.folio}\n{task.place}\n{task.inside}".encode()).hexdigest()
     return full, text
 
 
@@ -267,9 +267,9 @@ def task_maker(
         task = PartTask(plan.groups[group], folio(*where), known, inside, where, family, None, None, variant)
         if last is None or _pages_moved(last, known, printed):
             return task
-        if (last.task.folio, last.task.before) != (task.folio, task.before):
+        if (last.task.folio, last.task.place) != (task.folio, task.place):
             return PartTask(task.names, task.folio, known, inside, where, family, last.keeps, None, variant)
-        return None
+        return None  # the same pages, wherever the pages before it put them
 
     return make
 

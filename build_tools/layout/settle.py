@@ -32,6 +32,9 @@ from build_tools.model import Book
 from build_tools.textpos import Place
 
 _log = logging.getLogger(__name__)
+SPLIT_WORD = (
+    "page %d of the PDF: its last word, %r, is split across the page turn, and still was after %d layouts"
+)
 MAX_LAYOUTS = 4  # of one division, until no page turn splits a word
 Keeps = frozenset[Keep | Respace]
 Where = tuple[float, "tuple[int, int] | None"]  # the gutter; the pages before, the body's first
@@ -135,14 +138,14 @@ def once(
 def _warned(layout: Settled, before: tuple[int, int] | None) -> Settled:
     """The words still split across a page turn, as warnings."""
     for number, keep in layout.split.items():  # `number` begins inside the word: the page before ends with it
-        _log.warning(
-            "page %d of the PDF: its last word, %r, is split across the page turn, and still was "
-            "after %d layouts",
-            (before[0] if before else 0) + number,
-            keep.word,
-            MAX_LAYOUTS,
-        )
+        warn_split((before[0] if before else 0) + number, keep.word)
     return layout
+
+
+def warn_split(number: int, word: str) -> None:
+    """The warning for a word still split across a page turn: ``number``, the page of the PDF
+    (from 1) that ends with it."""
+    _log.warning(SPLIT_WORD, number, word, MAX_LAYOUTS)
 
 
 def _layout(

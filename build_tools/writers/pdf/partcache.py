@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from build_tools.layout.settle import Keeps
 
 PARTS = "parts"
-FORMAT = 1  # of the entries: another number makes every entry a miss
+FORMAT = 2  # of the entries: another number makes every entry a miss
 ENTRIES = 600  # parts kept (the newest): a few books of a few hundred parts
 _log = logging.getLogger(__name__)
 
@@ -126,6 +126,7 @@ def _json(part: PartPages) -> dict[str, Any]:
         "keeps": _keeps_json(part.keeps),
         "targets": sorted(part.targets),
         "logged": part.logged,
+        "split": part.split,
     }
 
 
@@ -150,6 +151,7 @@ def _facts(facts: dict[str, Any]) -> tuple[Any, ...]:
         _keeps(facts["keeps"]),
         frozenset(str(target) for target in facts["targets"]),
         [(str(name), int(level), str(message)) for name, level, message in facts["logged"]],
+        [(int(number), str(word)) for number, word in facts["split"]],
     )
 
 
