@@ -134,6 +134,19 @@ def test_a_worker_that_dies_costs_time_not_pages(tmp_path: Path, monkeypatch: py
     assert _pdf(source, tmp_path, 2, parted=False).read_bytes() == one
 
 
+def _sent(monkeypatch: pytest.MonkeyPatch) -> list[PartTask]:
+    """The tasks sent to the workers from now on (laid out: not taken from the cache)."""
+    tasks: list[PartTask] = []
+    real = PartPool.submit
+
+    def submit(self: PartPool, task: PartTask) -> Future[PartPages]:
+        tasks.append(task)
+        return real(self, task)
+
+    monkeypatch.setattr(PartPool, "submit", submit)
+    return tasks
+
+
 def _build(source: Path, out: Path) -> bytes:
     with quiet_layout():
         _, (written,) = build(Project(source, STYLES, out), ("pdf",), jobs=2)
@@ -150,18 +163,11 @@ def test_an_edit_to_one_chapter_lays_out_that_part_again_and_no_other(
     chapter = source / "text" / "02-serge-and-mao-tse-dung.md"
     text = chapter.read_text(encoding="utf-8")
     chapter.write_text(text.replace(" the ", " the very ", 1), encoding="utf-8")
-    laid_out: list[tuple[str, ...]] = []
-    real = PartPool.submit
-
-    def submit(self: PartPool, task: PartTask) -> Future[PartPages]:
-        laid_out.append(task.names)
-        return real(self, task)
-
-    monkeypatch.setattr(PartPool, "submit", submit)
+    tasks = _sent(monkeypatch)
     again = _build(source, tmp_path / "dist")
+    laid_out = [task.names for task in tasks]
     assert laid_out and set(laid_out) <= {("sec-2",), FRONT, ()}, laid_out
     assert ("sec-2",) in laid_out
-    monkeypatch.setattr(PartPool, "submit", real)
     assert again == _build(source, tmp_path / "cold")
 
 
@@ -179,18 +185,10 @@ def test_a_part_whose_folio_moved_is_laid_out_once_with_its_keeps(
     chapter.write_text(
         text + "\n\n" + "\n\n".join(["A paragraph more, to move the pages after it."] * 300), encoding="utf-8"
     )
-    tasks: list[PartTask] = []
-    real = PartPool.submit
-
-    def submit(self: PartPool, task: PartTask) -> Future[PartPages]:
-        tasks.append(task)
-        return real(self, task)
-
-    monkeypatch.setattr(PartPool, "submit", submit)
+    tasks = _sent(monkeypatch)
     again = _build(source, tmp_path / "dist")
     second = [task for task in tasks if task.names == ("sec-2",)]
     assert second and all(task.keeps is not None for task in second), second
-    monkeypatch.setattr(PartPool, "submit", real)
     assert again == _build(source, tmp_path / "cold")
 
 
@@ -252,14 +250,7 @@ def test_a_part_placed_after_a_front_matter_of_another_length_is_not_laid_out_ag
     part's pages depend only on its folios, which start at 1 wherever the body begins: the
     first section is laid out once, where the estimate put it, and the pages are those of the
     one-document build (``test_the_parts_give_the_pages_of_one_document``)."""
-    tasks: list[PartTask] = []
-    real = PartPool.submit
-
-    def submit(self: PartPool, task: PartTask) -> Future[PartPages]:
-        tasks.append(task)
-        return real(self, task)
-
-    monkeypatch.setattr(PartPool, "submit", submit)
+    tasks = _sent(monkeypatch)
     book = read_book(Project(ROOT / "manuscript", STYLES, tmp_path))
     with quiet_layout():
         layout = paginate.lay_out(book, STYLES, jobs=2)
