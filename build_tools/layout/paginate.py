@@ -45,7 +45,7 @@ from build_tools.layout.partbook import lay_out_in_parts
 from build_tools.layout.parts import NoStore, PartStore
 from build_tools.layout.partwork import Joined, Piece
 from build_tools.layout.proofs import proof_css
-from build_tools.layout.settle import Keeps, settled
+from build_tools.layout.settle import Keeps, settled, warn_split
 from build_tools.layout.trialpool import TrialPool
 from build_tools.layout.trials import TrialStore
 from build_tools.layout.weasy import Renderer
@@ -124,6 +124,7 @@ def _passes(
     book: Book, renderer: Renderer, family: str, inside: float, kept: Keeps = frozenset(), proof: bool = False
 ) -> PrintLayout:
     first = settled(renderer, inside, lambda keeps: book_html(book, family, None, keeps, proof), kept)
+    warn_split(first.split_words)
     document, texts, kept = first.document, first.texts, first.keeps
     needed = renderer.profile.gutter_for(len(document.pages))
     if needed is None:
@@ -143,12 +144,14 @@ def _passes(
         second = settled(
             renderer, inside, lambda keeps: back_html(book, facts, keeps, proof), kept, restart, where
         )
+        warn_split(second.split_words, start)
         moved = mention_pages(first.mentions, texts[:start] + second.texts)
         if moved != mentions:  # the chronology laid out anew moved a name: lay out its locator again
             mentions, facts = moved, moved_facts(facts, moved, body)
             second = settled(
                 renderer, inside, lambda keeps: back_html(book, facts, keeps, proof), kept, restart, where
             )
+            warn_split(second.split_words, start)
         # Of two indexes or more, pass 1's stubs gave the contents wrong pages for all but the
         # first: only a whole layout, with them full, prints each index's page there.
         if len(book.index_list) < 2 and second_holds(
@@ -162,6 +165,7 @@ def _passes(
             whole = settled(
                 renderer, inside, lambda keeps: book_html(book, family, facts, keeps, proof), second.keeps
             )
+            warn_split(whole.split_words)
             document, texts = whole.document, whole.texts
             mentions = mention_pages(whole.mentions, texts)
         pages = first_pages(document.pages)

@@ -142,8 +142,7 @@ def _layout(book: Book, parts: Sequence[PartPages], mentions: dict[str, int]) ->
         resolutions += [(offset + index, href, ppi) for index, href, ppi in part.resolutions]
         for name, level, message in part.logged:
             logging.getLogger(name).log(level, "%s", message)
-        for number, word in part.split:  # where the part is now: it may have been laid out elsewhere
-            warn_split(offset + number, word)
+        warn_split(part.split, offset)  # where the part is now: it may have been laid out elsewhere
         offset += part.count
     joined = Joined(
         tuple(Piece(part.pdf, frozenset(n for a in part.anchors for n in a)) for part in parts),

@@ -26,7 +26,7 @@ from build_tools.layout.boxes import PageText
 from build_tools.layout.gcpolicy import layout_collection
 from build_tools.layout.html import Facts, PrintDocument, back_html, book_divisions, part_html
 from build_tools.layout.images import resolutions
-from build_tools.layout.settle import SPLIT_WORD, Keeps, Settled, once, settled
+from build_tools.layout.settle import Keeps, Settled, once, settled
 from build_tools.layout.weasy import Renderer
 from build_tools.model import Book
 from build_tools.textpos import Place
@@ -76,7 +76,7 @@ class PartPages:
     keeps: Keeps
     targets: frozenset[str]  # the page references' and the contents' targets, wherever they are
     logged: list[tuple[str, int, str]] = field(default_factory=list)  # logger, level, message
-    split: list[tuple[int, str]] = field(default_factory=list)  # a page that begins inside a word, the word
+    split: list[tuple[int, str]] = field(default_factory=list)  # its ``split_words``: the main process warns
 
     @property
     def count(self) -> int:
@@ -132,7 +132,7 @@ def lay_out_part(renderer: Renderer, task: PartTask, capture: bool = False) -> P
         layout.keeps,
         _targets(tree),
         logged,
-        [(number, keep.word) for number, keep in sorted(layout.split.items())],
+        layout.split_words,
     )
 
 
@@ -184,8 +184,6 @@ def _logged(capture: bool) -> Iterator[list[tuple[str, int, str]]]:
 
     class _Kept(logging.Handler):
         def emit(self, record: logging.LogRecord) -> None:
-            if record.msg is SPLIT_WORD:  # by page within the part: the main process warns (``split``)
-                return
             logged.append((record.name, record.levelno, record.getMessage()))
 
     handler, root = _Kept(logging.WARNING), logging.getLogger()

@@ -14,7 +14,7 @@ the same pages. Importing this module imports WeasyPrint.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -32,9 +32,6 @@ from build_tools.model import Book
 from build_tools.textpos import Place
 
 _log = logging.getLogger(__name__)
-SPLIT_WORD = (
-    "page %d of the PDF: its last word, %r, is split across the page turn, and still was after %d layouts"
-)
 MAX_LAYOUTS = 4  # of one division, until no page turn splits a word
 Keeps = frozenset[Keep | Respace]
 Where = tuple[float, "tuple[int, int] | None"]  # the gutter; the pages before, the body's first
@@ -60,6 +57,11 @@ class Settled:
     @property
     def layouts(self) -> int:
         return max(self.counts.values(), default=1)
+
+    @property
+    def split_words(self) -> list[tuple[int, str]]:
+        """Each page that begins inside a word (its index), and the word (``warn_split``)."""
+        return sorted((number, keep.word) for number, keep in self.split.items())
 
     def again(self) -> tuple[Keeps, dict[str, int]]:
         """What the next layout keeps, and the divisions it lays out with new keeps (each with
@@ -118,7 +120,7 @@ def settled(
         printed = make(more)
         layout = _layout(renderer, (inside, before), printed, extra, more, (owners, counts))
     _log.debug("%d layouts, %d words kept whole", layout.layouts, len(layout.keeps))
-    return _warned(layout, before)
+    return layout
 
 
 def once(
@@ -131,21 +133,21 @@ def once(
 ) -> Settled:
     """One layout of ``printed``, made with the keeps of its settled layout: the same pages
     (with other folios: ``parts.py``), no trials."""
-    layout = _layout(renderer, (inside, before), printed, extra, keeps, (divisions_of(printed.tree), {}))
-    return _warned(layout, before)
+    return _layout(renderer, (inside, before), printed, extra, keeps, (divisions_of(printed.tree), {}))
 
 
-def _warned(layout: Settled, before: tuple[int, int] | None) -> Settled:
-    """The words still split across a page turn, as warnings."""
-    for number, keep in layout.split.items():  # `number` begins inside the word: the page before ends with it
-        warn_split((before[0] if before else 0) + number, keep.word)
-    return layout
-
-
-def warn_split(number: int, word: str) -> None:
-    """The warning for a word still split across a page turn: ``number``, the page of the PDF
-    (from 1) that ends with it."""
-    _log.warning(SPLIT_WORD, number, word, MAX_LAYOUTS)
+def warn_split(split: Iterable[tuple[int, str]], first: int = 0) -> None:
+    """The words still split across a page turn (``Settled.split_words``), as warnings, by the
+    page of the PDF that ends with each: the document's pages begin at the PDF's ``first``.
+    The caller warns: only it knows where the pages are in the book (a part: ``partbook.py``)."""
+    for number, word in split:  # `number` begins inside the word: the page before (from 1) ends with it
+        _log.warning(
+            "page %d of the PDF: its last word, %r, is split across the page turn, and still was "
+            "after %d layouts",
+            first + number,
+            word,
+            MAX_LAYOUTS,
+        )
 
 
 def _layout(
